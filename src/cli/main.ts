@@ -1,0 +1,132 @@
+// The `palisade` command line. Every command and option is documented in docs/cli.md.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT, isPalisadeError, PalisadeError } from '../core/errors.ts';
+import { analyze, VERSION } from '../pipeline/analyze.ts';
+import type { FlowConfig } from '../flow/flow-table.ts';
+import { makeProgress } from './progress.ts';
+import { runDemo } from './demo.ts';
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1 (got "${v}")`);
+    return n;
+  };
+}
+
+function seconds(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number of seconds above 0 (got "${v}")`);
+    return n;
+  };
+}
+
+interface AnalyzeCliOptions {
+  out: string;
+  format: 'ndjson' | 'zeek';
+  workers: number;
+  maxFlows?: number;
+  tcpTimeout?: number;
+  udpTimeout?: number;
+  icmpTimeout?: number;
+  progress: boolean;
+  summary: boolean;
+}
+
+export function flowConfigFrom(o: { maxFlows?: number; tcpTimeout?: number; udpTimeout?: number; icmpTimeout?: number }): Partial<FlowConfig> {
+  const c: Partial<FlowConfig> = {};
+  if (o.maxFlows !== undefined) c.maxFlows = o.maxFlows;
+  if (o.tcpTimeout !== undefined) c.tcpInactivity = o.tcpTimeout;
+  if (o.udpTimeout !== undefined) c.udpInactivity = o.udpTimeout;
+  if (o.icmpTimeout !== undefined) c.icmpInactivity = o.icmpTimeout;
+  return c;
+}
+
+export function addFlowOptions(cmd: Command): Command {
+  return cmd
+    .option('--max-flows <n>', 'flows held in memory at once; beyond it the flow nearest its timeout is ended early (counted in stats.json flows.evicted)', positiveInt('--max-flows'))
+    .option('--tcp-timeout <seconds>', 'inactivity after which an established TCP connection ends (default 300)', seconds('--tcp-timeout'))
+    .option('--udp-timeout <seconds>', 'inactivity after which a UDP flow ends (default 60)', seconds('--udp-timeout'))
+    .option('--icmp-timeout <seconds>', 'inactivity after which an ICMP flow ends (default 60)', seconds('--icmp-timeout'));
+}
+
+async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<number> {
+  const progress = makeProgress(o.progress);
+  let result;
+  try {
+    result = await analyze({
+      inputs,
+      outDir: o.out,
+      format: o.format,
+      workers: o.workers,
+      flow: flowConfigFrom(o),
+      onProgress: (d, t) => progress.update(d, t),
+    });
+  } finally {
+    progress.stop();
+  }
+  for (const e of result.errors) process.stderr.write(`palisade: ${e.message}\n`);
+  if (o.summary) process.stdout.write(result.summary.format(result.stats, result.files) + '\n');
+  return result.exitCode;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('palisade')
+    .description('Palisade: passive OT/ICS network security monitoring. See docs/cli.md.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run palisade <command> --help for usage)')
+    .exitOverride();
+
+  addFlowOptions(
+    program
+      .command('analyze')
+      .description('analyse captures (pcap, pcapng, gzip-compressed; directories are searched recursively) and write records')
+      .argument('<inputs...>', 'capture files or directories')
+      .requiredOption('-o, --out <dir>', 'output directory for records and stats.json')
+      .addOption(new Option('-f, --format <format>', 'record format: ndjson (one JSON record per line) or zeek (Zeek TSV logs)').choices(['ndjson', 'zeek']).default('ndjson'))
+      .option('-w, --workers <n>', 'worker threads; flows are spread over them by a symmetric hash', positiveInt('--workers'), 1)
+      .option('--no-progress', 'never show the progress bar (it is shown only when stderr is a terminal)')
+      .option('--no-summary', 'do not print the summary on stdout'),
+  ).action(async (inputs: string[], o: AnalyzeCliOptions) => {
+    process.exitCode = await runAnalyze(inputs, o);
+  });
+
+  program
+    .command('demo')
+    .description('analyse the bundled demo capture into ./palisade-out/demo and print the summary (what `npm start` runs)')
+    .option('-o, --out <dir>', 'output directory', 'palisade-out/demo')
+    .action(async (o: { out: string }) => {
+      process.exitCode = await runDemo(o.out);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    if (isPalisadeError(e)) {
+      process.stderr.write(`palisade: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`palisade: internal error (a bug; please report it with the command you ran):\n${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT.INTERNAL;
+  }
+}
+
+if (import.meta.main || process.argv[1]?.endsWith('palisade')) {
+  const code = await main(process.argv);
+  process.exitCode = code;
+}
+
+export { PalisadeError };

@@ -1,0 +1,824 @@
+// The flow table: bidirectional flows keyed by the 5-tuple and VLAN tags, TCP endpoint
+// state as Zeek keeps it (so conn_state and history mean what they mean in Zeek), timeouts,
+// a memory cap, and per-direction TCP reassembly handed to a FlowListener.
+//
+// Hot path: one symmetric hash, an open-addressing probe over an Int32Array, a few field
+// updates. No allocation per packet except when a flow is created.
+import { IPPROTO, TCP_FLAG, type Packet } from '../decode/packet.ts';
+import { DEFAULT_REASSEMBLY_LIMITS, REASM, TcpReassembler, type ReassemblyLimits, type StreamSink } from './reassembly.ts';
+import { Endpoint, Flow, TCP_STATE } from './flow.ts';
+import { LIKELY_SERVER_TCP, LIKELY_SERVER_UDP } from './server-ports.ts';
+
+export interface FlowConfig {
+  /** Seconds without packets before an established TCP connection ends (Zeek: tcp_inactivity_timeout). */
+  tcpInactivity: number;
+  /** Same while both sides are still in the handshake (Zeek uses udp_inactivity_timeout here). */
+  tcpHandshakeInactivity: number;
+  /** Seconds after an unanswered SYN before the attempt ends (Zeek: tcp_attempt_delay). */
+  tcpAttempt: number;
+  /** Seconds a closed or reset connection lingers for late packets (Zeek: tcp_close_delay). */
+  tcpClose: number;
+  udpInactivity: number;
+  icmpInactivity: number;
+  /** Most flows held at once; beyond it the flow nearest its timeout is ended early (counted as evicted). */
+  maxFlows: number;
+  reassembly: ReassemblyLimits;
+}
+
+export const DEFAULT_FLOW_CONFIG: Readonly<FlowConfig> = Object.freeze({
+  tcpInactivity: 300,
+  tcpHandshakeInactivity: 60,
+  tcpAttempt: 5,
+  tcpClose: 5,
+  udpInactivity: 60,
+  icmpInactivity: 60,
+  maxFlows: 500_000,
+  reassembly: DEFAULT_REASSEMBLY_LIMITS,
+});
+
+/** What the flow table tells the stages after it (dissectors). All methods are called synchronously. */
+export interface FlowListener {
+  flowStart(flow: Flow): void;
+  /** Reassembled TCP payload of one side, in order. A view: valid during the call only. */
+  tcpData(flow: Flow, isOrig: boolean, data: Uint8Array, off: number, len: number): void;
+  /** len bytes of one side's TCP stream were not captured. */
+  tcpGap(flow: Flow, isOrig: boolean, len: number): void;
+  /** A UDP datagram's payload (p.data[p.payloadOff, +p.payloadCaplen)). */
+  udpData(flow: Flow, isOrig: boolean, p: Packet): void;
+  /** The flow ends (timeout, close, eviction or end of input), just before its record is written. */
+  flowEnd(flow: Flow): void;
+}
+
+/** Receives every flow once, when it ends. */
+export interface FlowSink {
+  flowDone(flow: Flow, reason: number): void;
+}
+
+export const END_REASON = { TIMEOUT: 0, EVICTED: 1, FLUSH: 2, REUSE: 3 } as const;
+
+export class FlowTableStats {
+  flowsCreated = 0;
+  flowsEnded = 0;
+  /** Flows ended early because the table was full. */
+  flowsEvicted = 0;
+  maxActive = 0;
+  /** TCP reassembly: bytes reported as gaps, segments that hit a buffer cap, retransmitted segments, conflicting overlaps. */
+  tcpGapBytes = 0;
+  tcpGaps = 0;
+  tcpCapHits = 0;
+  tcpRetransmits = 0;
+  tcpOverlapConflicts = 0;
+  tcpTruncatedPayloads = 0;
+}
+
+const WHEEL = 4096; // seconds covered by the timer wheel (a power of two)
+const WHEEL_MASK = WHEEL - 1;
+const TOO_LARGE_SEQ_DELTA = 1048576;
+
+// History bits (Zeek's hist_seen); the responder's are shifted by 16.
+const H_SYN = 0x1;
+const H_FIN = 0x2;
+const H_RST = 0x4;
+const H_FIN_RST = 0x8;
+const H_DATA = 0x10;
+const H_ACK = 0x20;
+const H_MULTI = 0x40;
+
+const { FIN, SYN, RST, ACK } = TCP_FLAG;
+const S = TCP_STATE;
+
+export class FlowTable implements StreamSink<Endpoint> {
+  readonly stats = new FlowTableStats();
+  private readonly cfg: FlowConfig;
+  private readonly sink: FlowSink;
+  private readonly listener: FlowListener | null;
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private readonly flows: (Flow | null)[] = [];
+  private readonly freeIds: number[] = [];
+  private active = 0;
+  private readonly buckets: Flow[][] = [];
+  /** Last second the wheel has processed; -1 before the first packet. */
+  private wheelNow = -1;
+  /** While the wheel processes second t, flows can only be scheduled after it. */
+  private wheelFloor = 0;
+  /** Newest packet time seen (time never runs backwards for timeouts). */
+  now = 0;
+  /** Set by lookup(): whether the packet travels from the flow's s side to its d side. */
+  private fwd = true;
+
+  constructor(sink: FlowSink, listener: FlowListener | null = null, cfg: Partial<FlowConfig> = {}) {
+    this.cfg = { ...DEFAULT_FLOW_CONFIG, ...cfg };
+    this.sink = sink;
+    this.listener = listener;
+    let cap = 1024;
+    while (cap < this.cfg.maxFlows * 2) cap *= 2;
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let i = 0; i < WHEEL; i++) this.buckets.push([]);
+  }
+
+  get activeFlows(): number {
+    return this.active;
+  }
+
+  /** One packet whose outcome was OUTCOME.FLOW. */
+  packet(p: Packet): void {
+    const ts = p.ts;
+    if (ts > this.now) {
+      this.now = ts;
+      if (ts >= this.wheelNow + 1) this.advance(ts);
+    }
+    let f = this.lookup(p);
+    const proto = p.ipProto;
+    if (f !== null && proto === IPPROTO.TCP && (p.tcpFlags & SYN) !== 0 && this.isReuse(f, p)) {
+      this.end(f, END_REASON.REUSE);
+      f = null;
+    }
+    if (f === null) {
+      f = this.create(p);
+      if (f === null) return;
+    }
+    const isOrig = this.fwd === f.origIsS;
+    const ep = isOrig ? f.orig : f.resp;
+    ep.pkts++;
+    ep.ipBytes += p.ipLen;
+    ep.l2Bytes += p.wirelen;
+    if (proto === IPPROTO.TCP) this.tcp(f, isOrig, p);
+    else {
+      f.lastTs = ts;
+      if (proto === IPPROTO.UDP) {
+        ep.size = (ep.size < 0 ? 0 : ep.size) + p.payloadLen;
+        this.checkHistory(f, isOrig, H_DATA, 'D');
+        if (this.listener !== null) this.listener.udpData(f, isOrig, p);
+      } else {
+        ep.size = (ep.size < 0 ? 0 : ep.size) + p.payloadLen;
+      }
+    }
+    const d = this.deadline(f);
+    f.deadline = d;
+    if (Math.floor(d) < f.scheduledAt) this.schedule(f);
+  }
+
+  /** Ends every flow whose timeout passed by `now` (seconds). Called by packet(); call it for idle live captures. */
+  advance(now: number): void {
+    const sec = Math.floor(now);
+    if (this.wheelNow < 0) {
+      this.wheelNow = sec - 1;
+      this.wheelFloor = sec;
+      return;
+    }
+    if (sec <= this.wheelNow) return;
+    const from = sec - this.wheelNow > WHEEL ? sec - WHEEL + 1 : this.wheelNow + 1;
+    for (let t = from; t <= sec; t++) {
+      const idx = t & WHEEL_MASK;
+      const list = this.buckets[idx];
+      if (list.length === 0) continue;
+      this.buckets[idx] = [];
+      this.wheelFloor = t + 1;
+      for (let i = 0; i < list.length; i++) {
+        const f = list[i];
+        if (!f.alive || (f.scheduledAt & WHEEL_MASK) !== idx || f.scheduledAt > sec) {
+          if (f.alive && f.scheduledAt > sec && (f.scheduledAt & WHEEL_MASK) === idx) this.buckets[idx].push(f);
+          continue;
+        }
+        if (f.deadline <= now) this.end(f, END_REASON.TIMEOUT);
+        else this.schedule(f);
+      }
+    }
+    this.wheelNow = sec;
+    this.wheelFloor = sec + 1;
+  }
+
+  /** End of input: ends every flow still open, oldest first. */
+  flush(): void {
+    const open: Flow[] = [];
+    for (const f of this.flows) if (f !== null && f.alive) open.push(f);
+    open.sort((a, b) => a.startTs - b.startTs);
+    for (const f of open) this.end(f, END_REASON.FLUSH);
+  }
+
+  // ---- StreamSink<Endpoint>: what the reassemblers hand over ----
+
+  data(ep: Endpoint, _dir: 0 | 1, data: Uint8Array, off: number, len: number): void {
+    const f = ep.flow;
+    if (this.listener !== null) this.listener.tcpData(f, ep === f.orig, data, off, len);
+  }
+
+  gap(ep: Endpoint, _dir: 0 | 1, len: number): void {
+    const f = ep.flow;
+    this.stats.tcpGapBytes += len;
+    this.stats.tcpGaps++;
+    // As Zeek: only gaps of a cleanly established (or cleanly closing) connection are content
+    // gaps (history 'G', missed_bytes); elsewhere they come from RST sequence numbers or
+    // from packets before a mid-stream pickup.
+    const peer = ep === f.orig ? f.resp : f.orig;
+    if (isClean(ep) && isClean(peer) && this.inAck) {
+      ep.missedBytes += len;
+      const isOrig = ep === f.orig;
+      const t = ep.gapThresh;
+      if (++ep.gapCnt === t) {
+        this.addHistory(f, isOrig ? 'G' : 'g');
+        ep.gapThresh = t * 10;
+      }
+    }
+    if (this.listener !== null) this.listener.tcpGap(f, ep === f.orig, len);
+  }
+
+  /** True while an acknowledgement is being processed (only those gaps are missed bytes, as in Zeek). */
+  private inAck = false;
+
+  // ---- lookup and table maintenance ----
+
+  private lookup(p: Packet): Flow | null {
+    const h = flowHash(p);
+    const slots = this.slots;
+    const mask = this.mask;
+    const flows = this.flows;
+    const proto = p.ipProto;
+    const vlan = p.vlan;
+    const ivlan = p.innerVlan;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = slots[i];
+      if (s === 0) {
+        this.probeHash = h;
+        return null;
+      }
+      const f = flows[s - 1]!;
+      if (f.hash !== h || f.proto !== proto || f.vlan !== vlan || f.innerVlan !== ivlan) continue;
+      if (
+        f.sp === p.sport && f.dp === p.dport &&
+        f.s0 === p.src0 && f.d0 === p.dst0 && f.s1 === p.src1 && f.d1 === p.dst1 &&
+        f.s2 === p.src2 && f.d2 === p.dst2 && f.s3 === p.src3 && f.d3 === p.dst3
+      ) {
+        this.fwd = true;
+        return f;
+      }
+      if (
+        f.sp === p.dport && f.dp === p.sport &&
+        f.s0 === p.dst0 && f.d0 === p.src0 && f.s1 === p.dst1 && f.d1 === p.src1 &&
+        f.s2 === p.dst2 && f.d2 === p.src2 && f.s3 === p.dst3 && f.d3 === p.src3
+      ) {
+        this.fwd = false;
+        return f;
+      }
+    }
+  }
+  private probeHash = 0;
+
+  private create(p: Packet): Flow | null {
+    if (this.active >= this.cfg.maxFlows) this.evictOne();
+    const f = new Flow();
+    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.flows.length;
+    f.id = id;
+    if (id === this.flows.length) this.flows.push(f);
+    else this.flows[id] = f;
+    f.proto = p.ipProto;
+    f.v6 = p.ipVersion === 6;
+    f.s0 = p.src0; f.s1 = p.src1; f.s2 = p.src2; f.s3 = p.src3;
+    f.d0 = p.dst0; f.d1 = p.dst1; f.d2 = p.dst2; f.d3 = p.dst3;
+    f.sp = p.sport;
+    f.dp = p.dport;
+    f.vlan = p.vlan;
+    f.innerVlan = p.innerVlan;
+    f.icmpCode = p.icmpCode;
+    f.hash = this.probeHash;
+    f.startTs = f.lastTs = p.ts;
+    // Layer-2 addresses as Zeek logs them: the first packet's source and destination.
+    if (p.macOff >= 0) {
+      f.orig.mac = macHex(p.frame, p.macOff + 6);
+      f.resp.mac = macHex(p.frame, p.macOff);
+    } else if (p.sllAddrOff >= 0 && p.sllAddrLen === 6) {
+      f.orig.mac = macHex(p.frame, p.sllAddrOff);
+    }
+    this.insertSlot(f);
+    this.active++;
+    if (this.active > this.stats.maxActive) this.stats.maxActive = this.active;
+    this.stats.flowsCreated++;
+    this.fwd = true;
+    // Zeek's choice of originator: the first packet's sender, unless that looks like the server.
+    if (f.proto === IPPROTO.TCP) {
+      const fl = p.tcpFlags;
+      if ((fl & SYN) === 0 || (fl & ACK) !== 0) {
+        if (LIKELY_SERVER_TCP[p.sport] === 1) {
+          const flip = LIKELY_SERVER_TCP[p.dport] === 1 ? (fl & SYN) === 0 && p.sport < p.dport : true;
+          if (flip) this.flipRoles(f);
+        }
+      }
+      f.orig.reasm = new TcpReassembler<Endpoint>(0, this.cfg.reassembly);
+      f.resp.reasm = new TcpReassembler<Endpoint>(1, this.cfg.reassembly);
+    } else if (f.proto === IPPROTO.UDP) {
+      if (LIKELY_SERVER_UDP[p.sport] === 1 && LIKELY_SERVER_UDP[p.dport] !== 1) this.flipRoles(f);
+    }
+    f.deadline = p.ts + this.cfg.tcpHandshakeInactivity;
+    this.schedule(f);
+    if (this.listener !== null) this.listener.flowStart(f);
+    return f;
+  }
+
+  private insertSlot(f: Flow): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = f.hash & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = f.id + 1;
+  }
+
+  private removeSlot(f: Flow): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    const want = f.id + 1;
+    let i = f.hash & mask;
+    while (slots[i] !== want) {
+      if (slots[i] === 0) return; // not present (cannot happen)
+      i = (i + 1) & mask;
+    }
+    // Backward-shift deletion keeps linear probing correct without tombstones.
+    slots[i] = 0;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const s = slots[j];
+      if (s === 0) return;
+      const k = this.flows[s - 1]!.hash & mask;
+      const between = i <= j ? i < k && k <= j : i < k || k <= j;
+      if (!between) {
+        slots[i] = s;
+        slots[j] = 0;
+        i = j;
+      }
+    }
+  }
+
+  private schedule(f: Flow): void {
+    let sec = Math.floor(f.deadline);
+    if (sec < this.wheelFloor) sec = this.wheelFloor;
+    const last = this.wheelFloor + WHEEL - 2;
+    if (sec > last) sec = last;
+    f.scheduledAt = sec;
+    this.buckets[sec & WHEEL_MASK].push(f);
+  }
+
+  private evictOne(): void {
+    // The flow nearest its timeout goes first: walk the wheel forward from now.
+    for (let k = 0; k < WHEEL; k++) {
+      const idx = (this.wheelFloor + k) & WHEEL_MASK;
+      const list = this.buckets[idx];
+      for (let i = 0; i < list.length; i++) {
+        const f = list[i];
+        if (f.alive && (f.scheduledAt & WHEEL_MASK) === idx) {
+          this.stats.flowsEvicted++;
+          this.end(f, END_REASON.EVICTED);
+          return;
+        }
+      }
+    }
+  }
+
+  private end(f: Flow, reason: number): void {
+    if (!f.alive) return;
+    f.alive = false;
+    if (f.proto === IPPROTO.TCP) {
+      const a = f.orig.reasm;
+      const b = f.resp.reasm;
+      if (a !== null) {
+        a.finish(f.orig, this);
+        this.countReasm(a);
+      }
+      if (b !== null) {
+        b.finish(f.resp, this);
+        this.countReasm(b);
+      }
+    }
+    if (this.listener !== null) this.listener.flowEnd(f);
+    this.removeSlot(f);
+    this.flows[f.id] = null;
+    this.freeIds.push(f.id);
+    this.active--;
+    this.stats.flowsEnded++;
+    this.sink.flowDone(f, reason);
+    f.orig.reasm = null;
+    f.resp.reasm = null;
+  }
+
+  private countReasm(r: TcpReassembler<Endpoint>): void {
+    this.stats.tcpCapHits += r.capHits;
+    this.stats.tcpRetransmits += r.retransmits;
+    this.stats.tcpOverlapConflicts += r.overlapConflicts;
+  }
+
+  private deadline(f: Flow): number {
+    const c = this.cfg;
+    if (f.proto === IPPROTO.UDP) return f.lastTs + c.udpInactivity;
+    if (f.proto !== IPPROTO.TCP) return f.lastTs + c.icmpInactivity;
+    const o = f.orig;
+    const r = f.resp;
+    if (o.didClose || r.didClose) {
+      if ((o.didClose && r.didClose) || o.state === S.RESET || r.state === S.RESET || o.state === S.INACTIVE || r.state === S.INACTIVE)
+        return f.lastTs + c.tcpClose;
+      return f.lastTs + c.tcpInactivity;
+    }
+    if (isHandshake(o.state) && isHandshake(r.state)) {
+      if ((o.state === S.SYN_SENT || o.state === S.SYN_ACK_SENT) && r.state === S.INACTIVE && f.synTs > 0)
+        return f.synTs + c.tcpAttempt;
+      return f.lastTs + c.tcpHandshakeInactivity;
+    }
+    return f.lastTs + c.tcpInactivity;
+  }
+
+  // ---- history (Zeek's Connection::CheckHistory / AddHistory) ----
+
+  private addHistory(f: Flow, code: string): void {
+    f.history += code;
+  }
+
+  /** Logs `code` (upper case for the originator) the first time; returns whether it had been seen before. */
+  private checkHistory(f: Flow, isOrig: boolean, mask: number, code: string): boolean {
+    const m = isOrig ? mask : mask << 16;
+    if ((f.histSeen & m) === 0) {
+      f.histSeen |= m;
+      f.history += isOrig ? code : code.toLowerCase();
+      return false;
+    }
+    return true;
+  }
+
+  private flipRoles(f: Flow): void {
+    f.origIsS = !f.origIsS;
+    const t = f.orig;
+    f.orig = f.resp;
+    f.resp = t;
+    f.partial = false;
+    f.history += '^';
+  }
+
+  // ---- TCP (Zeek's TCPAnalyzer::DeliverPacket and the endpoint state machine) ----
+
+  private isReuse(f: Flow, p: Packet): boolean {
+    const fl = p.tcpFlags;
+    let connOrig = f.orig;
+    if ((fl & ACK) !== 0) {
+      if (f.orig.state !== S.INACTIVE) return false;
+      connOrig = f.resp;
+    }
+    if (!(f.orig.didClose && f.resp.didClose)) {
+      if (p.seq === connOrig.startSeq) return false;
+      if ((fl & ACK) === 0 && connOrig.state === S.SYN_ACK_SENT && f.resp.state === S.INACTIVE && p.seq === f.resp.startSeq)
+        return false;
+      // Only a SYN that starts a new sequence space on a connection that has started is a reuse.
+      return true;
+    }
+    return true;
+  }
+
+  private tcp(f: Flow, isOrig: boolean, p: Packet): void {
+    const ep = isOrig ? f.orig : f.resp;
+    const peer = isOrig ? f.resp : f.orig;
+    const fl = p.tcpFlags;
+    const syn = (fl & SYN) !== 0;
+    const fin = (fl & FIN) !== 0;
+    const rst = (fl & RST) !== 0;
+    const ack = (fl & ACK) !== 0;
+    const len = p.payloadLen;
+    const seq = p.seq;
+
+    // Zeek's SetPartialStatus.
+    if (isOrig) {
+      if (!ep.seen) f.partial = !syn || ack;
+    } else if (!ep.seen && !f.partial) f.partial = !syn;
+    ep.seen = true;
+
+    let segLen = len;
+    if (syn) segLen++;
+    if (fin) segLen++;
+    if (rst) segLen -= len;
+    const seqOnePast = (seq + segLen) >>> 0;
+
+    initEndpoint(ep, fl, seq, seqOnePast);
+    const relSeq = relativeSeq(ep, seq, ep.lastSeq, ep.seqWraps);
+    const underflow = relSeq < 0;
+    this.updateHistory(f, ep, isOrig, fl, relSeq, len);
+
+    // Zero window (the 'W' history letter), as Zeek's update_window.
+    if (p.window === 0 && !rst && peer.state !== S.CLOSED && ep.state !== S.RESET) {
+      const t = ep.win0Thresh;
+      if (++ep.win0Cnt === t) {
+        this.addHistory(f, isOrig ? 'W' : 'w');
+        ep.win0Thresh = t * 10;
+      }
+    }
+
+    if (!(f.orig.didClose && f.resp.didClose)) f.lastTs = p.ts;
+    if (syn && f.synTs === 0 && isOrig) f.synTs = p.ts;
+    if (fin) {
+      ep.finCnt++;
+      ep.finSeq = relSeq + segLen;
+    }
+    if (rst) ep.rstCnt++;
+
+    if (ack) {
+      if (peer.state === S.INACTIVE) {
+        const a = (p.ack - 1) >>> 0;
+        peer.startSeq = a;
+        peer.ackSeq = a;
+        peer.lastSeq = a;
+      } else if (!rst && relativeSeq(peer, p.ack, peer.ackSeq, peer.ackWraps) >= 0) {
+        // update_ack_seq: acks only move forward; an ack of 0 far ahead is more likely broken.
+        const delta = (p.ack - peer.ackSeq) | 0;
+        if (!(p.ack === 0 && delta > TOO_LARGE_SEQ_DELTA) && delta > 0) {
+          if (p.ack < peer.ackSeq) peer.ackWraps++;
+          peer.ackSeq = p.ack;
+        }
+      }
+    }
+
+    updateLastSeq(ep, seqOnePast, fl, len);
+    if (rxmtSeen) {
+      // Retransmitted payload: the 'T' history letter, logged at 1, 10, 100, ... times.
+      const t = ep.rxmtThresh;
+      if (++ep.rxmtCnt === t) {
+        this.addHistory(f, isOrig ? 'T' : 't');
+        ep.rxmtThresh = t * 10;
+      }
+    }
+
+    // The state machine may flip the roles (SYN and SYN-ACK seen in reverse order); ep and
+    // peer stay the sender and the receiver of this packet.
+    const doClose = this.updateStateMachine(f, ep, peer, isOrig, fl, len, seq);
+
+    if (ack && peer.reasm !== null) {
+      this.inAck = true;
+      peer.reasm.ackSeen(p.ack, peer, this);
+      this.inAck = false;
+    }
+
+    if (ep.reasm !== null && !rst && !underflow) {
+      if (len > 0 && p.payloadCaplen < len) {
+        // The snap length cut the payload: deliver nothing (the hole shows up as a gap).
+        this.stats.tcpTruncatedPayloads++;
+        if (syn || fin) ep.reasm.segment(seq, fl & (SYN | FIN), p.data, p.payloadOff, 0, ep, this);
+      } else if (len > 0 || syn || fin) {
+        ep.reasm.segment(seq, fl, p.data, p.payloadOff, len, ep, this);
+      }
+    }
+    if (doClose) connectionClosed(ep, peer);
+  }
+
+  private updateHistory(f: Flow, ep: Endpoint, isOrig: boolean, fl: number, relSeq: number, len: number): void {
+    const syn = (fl & SYN) !== 0;
+    const fin = (fl & FIN) !== 0;
+    const rst = (fl & RST) !== 0;
+    const bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
+    if (bits > 1) {
+      if (fin && rst) this.checkHistory(f, isOrig, H_FIN_RST, 'I');
+      else this.checkHistory(f, isOrig, H_MULTI, 'Q');
+    } else if (bits === 1) {
+      if (syn) {
+        const code = (fl & ACK) !== 0 ? 'H' : 'S';
+        if (this.checkHistory(f, isOrig, H_SYN, code) && relSeq !== ep.histLastSyn) this.addHistory(f, isOrig ? code : code.toLowerCase());
+        ep.histLastSyn = relSeq;
+      }
+      if (fin) {
+        if (this.checkHistory(f, isOrig, H_FIN, 'F') && relSeq + len !== ep.histLastFin) this.addHistory(f, isOrig ? 'F' : 'f');
+        ep.histLastFin = relSeq + len;
+      }
+      if (rst) {
+        if (this.checkHistory(f, isOrig, H_RST, 'R') && relSeq !== ep.histLastRst) this.addHistory(f, isOrig ? 'R' : 'r');
+        ep.histLastRst = relSeq;
+      }
+    } else if (len > 0) this.checkHistory(f, isOrig, H_DATA, 'D');
+    else if ((fl & ACK) !== 0) this.checkHistory(f, isOrig, H_ACK, 'A');
+  }
+
+  /** Zeek's UpdateStateMachine; returns whether the sender closed its side. */
+  private updateStateMachine(f: Flow, ep: Endpoint, peer: Endpoint, isOrig: boolean, fl: number, len: number, seq: number): boolean {
+    const syn = (fl & SYN) !== 0;
+    const fin = (fl & FIN) !== 0;
+    const rst = (fl & RST) !== 0;
+    const ack = (fl & ACK) !== 0;
+    let doClose = false;
+    switch (ep.state) {
+      case S.INACTIVE: {
+        if (syn) {
+          if (isOrig) setState(ep, ack ? S.SYN_ACK_SENT : S.SYN_SENT);
+          else {
+            if (!ack && peer.state === S.SYN_ACK_SENT && seq === ep.startSeq) {
+              // SYN and SYN-ACK seen in reverse order: flip the roles and establish.
+              f.partial = false;
+              this.flipRoles(f);
+              setState(peer, S.ESTABLISHED);
+            }
+            if (peer.state === S.SYN_SENT) setState(peer, S.ESTABLISHED);
+            setState(ep, S.ESTABLISHED);
+          }
+        }
+        if (fin) {
+          setState(ep, S.CLOSED);
+          doClose = true;
+        }
+        if (rst) {
+          setState(ep, S.RESET);
+          doClose = true;
+        }
+        if (ep.state === S.INACTIVE) {
+          if (!isOrig && len === 0 && f.orig.state === S.SYN_SENT) {
+            // An ACK of the SYN before the SYN-ACK: not a partial connection.
+          } else if (ack && peer.state === S.ESTABLISHED) {
+            setState(ep, S.ESTABLISHED);
+            f.partial = false;
+          } else setState(ep, S.PARTIAL);
+        }
+        break;
+      }
+      case S.SYN_SENT:
+      case S.SYN_ACK_SENT:
+        if (fin) {
+          setState(ep, S.CLOSED);
+          doClose = true;
+        }
+        if (rst) {
+          setState(ep, S.RESET);
+          doClose = true;
+        }
+        break;
+      case S.ESTABLISHED:
+      case S.PARTIAL:
+        if (syn && ep.state === S.PARTIAL && peer.state === S.INACTIVE && !ack) setState(ep, S.SYN_SENT);
+        if (fin && !rst) {
+          setState(ep, S.CLOSED);
+          if (peer.state === S.RESET && peer.prevState === S.CLOSED) setState(peer, S.CLOSED);
+          doClose = true;
+        }
+        if (rst) {
+          setState(ep, S.RESET);
+          doClose = true;
+        }
+        break;
+      case S.CLOSED:
+        if (rst && peer.state !== S.CLOSED) {
+          setState(ep, S.RESET);
+          if (!ep.didClose) doClose = true;
+        }
+        break;
+      case S.RESET:
+        break;
+    }
+    return doClose;
+  }
+}
+
+function isHandshake(st: number): boolean {
+  return st === S.INACTIVE || st === S.SYN_SENT || st === S.SYN_ACK_SENT;
+}
+
+function isClean(e: Endpoint): boolean {
+  return e.state === S.ESTABLISHED || (e.state === S.CLOSED && e.prevState === S.ESTABLISHED);
+}
+
+function setState(e: Endpoint, st: number): void {
+  if (st !== e.state) {
+    e.prevState = e.state;
+    e.state = st;
+  }
+}
+
+function connectionClosed(ep: Endpoint, _peer: Endpoint): void {
+  if (ep.didClose) return;
+  ep.didClose = true;
+}
+
+/** Zeek's init_endpoint: where the sequence space of this side starts. */
+function initEndpoint(e: Endpoint, fl: number, seq: number, lastSeq: number): void {
+  const syn = (fl & SYN) !== 0;
+  switch (e.state) {
+    case S.INACTIVE:
+      if (syn) {
+        e.ackSeq = seq;
+        e.startSeq = seq;
+      } else {
+        // A partial connection: number as though a SYN had been seen.
+        e.ackSeq = (seq - 1) >>> 0;
+        e.startSeq = (seq - 1) >>> 0;
+        lastSeq = seq;
+      }
+      e.lastSeq = lastSeq;
+      break;
+    case S.SYN_SENT:
+    case S.SYN_ACK_SENT:
+      if (syn && seq !== e.startSeq) {
+        e.startSeq = seq;
+        e.ackSeq = seq;
+        e.lastSeq = lastSeq;
+      }
+      break;
+    case S.ESTABLISHED:
+    case S.PARTIAL:
+      if (syn) {
+        e.startSeq = seq;
+        e.ackSeq = seq;
+        e.lastSeq = lastSeq;
+      }
+      break;
+    case S.RESET:
+      if (syn && e.prevState === S.INACTIVE) {
+        e.startSeq = seq;
+        e.ackSeq = seq;
+        e.lastSeq = lastSeq;
+      }
+      break;
+  }
+}
+
+/** Zeek's get_relative_seq: position of `cur` relative to the side's start; negative on underflow. */
+function relativeSeq(e: Endpoint, cur: number, last: number, wraps: number): number {
+  const delta = (cur - last) | 0;
+  if (delta < 0) {
+    if (wraps > 0 && cur > last) wraps--;
+  } else if (delta > 0) {
+    if (cur < last) wraps++;
+  }
+  if (wraps === 0) return (cur - e.startSeq) | 0;
+  return wraps * 4294967296 + cur - e.startSeq;
+}
+
+/** Set by updateLastSeq: the segment carried payload that had been seen before. */
+let rxmtSeen = false;
+
+/** Zeek's update_last_seq; returns the signed distance of the segment's end from the last one. */
+function updateLastSeq(e: Endpoint, lastSeq: number, fl: number, len: number): number {
+  const delta = (lastSeq - e.lastSeq) | 0;
+  rxmtSeen = false;
+  const synOrRst = (fl & (SYN | RST)) !== 0;
+  if (synOrRst && (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA)) {
+    // Untrusted jump.
+  } else if ((fl & FIN) !== 0 && e.lastSeq === ((e.startSeq + 1) >>> 0)) {
+    setLastSeq(e, lastSeq);
+  } else if (e.state === S.RESET) {
+    // Nothing after a reset is trusted.
+  } else if (delta > 0) {
+    setLastSeq(e, lastSeq);
+  } else if (len > 0) {
+    rxmtSeen = true;
+  }
+  return delta;
+}
+
+function setLastSeq(e: Endpoint, seq: number): void {
+  if (seq < e.lastSeq) e.seqWraps++;
+  e.lastSeq = seq;
+}
+
+/** Payload bytes of one TCP side as Zeek computes them from sequence numbers (TCP_Endpoint::Size). */
+export function tcpSize(e: Endpoint, peer: Endpoint): number {
+  if (e.prevState === S.SYN_SENT && e.state === S.RESET && peer.state === S.INACTIVE && !noDataAcked(e)) return 0;
+  const last = e.seqWraps * 4294967296 + e.lastSeq;
+  const acked = e.ackWraps * 4294967296 + e.ackSeq;
+  let size = (last > acked ? last : acked) - e.startSeq;
+  if (size < 0) size = 0;
+  if (size !== 0) size--;
+  if (e.finCnt > 0 && size !== 0) size--;
+  return size;
+}
+
+function noDataAcked(e: Endpoint): boolean {
+  const acked = e.ackWraps * 4294967296 + e.ackSeq;
+  return acked === e.startSeq || acked === e.startSeq + 1;
+}
+
+// ---- hashing and formatting ----
+
+function mix(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A hash of the flow key that is the same for both directions. */
+export function flowHash(p: Packet): number {
+  const a = fmix(mix(mix(mix(mix(mix(0x2545f491, p.src0), p.src1), p.src2), p.src3), p.sport));
+  const b = fmix(mix(mix(mix(mix(mix(0x2545f491, p.dst0), p.dst1), p.dst2), p.dst3), p.dport));
+  return fmix(mix(mix((a + b) | 0, p.ipProto), (p.vlan + 1) * 4097 + p.innerVlan + 1));
+}
+
+const HEX = '0123456789abcdef';
+
+function macHex(d: Uint8Array, o: number): string {
+  let s = '';
+  for (let i = 0; i < 6; i++) {
+    const b = d[o + i];
+    s += HEX[b >> 4] + HEX[b & 15];
+  }
+  return s;
+}

@@ -1,0 +1,174 @@
+// `palisade analyze`: reads every input in order through one pipeline (or N worker
+// pipelines sharded by a symmetric flow hash) and writes records and stats.json.
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FrameSink, RawFrame } from '../capture/frame.ts';
+import { expandInputs, readCapture } from '../capture/source.ts';
+import { PalisadeError, isPalisadeError, EXIT, type ExitCode } from '../core/errors.ts';
+import { shardHash } from '../decode/shard.ts';
+import type { FlowConfig } from '../flow/flow-table.ts';
+import { RecordOutput, type RecordFormat } from '../events/ndjson.ts';
+import { Engine, mergeCounters, type EngineCounters, type RecordSink } from './engine.ts';
+import { createRing, RingWriter, type RingBuffers } from './frame-ring.ts';
+import { buildStats, type AnalysisStats, type InputStats } from './stats.ts';
+import { ConnSummary } from './summary.ts';
+import type { WorkerInit, WorkerMessage } from './worker.ts';
+
+export interface AnalyzeOptions {
+  inputs: string[];
+  outDir: string;
+  format?: RecordFormat;
+  workers?: number;
+  flow?: Partial<FlowConfig>;
+  /** Called with (bytes read so far, total bytes) as input is read. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface AnalyzeResult {
+  stats: AnalysisStats;
+  summary: ConnSummary;
+  files: string[];
+  /** Problems with individual inputs (the run went on with the others). */
+  errors: PalisadeError[];
+  exitCode: ExitCode;
+}
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** A FrameSink for N workers: picks a worker by the frame's flow hash and copies the frame into its ring. */
+class Dispatcher implements FrameSink {
+  readonly writers: RingWriter[];
+  constructor(rings: RingBuffers[]) {
+    this.writers = rings.map((r) => new RingWriter(r));
+  }
+  frame(f: RawFrame): void {
+    this.writers[shardHash(f) % this.writers.length].write(f);
+  }
+}
+
+export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const { files, skipped } = await expandInputs(opts.inputs);
+  const total = files.reduce((a, f) => a + f.size, 0);
+  const workers = Math.max(1, Math.floor(opts.workers ?? 1));
+  const output = new RecordOutput(opts.outDir, { format: opts.format ?? 'ndjson' });
+  const summary = new ConnSummary(output);
+  const inputs: InputStats[] = [];
+  const errors: PalisadeError[] = [];
+
+  let sink: FrameSink;
+  let finish: () => Promise<EngineCounters>;
+  let abort: () => Promise<void> = async () => {};
+  if (workers === 1) {
+    const engine = new Engine(summary, { flow: opts.flow });
+    sink = engine;
+    finish = async () => {
+      engine.finish();
+      return engine.counters();
+    };
+  } else {
+    const pool = startWorkers(workers, summary, opts.flow ?? {});
+    const dispatcher = new Dispatcher(pool.rings);
+    sink = dispatcher;
+    finish = async () => {
+      for (const w of dispatcher.writers) w.end();
+      return mergeCounters(await pool.done);
+    };
+    abort = pool.terminate;
+  }
+
+  // Count each input's frames by wrapping the sink once per file.
+  let done = 0;
+  try {
+    for (const file of files) {
+      const counting = new CountingSink(sink);
+      const st: InputStats = { path: file.path, packets: 0, bytes: 0 };
+      const base = done;
+      try {
+        const info = await readCapture(file.path, counting, {
+          onProgress: (n) => opts.onProgress?.(base + n, total),
+        });
+        st.format = info.format;
+        st.compressed = info.compressed;
+        st.bytes = info.bytes;
+        st.linktypes = info.linktypes.map(String);
+      } catch (e) {
+        if (!isPalisadeError(e)) throw e;
+        errors.push(e);
+        st.error = { code: e.code, message: e.message, offset: e.offset };
+      }
+      st.packets = counting.frames;
+      inputs.push(st);
+      done = base + file.size;
+      opts.onProgress?.(done, total);
+      // Let worker messages (records) in between files.
+      await new Promise((r) => setImmediate(r));
+    }
+  } catch (e) {
+    await abort();
+    throw e;
+  }
+  const counters = await finish();
+  await output.close();
+  const elapsed = (performance.now() - t0) / 1000;
+  const stats = buildStats(counters, inputs, skipped.map((s) => s.path), workers, started, elapsed, VERSION);
+  try {
+    mkdirSync(opts.outDir, { recursive: true });
+    writeFileSync(join(opts.outDir, 'stats.json'), JSON.stringify(stats, null, 2) + '\n');
+  } catch (e) {
+    throw new PalisadeError('E_OUTPUT', `${opts.outDir}: cannot write stats.json (${(e as Error).message}); check the directory's permissions and free space`, { file: opts.outDir, cause: e });
+  }
+  let exitCode: ExitCode = EXIT.OK;
+  for (const e of errors) if (e.exitCode > exitCode) exitCode = e.exitCode;
+  return { stats, summary, files: [...output.files(), join(opts.outDir, 'stats.json')], errors, exitCode };
+}
+
+class CountingSink implements FrameSink {
+  frames = 0;
+  private readonly inner: FrameSink;
+  constructor(inner: FrameSink) {
+    this.inner = inner;
+  }
+  frame(f: RawFrame): void {
+    this.frames++;
+    this.inner.frame(f);
+  }
+}
+
+function startWorkers(n: number, out: RecordSink, flow: Partial<FlowConfig>): { rings: RingBuffers[]; done: Promise<EngineCounters[]>; terminate: () => Promise<void> } {
+  const rings: RingBuffers[] = [];
+  const workers: Worker[] = [];
+  const results: Promise<EngineCounters>[] = [];
+  // Each worker holds its share of the flow cap.
+  const perWorker: Partial<FlowConfig> = { ...flow };
+  if (flow.maxFlows !== undefined) perWorker.maxFlows = Math.max(1, Math.ceil(flow.maxFlows / n));
+  for (let i = 0; i < n; i++) {
+    const ring = createRing();
+    rings.push(ring);
+    const init: WorkerInit = { ring, flow: perWorker };
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { workerData: init });
+    workers.push(w);
+    results.push(
+      new Promise<EngineCounters>((resolve, reject) => {
+        w.on('message', (m: WorkerMessage) => {
+          if (m.kind === 'records') for (const [type, rec] of m.batch) out.write(type, rec);
+          else if (m.kind === 'done') resolve(m.counters);
+          else reject(new PalisadeError('E_WORKER', `worker ${i} failed: ${m.message}; run again with --workers 1 and report the error`));
+        });
+        w.on('error', (e) => reject(new PalisadeError('E_WORKER', `worker ${i} failed: ${e.message}`, { cause: e })));
+        w.on('exit', (code) => {
+          if (code !== 0) reject(new PalisadeError('E_WORKER', `worker ${i} exited with code ${code}`));
+        });
+      }),
+    );
+  }
+  return {
+    rings,
+    done: Promise.all(results),
+    terminate: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

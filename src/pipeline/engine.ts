@@ -1,0 +1,134 @@
+// One shard of the passive pipeline: decode → flow table → records. Runs on the main
+// thread (--workers 1) or inside each worker thread. It is the FrameSink the capture
+// readers feed, and the FlowSink that turns ended flows into conn records.
+import type { FrameSink, RawFrame } from '../capture/frame.ts';
+import { DecodeCounters, type DecodeCountersJSON } from '../decode/counters.ts';
+import { Decoder } from '../decode/decoder.ts';
+import { OUTCOME, OUTCOME_NAMES, Packet } from '../decode/packet.ts';
+import { buildConnRecord } from '../flow/conn.ts';
+import type { Flow } from '../flow/flow.ts';
+import { FlowTable, FlowTableStats, type FlowConfig, type FlowListener, type FlowSink } from '../flow/flow-table.ts';
+
+/** Where records go: RecordOutput on the main thread, a batching channel in a worker. */
+export interface RecordSink {
+  write(type: string, record: object): void;
+}
+
+export interface EngineOptions {
+  flow?: Partial<FlowConfig>;
+  listener?: FlowListener | null;
+}
+
+/** The counters of one shard, as plain data (merged across workers, written to stats.json). */
+export interface EngineCounters {
+  packets: number;
+  wireBytes: number;
+  capturedBytes: number;
+  outcomes: Record<string, number>;
+  decode: DecodeCountersJSON;
+  flows: Record<string, number>;
+  flowsByProto: Record<string, number>;
+  fragmentsInProgress: number;
+  internalErrors: number;
+  firstInternalError: string;
+}
+
+export class Engine implements FrameSink, FlowSink {
+  readonly decoder = new Decoder();
+  readonly table: FlowTable;
+  private readonly pkt = new Packet();
+  private readonly out: RecordSink;
+  readonly outcomes = new Float64Array(OUTCOME_NAMES.length);
+  packets = 0;
+  wireBytes = 0;
+  capturedBytes = 0;
+  private readonly flowsByProto = new Map<number, number>();
+
+  constructor(out: RecordSink, opts: EngineOptions = {}) {
+    this.out = out;
+    this.table = new FlowTable(this, opts.listener ?? null, opts.flow ?? {});
+  }
+
+  frame(f: RawFrame): void {
+    this.packets++;
+    this.wireBytes += f.wirelen;
+    this.capturedBytes += f.caplen;
+    try {
+      const o = this.decoder.decode(f, this.pkt);
+      this.outcomes[o]++;
+      if (o === OUTCOME.FLOW) this.table.packet(this.pkt);
+    } catch (e) {
+      // Our own bug, not the network's: contain it to this packet, count it, keep going.
+      this.internalErrors++;
+      if (this.firstInternalError === '') this.firstInternalError = String((e as Error)?.stack ?? e);
+    }
+  }
+
+  /** Packets whose processing hit a bug in Palisade (see firstInternalError). */
+  internalErrors = 0;
+  firstInternalError = '';
+
+  flowDone(flow: Flow): void {
+    this.flowsByProto.set(flow.proto, (this.flowsByProto.get(flow.proto) ?? 0) + 1);
+    this.out.write('conn', buildConnRecord(flow));
+  }
+
+  /** End of input: every open flow is ended and written. */
+  finish(): void {
+    this.table.flush();
+  }
+
+  counters(): EngineCounters {
+    const outcomes: Record<string, number> = {};
+    OUTCOME_NAMES.forEach((n, i) => (outcomes[n] = this.outcomes[i]));
+    const s: FlowTableStats = this.table.stats;
+    const byProto: Record<string, number> = {};
+    for (const [p, n] of this.flowsByProto) byProto[p === 6 ? 'tcp' : p === 17 ? 'udp' : p === 1 ? 'icmp' : p === 58 ? 'icmpv6' : String(p)] = n;
+    return {
+      packets: this.packets,
+      wireBytes: this.wireBytes,
+      capturedBytes: this.capturedBytes,
+      outcomes,
+      decode: this.decoder.counters.toJSON(),
+      flows: { ...s },
+      flowsByProto: byProto,
+      fragmentsInProgress: this.decoder.fragments.inProgress,
+      internalErrors: this.internalErrors,
+      firstInternalError: this.firstInternalError,
+    };
+  }
+}
+
+/** Sums the counters of several shards. */
+export function mergeCounters(all: EngineCounters[]): EngineCounters {
+  const dc = new DecodeCounters();
+  const out: EngineCounters = {
+    packets: 0,
+    wireBytes: 0,
+    capturedBytes: 0,
+    outcomes: {},
+    decode: dc.toJSON(),
+    flows: {},
+    flowsByProto: {},
+    fragmentsInProgress: 0,
+    internalErrors: 0,
+    firstInternalError: '',
+  };
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+  };
+  for (const c of all) {
+    out.packets += c.packets;
+    out.wireBytes += c.wireBytes;
+    out.capturedBytes += c.capturedBytes;
+    add(out.outcomes, c.outcomes);
+    dc.merge(DecodeCounters.fromJSON(c.decode));
+    add(out.flows, c.flows);
+    add(out.flowsByProto, c.flowsByProto);
+    out.fragmentsInProgress += c.fragmentsInProgress;
+    out.internalErrors += c.internalErrors;
+    if (out.firstInternalError === '') out.firstInternalError = c.firstInternalError;
+  }
+  out.decode = dc.toJSON();
+  return out;
+}

@@ -1,0 +1,132 @@
+// The readable summary `palisade analyze` prints: what was read, which flows and protocols
+// were seen, who talked most. Built from the conn records as they are written, so every
+// number can be found again in conn.ndjson and stats.json.
+import type { ConnRecord } from '../events/conn-fields.ts';
+import { linktypeName } from '../capture/frame.ts';
+import { portName } from '../flow/server-ports.ts';
+import type { RecordSink } from './engine.ts';
+import type { AnalysisStats } from './stats.ts';
+
+interface Tally {
+  flows: number;
+  bytes: number;
+  pkts: number;
+}
+
+const ETHERTYPE_NAMES: Record<string, string> = {
+  '0x0806': 'ARP',
+  '0x88cc': 'LLDP',
+  '0x8892': 'PROFINET',
+  '0x88b8': 'IEC 61850 GOOSE',
+  '0x88ba': 'IEC 61850 SV',
+  '0x88a4': 'EtherCAT',
+  '0x88e3': 'MRP',
+  '0x8863': 'PPPoE discovery',
+  '0x88f7': 'PTP',
+  '0x891d': 'TTEthernet',
+  '0x88e1': 'HomePlug',
+  '0x893a': 'IEEE 1905',
+  '0x22f0': 'AVTP',
+  '0x0842': 'Wake-on-LAN',
+};
+
+export class ConnSummary implements RecordSink {
+  private readonly inner: RecordSink;
+  readonly byService = new Map<string, Tally>();
+  readonly byPair = new Map<string, Tally>();
+  readonly byState = new Map<string, number>();
+  flows = 0;
+
+  constructor(inner: RecordSink) {
+    this.inner = inner;
+  }
+
+  write(type: string, record: object): void {
+    this.inner.write(type, record);
+    if (type !== 'conn') return;
+    const r = record as ConnRecord;
+    this.flows++;
+    const bytes = (r.orig_ip_bytes ?? 0) + (r.resp_ip_bytes ?? 0);
+    const pkts = (r.orig_pkts ?? 0) + (r.resp_pkts ?? 0);
+    const svcKey = r.proto === 'icmp' ? 'icmp' : `${r.proto}/${r['id.resp_p']}`;
+    bump(this.byService, svcKey, bytes, pkts);
+    const a = r['id.orig_h'];
+    const b = r['id.resp_h'];
+    bump(this.byPair, a < b ? `${a} ↔ ${b}` : `${b} ↔ ${a}`, bytes, pkts);
+    if (r.conn_state !== undefined) this.byState.set(r.conn_state, (this.byState.get(r.conn_state) ?? 0) + 1);
+  }
+
+  format(stats: AnalysisStats, files: string[]): string {
+    const n = (x: number) => x.toLocaleString('en-US');
+    const lines: string[] = [];
+    const inputs = stats.inputs;
+    lines.push(
+      `Palisade analysed ${inputs.length} capture file${inputs.length === 1 ? '' : 's'}: ` +
+        `${n(stats.packets)} packets, ${fmtBytes(stats.bytes)} in ${stats.elapsed_seconds.toFixed(2)} s ` +
+        `(${n(Math.round(stats.packets_per_second))} packets/s).`,
+    );
+    const o = stats.outcomes;
+    lines.push(
+      `Packets: ${n(o.flow ?? 0)} in flows, ${n(o.l2 ?? 0)} layer-2 only, ${n(o.ip_other ?? 0)} other IP, ` +
+        `${n(o.fragment ?? 0)} IP fragments, ${n(o.unsupported ?? 0)} unsupported link type, ${n(o.malformed ?? 0)} malformed.`,
+    );
+    const lt = Object.entries(stats.linktypes).map(([k, v]) => `${k} ${n(v)}`);
+    if (lt.length > 0) lines.push(`Link types: ${lt.join(', ')}.`);
+    const fp = Object.entries(stats.flows.by_proto).map(([k, v]) => `${k} ${n(v)}`);
+    lines.push(`Flows: ${n(this.flows)}${fp.length > 0 ? ` (${fp.join(', ')})` : ''}.`);
+    const states = [...this.byState].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${n(v)}`);
+    if (states.length > 0) lines.push(`TCP/UDP states: ${states.join(', ')}.`);
+
+    const svc = top(this.byService, 12);
+    if (svc.length > 0) {
+      lines.push('', 'Services by traffic (responder port):');
+      for (const [k, t] of svc) {
+        const [proto, port] = k.split('/');
+        const name = port === undefined ? '' : (portName(proto, Number(port)) ?? '');
+        lines.push(`  ${k.padEnd(11)} ${name.padEnd(22)} ${n(t.flows).padStart(8)} flows ${n(t.pkts).padStart(10)} pkts ${fmtBytes(t.bytes).padStart(10)}`);
+      }
+    }
+    const l2 = Object.entries(stats.protocols.ethertypes);
+    const arp = stats.protocols.layers.arp ?? 0;
+    if (l2.length > 0 || arp > 0) {
+      const parts = arp > 0 ? [`ARP ${n(arp)}`] : [];
+      for (const [k, v] of l2.sort((x, y) => y[1] - x[1])) parts.push(`${ETHERTYPE_NAMES[k] ?? 'EtherType ' + k} ${n(v)}`);
+      lines.push('', `Layer-2 protocols (packets): ${parts.join(', ')}.`);
+    }
+    const pairs = top(this.byPair, 8);
+    if (pairs.length > 0) {
+      lines.push('', 'Top conversations:');
+      for (const [k, t] of pairs) lines.push(`  ${k.padEnd(50)} ${n(t.flows).padStart(6)} flows ${fmtBytes(t.bytes).padStart(10)}`);
+    }
+    const errs = inputs.filter((i) => i.error !== undefined);
+    if (errs.length > 0) {
+      lines.push('', 'Problems with inputs:');
+      for (const e of errs) lines.push(`  ${e.error!.code}: ${e.error!.message}`);
+    }
+    if (files.length > 0) lines.push('', `Records: ${files.join(', ')}`);
+    return lines.join('\n');
+  }
+}
+
+function bump(m: Map<string, Tally>, k: string, bytes: number, pkts: number): void {
+  const t = m.get(k);
+  if (t === undefined) m.set(k, { flows: 1, bytes, pkts });
+  else {
+    t.flows++;
+    t.bytes += bytes;
+    t.pkts += pkts;
+  }
+}
+
+function top(m: Map<string, Tally>, k: number): [string, Tally][] {
+  return [...m].sort((a, b) => b[1].bytes - a[1].bytes || b[1].flows - a[1].flows).slice(0, k);
+}
+
+export function fmtBytes(b: number): string {
+  if (b < 1024) return `${b} B`;
+  if (b < 1024 * 1024) return `${(b / 1024).toFixed(1)} KiB`;
+  if (b < 1024 * 1024 * 1024) return `${(b / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(b / 1024 / 1024 / 1024).toFixed(2)} GiB`;
+}
+
+export { linktypeName };
