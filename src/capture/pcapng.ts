@@ -54,6 +54,11 @@ export class PcapngInterface {
   tsOffset: number;
   /** units is an integer small enough for the exact integer division in #ts. */
   exact: boolean;
+  // #ts's cache: the last high word of a timestamp, and what it contributes.
+  cachedHi = -1;
+  /** floor(cachedHi * 2^32 / units) + tsOffset. */
+  cachedBase = 0;
+  cachedHiRem = 0;
 
   constructor(linktype: number, snaplen: number, units: number, tsOffset: number) {
     this.linktype = linktype;
@@ -178,26 +183,49 @@ export class PcapngParser implements CaptureParser {
   /** The hot loop: handles every block that lies wholly in chunk[pos..]; returns where it stopped. */
   #scan(chunk: Uint8Array, dv: DataView, pos: number, sink: FrameSink): number {
     const len = chunk.length;
-    while (len - pos >= 8) {
-      const type = dv.getUint32(pos, this.#le); // the SHB type reads the same in both byte orders
-      let le = this.#le;
-      if (type === PCAPNG_BLOCK.SHB) {
-        if (len - pos < 12) break;
-        le = this.#shbByteOrder(dv, pos + 8);
+    // Before the first SHB the inline EPB path below must not run: the file is not pcapng at all.
+    if (!this.#inSection && len - pos >= 4) this.#checkFirstType(dv.getUint32(pos));
+    for (;;) {
+      // Constant within a section; an SHB restarts the loop with its byte order.
+      const sectionLe = this.#le;
+      let newSection = false;
+      while (len - pos >= 8) {
+        const type = dv.getUint32(pos, sectionLe); // the SHB type reads the same in both byte orders
+        if (type === PCAPNG_BLOCK.EPB) {
+          // The common case, inline; the checks are those of #checkHeader and #block.
+          const blen = dv.getUint32(pos + 4, sectionLe);
+          if (blen < MIN_EPB || (blen & 3) !== 0 || blen > MAX_BUFFERED_BLOCK) this.#checkHeader(type, blen); // throws
+          if (len - pos < blen) break;
+          const trailer = dv.getUint32(pos + blen - 4, sectionLe);
+          if (trailer !== blen) throw this.#trailerMismatch(blen, trailer);
+          this.#packet(chunk, dv, pos, blen, sectionLe, dv.getUint32(pos + 8, sectionLe), sink);
+          this.#recStart += blen;
+          pos += blen;
+          continue;
+        }
+        let le = sectionLe;
+        if (type === PCAPNG_BLOCK.SHB) {
+          if (len - pos < 12) break;
+          le = this.#shbByteOrder(dv, pos + 8);
+        }
+        const blen = dv.getUint32(pos + 4, le);
+        const buffered = this.#checkHeader(type, blen);
+        if (len - pos < blen) break; // #carry buffers or skips it
+        if (buffered) {
+          this.#block(chunk, dv, pos, type, blen, le, sink);
+        } else {
+          const trailer = dv.getUint32(pos + blen - 4, le);
+          if (trailer !== blen) throw this.#trailerMismatch(blen, trailer);
+          this.#recStart += blen;
+        }
+        pos += blen;
+        if (type === PCAPNG_BLOCK.SHB) {
+          newSection = true;
+          break;
+        }
       }
-      const blen = dv.getUint32(pos + 4, le);
-      const buffered = this.#checkHeader(type, blen);
-      if (len - pos < blen) break; // #carry buffers or skips it
-      if (buffered) {
-        this.#block(chunk, dv, pos, type, blen, le, sink);
-      } else {
-        const trailer = dv.getUint32(pos + blen - 4, le);
-        if (trailer !== blen) throw this.#trailerMismatch(blen, trailer);
-        this.#recStart += blen;
-      }
-      pos += blen;
+      if (!newSection) return pos;
     }
-    return pos;
   }
 
   /**
@@ -351,79 +379,73 @@ export class PcapngParser implements CaptureParser {
   #block(buf: Uint8Array, dv: DataView, p: number, type: number, blen: number, le: boolean, sink: FrameSink): void {
     const trailer = dv.getUint32(p + blen - 4, le);
     if (trailer !== blen) throw this.#trailerMismatch(blen, trailer);
-    const start = this.#recStart;
-    switch (type) {
-      case PCAPNG_BLOCK.EPB:
-      case PCAPNG_BLOCK.PB: {
-        const epb = type === PCAPNG_BLOCK.EPB;
-        const ifId = epb ? dv.getUint32(p + 8, le) : dv.getUint16(p + 8, le);
-        const caplen = dv.getUint32(p + 20, le);
-        if (ifId >= this.#ifs.length) {
-          throw this.#corrupt(`packet block refers to interface ${ifId}, but the section defines ${this.#ifs.length}`);
-        }
-        if (caplen > blen - MIN_EPB) {
-          throw this.#corrupt(`packet block says ${caplen} captured bytes, but only ${blen - MIN_EPB} fit in the block`);
-        }
-        const f = this.#frame;
-        const ts = this.#ts(this.#ifs[ifId], dv.getUint32(p + 12, le), dv.getUint32(p + 16, le));
-        this.#lastTs = ts;
-        f.ts = ts;
-        f.linktype = this.#ifs[ifId].linktype;
-        f.ifIndex = ifId;
-        f.data = buf;
-        f.offset = p + 28;
-        f.caplen = caplen;
-        f.wirelen = dv.getUint32(p + 24, le);
-        f.fileOffset = start;
-        this.#recStart += blen;
-        this.#frames++;
-        sink.frame(f);
-        return;
-      }
-      case PCAPNG_BLOCK.SPB: {
-        if (this.#ifs.length === 0) throw this.#corrupt('simple packet block before any interface description block');
-        const iface = this.#ifs[0];
-        const wirelen = dv.getUint32(p + 8, le);
-        // The captured length is implied: the original length, cut by the block size and the snap length.
-        let caplen = Math.min(wirelen, blen - MIN_SPB);
-        if (iface.snaplen > 0 && iface.snaplen < caplen) caplen = iface.snaplen;
-        const f = this.#frame;
-        f.ts = this.#lastTs;
-        f.linktype = iface.linktype;
-        f.ifIndex = 0;
-        f.data = buf;
-        f.offset = p + 12;
-        f.caplen = caplen;
-        f.wirelen = wirelen;
-        f.fileOffset = start;
-        this.#recStart += blen;
-        this.#frames++;
-        sink.frame(f);
-        return;
-      }
-      case PCAPNG_BLOCK.IDB:
-        this.#interface(dv, p, blen, le);
-        break;
-      case PCAPNG_BLOCK.SHB: {
-        const major = dv.getUint16(p + 12, le);
-        const minor = dv.getUint16(p + 14, le);
-        if (major !== 1) {
-          throw new PalisadeError(
-            'E_UNSUPPORTED_VERSION',
-            `${this.name}: pcapng version ${major}.${minor} in the section header at byte ${start} is not supported (only 1.x is). ` +
-              'Convert the file with `editcap -F pcapng <in> <out>`.',
-            { file: this.name, offset: start },
-          );
-        }
-        // A new section starts afresh: its own byte order and its own interfaces.
-        this.#le = le;
-        this.#inSection = true;
-        this.#sections++;
-        this.#ifs = [];
-        break;
-      }
-    }
+    // Packet blocks first and in small methods, so that the hot path stays inlinable.
+    if (type === PCAPNG_BLOCK.EPB) this.#packet(buf, dv, p, blen, le, dv.getUint32(p + 8, le), sink);
+    else if (type === PCAPNG_BLOCK.PB) this.#packet(buf, dv, p, blen, le, dv.getUint16(p + 8, le), sink);
+    else if (type === PCAPNG_BLOCK.SPB) this.#simplePacket(buf, dv, p, blen, le, sink);
+    else if (type === PCAPNG_BLOCK.IDB) this.#interface(dv, p, blen, le);
+    else if (type === PCAPNG_BLOCK.SHB) this.#section(dv, p, le);
     this.#recStart += blen;
+  }
+
+  /** Enhanced Packet Block, or the obsolete Packet Block (same layout but a 16-bit interface id and a drops count). */
+  #packet(buf: Uint8Array, dv: DataView, p: number, blen: number, le: boolean, ifId: number, sink: FrameSink): void {
+    const caplen = dv.getUint32(p + 20, le);
+    if (ifId >= this.#ifs.length) throw this.#badInterface(ifId);
+    if (caplen > blen - MIN_EPB) throw this.#badCaplen(caplen, blen - MIN_EPB);
+    const iface = this.#ifs[ifId];
+    const f = this.#frame;
+    const ts = this.#ts(iface, dv.getUint32(p + 12, le), dv.getUint32(p + 16, le));
+    this.#lastTs = ts;
+    f.ts = ts;
+    f.linktype = iface.linktype;
+    f.ifIndex = ifId;
+    f.data = buf;
+    f.offset = p + 28;
+    f.caplen = caplen;
+    f.wirelen = dv.getUint32(p + 24, le);
+    f.fileOffset = this.#recStart;
+    this.#frames++;
+    sink.frame(f);
+  }
+
+  /** Simple Packet Block: interface 0, no timestamp, captured length implied. */
+  #simplePacket(buf: Uint8Array, dv: DataView, p: number, blen: number, le: boolean, sink: FrameSink): void {
+    if (this.#ifs.length === 0) throw this.#corrupt('simple packet block before any interface description block');
+    const iface = this.#ifs[0];
+    const wirelen = dv.getUint32(p + 8, le);
+    // The original length, cut by the block size and by the snap length.
+    let caplen = Math.min(wirelen, blen - MIN_SPB);
+    if (iface.snaplen > 0 && iface.snaplen < caplen) caplen = iface.snaplen;
+    const f = this.#frame;
+    f.ts = this.#lastTs;
+    f.linktype = iface.linktype;
+    f.ifIndex = 0;
+    f.data = buf;
+    f.offset = p + 12;
+    f.caplen = caplen;
+    f.wirelen = wirelen;
+    f.fileOffset = this.#recStart;
+    this.#frames++;
+    sink.frame(f);
+  }
+
+  #section(dv: DataView, p: number, le: boolean): void {
+    const major = dv.getUint16(p + 12, le);
+    const minor = dv.getUint16(p + 14, le);
+    if (major !== 1) {
+      throw new PalisadeError(
+        'E_UNSUPPORTED_VERSION',
+        `${this.name}: pcapng version ${major}.${minor} in the section header at byte ${this.#recStart} is not supported (only 1.x is). ` +
+          'Convert the file with `editcap -F pcapng <in> <out>`.',
+        { file: this.name, offset: this.#recStart },
+      );
+    }
+    // A new section starts afresh: its own byte order and its own interfaces.
+    this.#le = le;
+    this.#inSection = true;
+    this.#sections++;
+    this.#ifs = [];
   }
 
   #interface(dv: DataView, p: number, blen: number, le: boolean): void {
@@ -464,38 +486,37 @@ export class PcapngParser implements CaptureParser {
   /**
    * Seconds since the epoch from a 64-bit tick count. The tick count may exceed 2^53 (a ns clock
    * does after 104 days), so whole seconds and the remainder are computed exactly in integer
-   * steps, and only the final sum is rounded: exact to well under a microsecond.
+   * steps and only the final sum is rounded: exact to well under a microsecond. The division of
+   * the high word is cached per interface, as it changes only every 2^32 ticks (4.3 s in ns).
    */
   #ts(iface: PcapngInterface, hi: number, lo: number): number {
     const u = iface.units;
     if (!iface.exact) {
-      // Odd tick rates (2^n, or finer than 10^-10 s): scaling by a power of two is exact anyway.
+      // Odd tick rates (finer than 2^-36 s): scaling by a power of two is exact anyway; 10^-n for n > 10 is close enough.
       return hi * (TWO32 / u) + lo / u + iface.tsOffset;
     }
-    let s: number;
-    let r: number;
-    if (hi < 0x200000) {
-      // T < 2^53: one exact division with a correction step for the rounding of T / u.
-      const t = hi * TWO32 + lo;
-      s = Math.floor(t / u);
-      r = t - s * u;
-      if (r < 0) {
-        s--;
-        r += u;
-      } else if (r >= u) {
-        s++;
-        r -= u;
-      }
-    } else {
-      // Long division in base 2^16: every intermediate stays below u * 2^16 <= 2^52.
+    if (hi !== iface.cachedHi) {
+      // floor(hi * 2^32 / u) and its remainder, by long division in base 2^16 so that every
+      // intermediate stays below u * 2^16 <= 2^52.
       const q3 = divmod(hi >>> 16, u);
       const q2 = divmod(divRem * 65536 + (hi & 0xffff), u);
-      const q1 = divmod(divRem * 65536 + (lo >>> 16), u);
-      const q0 = divmod(divRem * 65536 + (lo & 0xffff), u);
-      r = divRem;
-      s = ((q3 * 65536 + q2) * 65536 + q1) * 65536 + q0;
+      const q1 = divmod(divRem * 65536, u);
+      const q0 = divmod(divRem * 65536, u);
+      iface.cachedHiRem = divRem;
+      iface.cachedBase = ((q3 * 65536 + q2) * 65536 + q1) * 65536 + q0 + iface.tsOffset;
+      iface.cachedHi = hi;
     }
-    return s + iface.tsOffset + r / u;
+    // An exact integer plus a fraction below 2^32 / u + 1 that is computed exactly up to one
+    // rounding: the sum is the nearest double to the true time, give or take an ulp.
+    return iface.cachedBase + (iface.cachedHiRem + lo) / u;
+  }
+
+  #badInterface(ifId: number): PalisadeError {
+    return this.#corrupt(`packet block refers to interface ${ifId}, but the section defines ${this.#ifs.length}`);
+  }
+
+  #badCaplen(caplen: number, room: number): PalisadeError {
+    return this.#corrupt(`packet block says ${caplen} captured bytes, but only ${room} fit in the block`);
   }
 
   #trailerMismatch(blen: number, trailer: number): PalisadeError {
@@ -516,7 +537,7 @@ export class PcapngParser implements CaptureParser {
 /** Remainder of the last divmod(); a module variable so the hot path returns two numbers without allocating. */
 let divRem = 0;
 
-/** floor(c / u) for integers c, u with c < 2^52, exact despite the rounding of c / u; leaves c mod u in divRem. */
+/** floor(c / u) for integers 0 <= c < 2^52 and 0 < u <= 2^36, exact despite the rounding of c / u; leaves c mod u in divRem. */
 function divmod(c: number, u: number): number {
   let q = Math.floor(c / u);
   let r = c - q * u;

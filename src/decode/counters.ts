@@ -23,10 +23,12 @@ export const LAYER = {
   ipv6_reassembled: 18,
   mpls: 19,
   pppoe: 20,
+  ip_in_ip: 21,
+  gre: 22,
 } as const;
 export const LAYER_NAMES = Object.keys(LAYER);
 
-/** Reasons a frame is counted as malformed (or a fragment is dropped). Stable names: they appear in stats.json. */
+/** Reasons a frame is counted as malformed; they add up to outcomes.malformed. Stable names: they appear in stats.json. */
 export const MALFORMED = {
   eth_truncated: 0,
   vlan_truncated: 1,
@@ -48,19 +50,36 @@ export const MALFORMED = {
   udp_truncated: 17,
   udp_bad_length: 18,
   icmp_truncated: 19,
-  frag_bad_offset: 20,
-  frag_overlap: 21,
-  frag_too_large: 22,
-  frag_timeout: 23,
-  frag_cap_hit: 24,
-  mpls_truncated: 25,
-  pppoe_truncated: 26,
+  mpls_truncated: 20,
+  pppoe_truncated: 21,
+  gre_truncated: 22,
+  tunnel_too_deep: 23,
 } as const;
 export const MALFORMED_NAMES = Object.keys(MALFORMED);
+
+/** Anomalies in packets that were still decoded (the packet keeps its outcome). Stable names. */
+export const WEIRD = {
+  /** The IP header claims more bytes than the frame had on the wire (a sliced or corrupt capture). */
+  ip_length_exceeds_frame: 0,
+  /** The UDP length field disagrees with the IP length (the IP length was used). */
+  udp_bad_length: 1,
+  /** IP fragments: offset or length impossible (dropped). */
+  frag_bad_offset: 2,
+  /** IP fragments overlapping with different extents (the first copy was kept). */
+  frag_overlap: 3,
+  /** A reassembled datagram would exceed 65535 bytes (dropped). */
+  frag_too_large: 4,
+  /** An incomplete datagram timed out (its fragments dropped). */
+  frag_timeout: 5,
+  /** Too many datagrams in reassembly: the oldest was dropped. */
+  frag_cap_hit: 6,
+} as const;
+export const WEIRD_NAMES = Object.keys(WEIRD);
 
 export class DecodeCounters {
   readonly layers = new Float64Array(LAYER_NAMES.length);
   readonly malformed = new Float64Array(MALFORMED_NAMES.length);
+  readonly weird = new Float64Array(WEIRD_NAMES.length);
   /** Non-IP EtherTypes (LLDP 0x88cc, PROFINET 0x8892, …) by value. */
   readonly ethertypes = new Map<number, number>();
   /** IP transports other than TCP/UDP/ICMP (GRE, ESP, OSPF, …) by protocol number. */
@@ -83,6 +102,7 @@ export class DecodeCounters {
   merge(o: DecodeCounters): void {
     for (let i = 0; i < this.layers.length; i++) this.layers[i] += o.layers[i];
     for (let i = 0; i < this.malformed.length; i++) this.malformed[i] += o.malformed[i];
+    for (let i = 0; i < this.weird.length; i++) this.weird[i] += o.weird[i];
     for (let i = 0; i < this.linktypeSmall.length; i++) this.linktypeSmall[i] += o.linktypeSmall[i];
     for (const [k, v] of o.ethertypes) this.ethertypes.set(k, (this.ethertypes.get(k) ?? 0) + v);
     for (const [k, v] of o.ipProtos) this.ipProtos.set(k, (this.ipProtos.get(k) ?? 0) + v);
@@ -99,6 +119,10 @@ export class DecodeCounters {
     MALFORMED_NAMES.forEach((n, i) => {
       if (this.malformed[i]) malformed[n] = this.malformed[i];
     });
+    const weird: Record<string, number> = {};
+    WEIRD_NAMES.forEach((n, i) => {
+      if (this.weird[i]) weird[n] = this.weird[i];
+    });
     const linktypes: Record<string, number> = {};
     this.linktypeSmall.forEach((v, i) => {
       if (v) linktypes[String(i)] = v;
@@ -108,13 +132,14 @@ export class DecodeCounters {
     for (const [k, v] of [...this.ethertypes].sort((a, b) => a[0] - b[0])) ethertypes['0x' + k.toString(16).padStart(4, '0')] = v;
     const ipProtos: Record<string, number> = {};
     for (const [k, v] of [...this.ipProtos].sort((a, b) => a[0] - b[0])) ipProtos[String(k)] = v;
-    return { layers, malformed, linktypes, ethertypes, ip_protos: ipProtos };
+    return { layers, malformed, weird, linktypes, ethertypes, ip_protos: ipProtos };
   }
 
   static fromJSON(j: DecodeCountersJSON): DecodeCounters {
     const c = new DecodeCounters();
     for (const [n, v] of Object.entries(j.layers)) c.layers[LAYER[n as keyof typeof LAYER]] = v;
     for (const [n, v] of Object.entries(j.malformed)) c.malformed[MALFORMED[n as keyof typeof MALFORMED]] = v;
+    for (const [n, v] of Object.entries(j.weird)) c.weird[WEIRD[n as keyof typeof WEIRD]] = v;
     for (const [k, v] of Object.entries(j.linktypes)) {
       const lt = Number(k);
       if (lt < 300) c.linktypeSmall[lt] = v;
@@ -129,6 +154,7 @@ export class DecodeCounters {
 export interface DecodeCountersJSON {
   layers: Record<string, number>;
   malformed: Record<string, number>;
+  weird: Record<string, number>;
   linktypes: Record<string, number>;
   ethertypes: Record<string, number>;
   ip_protos: Record<string, number>;

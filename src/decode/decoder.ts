@@ -3,7 +3,7 @@
 // returns its outcome. Nothing here throws or allocates on the common path: every length
 // from the wire is checked against the bytes present before it is used.
 import { LINKTYPE, type RawFrame } from '../capture/frame.ts';
-import { DecodeCounters, LAYER, MALFORMED } from './counters.ts';
+import { DecodeCounters, LAYER, MALFORMED, WEIRD } from './counters.ts';
 import { FragmentReassembler, type FragmentLimits, DEFAULT_FRAGMENT_LIMITS } from './ip-fragments.ts';
 import { IPPROTO, OUTCOME, Packet, type Outcome } from './packet.ts';
 
@@ -21,6 +21,8 @@ const ETH_PPPOE = 0x8864;
 const MAX_TAGS = 8;
 /** Most IPv6 extension headers followed before the packet counts as malformed. */
 const MAX_EXT_HEADERS = 16;
+/** Most IP-in-IP / GRE encapsulations followed. */
+const MAX_TUNNELS = 4;
 
 export class Decoder {
   readonly counters = new DecodeCounters();
@@ -48,6 +50,7 @@ export class Decoder {
     p.ethertype = 0;
     p.ipVersion = 0;
     p.reassembled = false;
+    p.tunnelDepth = 0;
     p.ipProto = 0;
     p.sport = 0;
     p.dport = 0;
@@ -252,8 +255,9 @@ export class Decoder {
     // Bytes of this datagram that were on the wire (frame length minus the link header).
     const onWire = p.reassembled ? avail : p.wirelen - (off - p.frameOff);
     if (tot === 0) tot = onWire; // TCP segmentation offload leaves 0 here
-    if (tot < hl) return this.bad(MALFORMED.ipv4_bad_header_length);
-    if (tot > onWire) return this.bad(MALFORMED.ipv4_bad_total_length);
+    if (tot < hl) return this.bad(MALFORMED.ipv4_bad_total_length);
+    // A datagram longer than its frame: decode what is there, as tshark does (Zeek drops it).
+    if (tot > onWire) c.weird[WEIRD.ip_length_exceeds_frame]++;
     c.layers[LAYER.ipv4]++;
     p.ipVersion = 4;
     p.l3Off = off;
@@ -295,7 +299,7 @@ export class Decoder {
     let plen = (d[off + 4] << 8) | d[off + 5];
     if (plen === 0) plen = onWire - 40; // jumbogram or offload
     const tot = plen + 40;
-    if (tot > onWire) return this.bad(MALFORMED.ipv6_truncated);
+    if (tot > onWire) c.weird[WEIRD.ip_length_exceeds_frame]++;
     c.layers[LAYER.ipv6]++;
     p.ipVersion = 6;
     p.l3Off = off;
@@ -395,7 +399,7 @@ export class Decoder {
       // Zeek counts the UDP length field; fall back to the IP length when the field is impossible.
       let plen = ulen - 8;
       if (ulen < 8 || ulen > ipPayload) {
-        if (ulen !== 0) c.malformed[MALFORMED.udp_bad_length]++;
+        if (ulen !== 0) c.weird[WEIRD.udp_bad_length]++;
         plen = ipPayload - 8;
       }
       p.payloadOff = o + 8;
@@ -420,7 +424,49 @@ export class Decoder {
       p.payloadCaplen = capEnd - p.payloadOff;
       return OUTCOME.FLOW;
     }
+    if (proto === 4 || proto === 41 || proto === 47) return this.tunnel(p, proto, o, capEnd);
     c.countIpProto(proto);
+    return OUTCOME.IP_OTHER;
+  }
+
+  /** IP-in-IP (4), IPv6-in-IP (41) and GRE (47): the inner packet is what forms the flow, as Zeek and tshark see it. */
+  private tunnel(p: Packet, proto: number, o: number, capEnd: number): Outcome {
+    const c = this.counters;
+    if (p.tunnelDepth >= MAX_TUNNELS) return this.bad(MALFORMED.tunnel_too_deep);
+    p.tunnelDepth++;
+    if (proto === 4 || proto === 41) {
+      c.layers[LAYER.ip_in_ip]++;
+      p.end = capEnd;
+      return proto === 4 ? this.ipv4(p, o) : this.ipv6(p, o);
+    }
+    // GRE (RFC 2784/2890): flags and version, protocol type, then optional checksum, key, sequence.
+    const d = p.data;
+    if (capEnd - o < 4) return this.bad(MALFORMED.gre_truncated);
+    c.layers[LAYER.gre]++;
+    const flags = d[o];
+    const version = d[o + 1] & 7;
+    const type = (d[o + 2] << 8) | d[o + 3];
+    let hl = 4;
+    if (version === 0) {
+      if (flags & 0x80) hl += 4; // checksum + reserved
+      if (flags & 0x20) hl += 4; // key
+      if (flags & 0x10) hl += 4; // sequence number
+    } else if (version === 1) {
+      hl += 4; // PPTP: payload length + call id
+      if (flags & 0x10) hl += 4;
+      if (d[o + 1] & 0x80) hl += 4; // acknowledgement
+    }
+    if (capEnd - o < hl) return this.bad(MALFORMED.gre_truncated);
+    const inner = o + hl;
+    p.end = capEnd;
+    if (type === ETH_IPV4) return this.ipv4(p, inner);
+    if (type === ETH_IPV6) return this.ipv6(p, inner);
+    if (type === 0x6558) {
+      // Transparent Ethernet bridging: a whole Ethernet frame inside.
+      if (capEnd - inner < 14) return this.bad(MALFORMED.gre_truncated);
+      return this.ethertype(p, (d[inner + 12] << 8) | d[inner + 13], inner + 14);
+    }
+    c.countIpProto(47);
     return OUTCOME.IP_OTHER;
   }
 }

@@ -2,7 +2,7 @@
 // may allocate; it is bounded: datagrams in progress, bytes held and age are capped, and
 // every drop is counted. Overlapping fragments keep the first copy (as the reassembler of
 // a sensor must pick one; the conflict is counted as frag_overlap).
-import { MALFORMED, type DecodeCounters } from './counters.ts';
+import { WEIRD, type DecodeCounters } from './counters.ts';
 
 export interface FragmentLimits {
   /** Datagrams being reassembled at once (oldest dropped beyond it). */
@@ -106,19 +106,19 @@ export class FragmentReassembler {
   expire(now: number): void {
     for (const [k, p] of this.pending) {
       if (now - p.firstTs <= this.limits.timeout) break; // insertion order = age order
-      this.counters.malformed[MALFORMED.frag_timeout]++;
+      this.counters.weird[WEIRD.frag_timeout]++;
       this.remove(k, p);
     }
   }
 
   private piece(key: string, ts: number, payLen: number, fragOff: number, more: boolean): Pending | null {
     if (fragOff + payLen > 65535) {
-      this.counters.malformed[MALFORMED.frag_too_large]++;
+      this.counters.weird[WEIRD.frag_too_large]++;
       return null;
     }
     if (more && (payLen & 7) !== 0) {
       // Every fragment but the last carries a multiple of 8 bytes.
-      this.counters.malformed[MALFORMED.frag_bad_offset]++;
+      this.counters.weird[WEIRD.frag_bad_offset]++;
       return null;
     }
     this.expire(ts);
@@ -127,7 +127,7 @@ export class FragmentReassembler {
       while (this.pending.size >= this.limits.maxDatagrams || this.held + payLen > this.limits.maxBytes) {
         const first = this.pending.entries().next();
         if (first.done) break;
-        this.counters.malformed[MALFORMED.frag_cap_hit]++;
+        this.counters.weird[WEIRD.frag_cap_hit]++;
         this.remove(first.value[0], first.value[1]);
       }
       p = new Pending(ts);
@@ -136,7 +136,7 @@ export class FragmentReassembler {
     if (!more) {
       const total = fragOff + payLen;
       if (p.total >= 0 && p.total !== total) {
-        this.counters.malformed[MALFORMED.frag_overlap]++;
+        this.counters.weird[WEIRD.frag_overlap]++;
         return null;
       }
       p.total = total;
@@ -166,7 +166,7 @@ export class FragmentReassembler {
         end = a;
       }
     }
-    if (overlapped) this.counters.malformed[MALFORMED.frag_overlap]++;
+    if (overlapped) this.counters.weird[WEIRD.frag_overlap]++;
     if (end <= start) return;
     const bytes = d.slice(payOff + (start - fragOff), payOff + (end - fragOff));
     p.pieces.push({ off: start, bytes });

@@ -80,6 +80,8 @@ export class Packet {
   dstOff = 0;
   /** True when this packet is a datagram rebuilt from fragments. */
   reassembled = false;
+  /** IP-in-IP / GRE encapsulations followed to reach the inner packet (0 when none). */
+  tunnelDepth = 0;
 
   // --- layer 4 ---
   l4Off = 0;

@@ -130,6 +130,11 @@ export class FlowTable implements StreamSink<Endpoint> {
       if (ts >= this.wheelNow + 1) this.advance(ts);
     }
     let f = this.lookup(p);
+    if (f !== null && f.deadline <= ts) {
+      // Timed out between wheel ticks (the wheel has one-second buckets).
+      this.end(f, END_REASON.TIMEOUT);
+      f = null;
+    }
     const proto = p.ipProto;
     if (f !== null && proto === IPPROTO.TCP && (p.tcpFlags & SYN) !== 0 && this.isReuse(f, p)) {
       this.end(f, END_REASON.REUSE);
@@ -296,19 +301,21 @@ export class FlowTable implements StreamSink<Endpoint> {
     if (this.active > this.stats.maxActive) this.stats.maxActive = this.active;
     this.stats.flowsCreated++;
     this.fwd = true;
-    // Zeek's choice of originator: the first packet's sender, unless that looks like the server.
+    // Zeek's choice of originator: the first packet's sender, unless that looks like the
+    // server (and the packet is not sent to the IPv4 broadcast address).
+    const toBroadcast = !f.v6 && p.dst0 === 0xffffffff;
     if (f.proto === IPPROTO.TCP) {
       const fl = p.tcpFlags;
       if ((fl & SYN) === 0 || (fl & ACK) !== 0) {
         if (LIKELY_SERVER_TCP[p.sport] === 1) {
           const flip = LIKELY_SERVER_TCP[p.dport] === 1 ? (fl & SYN) === 0 && p.sport < p.dport : true;
-          if (flip) this.flipRoles(f);
+          if (flip && !toBroadcast) this.flipRoles(f);
         }
       }
       f.orig.reasm = new TcpReassembler<Endpoint>(0, this.cfg.reassembly);
       f.resp.reasm = new TcpReassembler<Endpoint>(1, this.cfg.reassembly);
     } else if (f.proto === IPPROTO.UDP) {
-      if (LIKELY_SERVER_UDP[p.sport] === 1 && LIKELY_SERVER_UDP[p.dport] !== 1) this.flipRoles(f);
+      if (LIKELY_SERVER_UDP[p.sport] === 1 && LIKELY_SERVER_UDP[p.dport] !== 1 && !toBroadcast) this.flipRoles(f);
     }
     f.deadline = p.ts + this.cfg.tcpHandshakeInactivity;
     this.schedule(f);

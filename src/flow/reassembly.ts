@@ -144,6 +144,8 @@ export class TcpReassembler<C> implements ReassemblyCounters {
   #nextOff = 0;
   /** Stream offset of the FIN (the stream's length), or -1 while no FIN has been seen. */
   #finOff = -1;
+  /** End of the furthest bytes known to exist only from a truncated segment (their payload was not captured). */
+  #knownEnd = 0;
   #ended = false;
   #buf: BufferedSegment[] = [];
   #bufBytes = 0;
@@ -207,6 +209,7 @@ export class TcpReassembler<C> implements ReassemblyCounters {
     this.#nextSeq = 0;
     this.#nextOff = 0;
     this.#finOff = -1;
+    this.#knownEnd = 0;
     this.#ended = false;
     this.#buf.length = 0;
     this.#bufBytes = 0;
@@ -235,6 +238,7 @@ export class TcpReassembler<C> implements ReassemblyCounters {
         this.#buf.length = 0;
         this.#bufBytes = 0;
         this.#finOff = -1;
+        this.#knownEnd = 0;
         this.#ended = false;
         result = REASM.ISN_RESET;
       }
@@ -251,6 +255,39 @@ export class TcpReassembler<C> implements ReassemblyCounters {
       return result | DELIVERED;
     }
     return this.#segmentSlow(delta, flags, data, off, len, ctx, sink, result);
+  }
+
+  /**
+   * A segment whose payload the capture cut (snap length): wireLen bytes were sent, only the
+   * first capLen are in data[off, off+capLen). The captured bytes are handled as by segment();
+   * the rest is known to exist but will never be seen: in order, it is reported as a gap at
+   * once; ahead of the stream, it is reported when an ACK, a cap or finish() reaches it. A FIN
+   * counts after all wireLen bytes. Returns REASM bits.
+   */
+  segmentTruncated(
+    seq: number, flags: number, data: Uint8Array, off: number, capLen: number, wireLen: number, ctx: C, sink: StreamSink<C>,
+  ): number {
+    off = off > 0 ? Math.min(Math.floor(off), data.length) : 0;
+    capLen = capLen > 0 ? Math.min(Math.floor(capLen), data.length - off) : 0;
+    const missing = wireLen > capLen ? Math.min(Math.floor(wireLen) - capLen, MAX_AHEAD) : 0;
+    if (missing === 0) return this.segment(seq, flags, data, off, capLen, ctx, sink);
+    seq >>>= 0;
+    const retransmits = this.retransmits;
+    const overlaps = this.overlaps;
+    const head = this.segment(seq, flags & ~TH_FIN, data, off, capLen, ctx, sink);
+    if (!this.#started) return head; // a RST: not anchored
+    const restSeq = (seq + ((flags & TH_SYN) !== 0 ? 1 : 0) + capLen) >>> 0;
+    const rest = this.#segmentSlow((restSeq - this.#nextSeq) | 0, flags & TH_FIN, null, 0, missing, ctx, sink, 0);
+    // Count the two parts as the one segment they are: a retransmission when neither brought
+    // a new byte, an overlap when only one of them (or part of one) was old.
+    const RX = REASM.RETRANSMIT;
+    const old = (head & RX) !== 0 || capLen === 0;
+    const isRetransmit = old && (rest & RX) !== 0;
+    const isOverlap = !isRetransmit && ((head | rest) & (RX | REASM.OVERLAP)) !== 0;
+    this.retransmits = retransmits + (isRetransmit ? 1 : 0);
+    this.overlaps = overlaps + (isOverlap ? 1 : 0);
+    const result = (head | rest) & ~(RX | REASM.OVERLAP);
+    return result | (isRetransmit ? RX : 0) | (isOverlap ? REASM.OVERLAP : 0);
   }
 
   /**
@@ -284,8 +321,8 @@ export class TcpReassembler<C> implements ReassemblyCounters {
 
   /**
    * End of the connection (or of the flow's life): delivers everything buffered, reporting
-   * the holes before and between buffered segments — and up to the FIN, when one was seen —
-   * as gaps. Returns REASM bits.
+   * the holes before and between buffered segments — and up to the FIN, when one was seen,
+   * or the end of a truncated segment — as gaps. Returns REASM bits.
    */
   finish(ctx: C, sink: StreamSink<C>): number {
     if (!this.#started) return 0;
@@ -296,7 +333,8 @@ export class TcpReassembler<C> implements ReassemblyCounters {
       if (head.start > this.#nextOff) result |= this.#gap(head.start - this.#nextOff, ctx, sink);
       result |= this.#drain(ctx, sink);
     }
-    if (this.#finOff > this.#nextOff) result |= this.#gap(this.#finOff - this.#nextOff, ctx, sink);
+    const last = Math.max(this.#finOff, this.#knownEnd);
+    if (last > this.#nextOff) result |= this.#gap(last - this.#nextOff, ctx, sink);
     return this.#checkEnd(result);
   }
 
@@ -309,7 +347,7 @@ export class TcpReassembler<C> implements ReassemblyCounters {
   }
 
   #segmentSlow(
-    delta: number, flags: number, data: Uint8Array, off: number, len: number, ctx: C, sink: StreamSink<C>, result: number,
+    delta: number, flags: number, data: Uint8Array | null, off: number, len: number, ctx: C, sink: StreamSink<C>, result: number,
   ): number {
     if (delta > MAX_AHEAD) {
       this.outOfWindow++;
@@ -339,23 +377,32 @@ export class TcpReassembler<C> implements ReassemblyCounters {
       // Starts in bytes already delivered: only the new bytes count (first copy wins).
       off += this.#nextOff - s;
       s = this.#nextOff;
-      this.overlaps++;
       result |= REASM.OVERLAP;
     }
     if (s === this.#nextOff) {
       result |= this.#deliverInOrder(s, end, data, off, ctx, sink);
+    } else if (data === null) {
+      // Uncaptured bytes ahead: nothing to hold, but finish() must account for them.
+      if (end > this.#knownEnd) this.#knownEnd = end;
     } else {
       result |= this.#insert(s, end, data, off);
       if (this.#bufBytes > this.maxBufferedBytes || this.#buf.length > this.maxBufferedSegments) {
         result |= this.#capFlush(ctx, sink);
       }
     }
+    // Counted once per segment, however many places it overlapped.
+    if ((result & REASM.OVERLAP) !== 0) this.overlaps++;
+    if ((result & REASM.OVERLAP_CONFLICT) !== 0) this.overlapConflicts++;
     return this.#checkEnd(result);
   }
 
-  /** Delivers data for stream [s, e), s === #nextOff, interleaving buffered segments it runs into. */
-  #deliverInOrder(s: number, e: number, data: Uint8Array, off: number, ctx: C, sink: StreamSink<C>): number {
+  /**
+   * Delivers data for stream [s, e), s === #nextOff, interleaving buffered segments it runs
+   * into. data === null: the bytes were not captured, so they become a gap (buffered bytes still win).
+   */
+  #deliverInOrder(s: number, e: number, data: Uint8Array | null, off: number, ctx: C, sink: StreamSink<C>): number {
     const buf = this.#buf;
+    let result = 0;
     let overlapped = false;
     let conflict = false;
     let cur = s;
@@ -364,26 +411,30 @@ export class TcpReassembler<C> implements ReassemblyCounters {
       const stop = head !== undefined && head.start < e ? head.start : e;
       if (stop > cur) {
         const n = stop - cur;
-        this.#nextOff += n;
-        this.#nextSeq = (this.#nextSeq + n) >>> 0;
-        this.bytesDelivered += n;
-        sink.data(ctx, this.dir, data, off + (cur - s), n);
+        if (data === null) {
+          result |= this.#gap(n, ctx, sink);
+        } else {
+          this.#nextOff += n;
+          this.#nextSeq = (this.#nextSeq + n) >>> 0;
+          this.bytesDelivered += n;
+          result |= DELIVERED;
+          sink.data(ctx, this.dir, data, off + (cur - s), n);
+        }
         cur = stop;
       }
       if (cur >= e || head === undefined) break;
       // The rest runs into a buffered segment: that copy came first and wins.
-      overlapped = true;
-      const n = Math.min(e, head.end) - cur;
-      if (!conflict && differs(head.data, 0, data, off + (cur - s), n)) conflict = true;
+      if (data !== null) {
+        overlapped = true;
+        const n = Math.min(e, head.end) - cur;
+        if (!conflict && differs(head.data, 0, data, off + (cur - s), n)) conflict = true;
+      }
+      result |= DELIVERED;
       this.#deliverHead(ctx, sink);
       cur = head.end;
     }
-    if (overlapped) {
-      this.overlaps++;
-      if (conflict) this.overlapConflicts++;
-    }
-    this.#drain(ctx, sink);
-    return DELIVERED | (overlapped ? REASM.OVERLAP : 0) | (conflict ? REASM.OVERLAP_CONFLICT : 0);
+    result |= this.#drain(ctx, sink);
+    return result | (overlapped ? REASM.OVERLAP : 0) | (conflict ? REASM.OVERLAP_CONFLICT : 0);
   }
 
   /** Copies the bytes of stream [s, e) that no buffered segment holds yet into the buffer. */
@@ -412,11 +463,7 @@ export class TcpReassembler<C> implements ReassemblyCounters {
         cur = next;
       }
     }
-    let result = 0;
-    if (conflict) {
-      this.overlapConflicts++;
-      result |= REASM.OVERLAP_CONFLICT;
-    }
+    let result = conflict ? REASM.OVERLAP_CONFLICT : 0;
     if (stored === 0) {
       this.retransmits++;
       return result | REASM.RETRANSMIT;
@@ -424,10 +471,7 @@ export class TcpReassembler<C> implements ReassemblyCounters {
     this.#bufBytes += stored;
     this.segmentsBuffered++;
     result |= REASM.BUFFERED;
-    if (overlapped) {
-      this.overlaps++;
-      result |= REASM.OVERLAP;
-    }
+    if (overlapped) result |= REASM.OVERLAP;
     return result;
   }
 

@@ -22,8 +22,8 @@ const TCP: Record<number, string> = {
 };
 
 const UDP: Record<number, string> = {
-  53: 'dns', 67: 'dhcp', 68: 'dhcp', 69: 'tftp', 88: 'kerberos', 123: 'ntp', 137: 'netbios-ns',
-  138: 'netbios-dgm', 161: 'snmp', 162: 'snmp-trap', 500: 'ike', 514: 'syslog', 546: 'dhcpv6', 547: 'dhcpv6',
+  53: 'dns', 67: 'dhcp', 69: 'tftp', 88: 'kerberos', 123: 'ntp', 137: 'netbios-ns',
+  138: 'netbios-dgm', 161: 'snmp', 162: 'snmp-trap', 500: 'ike', 514: 'syslog', 547: 'dhcpv6',
   1812: 'radius', 1813: 'radius-acct', 1900: 'ssdp', 2123: 'gtp', 2152: 'gtp', 2222: 'enip-io', 3544: 'teredo',
   4500: 'ipsec-nat', 4712: 'c37.118', 4713: 'c37.118', 4789: 'vxlan', 5007: 'melsec', 5060: 'sip',
   5094: 'hart-ip', 5353: 'mdns', 5355: 'llmnr', 6081: 'geneve', 9600: 'fins', 20000: 'dnp3',

@@ -28,6 +28,8 @@ export interface AnalysisStats {
   linktypes: Record<string, number>;
   protocols: { layers: Record<string, number>; ethertypes: Record<string, number>; ip_protos: Record<string, number> };
   malformed: Record<string, number>;
+  weird: Record<string, number>;
+  internal_errors: number;
   flows: {
     created: number;
     ended: number;
@@ -63,6 +65,8 @@ export function buildStats(c: EngineCounters, inputs: InputStats[], skipped: str
     linktypes,
     protocols: { layers: c.decode.layers, ethertypes: c.decode.ethertypes, ip_protos: c.decode.ip_protos },
     malformed: c.decode.malformed,
+    weird: c.decode.weird,
+    internal_errors: c.internalErrors,
     flows: {
       created: f.flowsCreated ?? 0,
       ended: f.flowsEnded ?? 0,
