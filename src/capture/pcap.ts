@@ -316,11 +316,16 @@ export class PcapParser implements CaptureParser {
     return new PalisadeError(
       'E_CORRUPT_RECORD',
       `${this.name}: corrupt record at byte ${at} (record header says ${caplen} captured bytes, more than the maximum ${this.#maxCaplen}); ` +
-        `the ${this.#frames} packets before it were analysed. The records after it cannot be located; ` +
-        'the file is damaged: re-copy it, or cut it before that byte with `editcap` and try `pcapfix` on the rest.',
+        `the ${this.#frames} packets before it were analysed, the records after it cannot be located. ` +
+        `The file is damaged; re-copy it${keepHint(this.#frames)}.`,
       { file: this.name, offset: at },
     );
   }
+}
+
+/** How to keep the good part of a damaged file. */
+export function keepHint(frames: number): string {
+  return frames > 0 ? `, or keep the packets before the damage with \`editcap -r <in> <out> 1-${frames}\`` : '';
 }
 
 function hex8(n: number): string {

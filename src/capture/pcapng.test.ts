@@ -196,9 +196,9 @@ const at = (b: Uint8Array) => STARTS[BLOCKS.indexOf(b)];
 
 const EXPECTED: Snap[] = [
   { ts: 1700000000.123456, linktype: 1, ifIndex: 0, caplen: 5, wirelen: 60, fileOffset: at(A_EPB0), bytes: 'a0a1a2a3a4' },
-  { ts: 1700000100.123456789, linktype: 101, ifIndex: 1, caplen: 4, wirelen: 1500, fileOffset: at(A_EPB1), bytes: '450005dc' },
+  { ts: 1700000100 + 123456789 / 1e9, linktype: 101, ifIndex: 1, caplen: 4, wirelen: 1500, fileOffset: at(A_EPB1), bytes: '450005dc' },
   // SPB: the last timestamp seen, interface 0.
-  { ts: 1700000100.123456789, linktype: 1, ifIndex: 0, caplen: 8, wirelen: 70, fileOffset: at(A_SPB), bytes: 'b0b1b2b3b4b50000' },
+  { ts: 1700000100 + 123456789 / 1e9, linktype: 1, ifIndex: 0, caplen: 8, wirelen: 70, fileOffset: at(A_SPB), bytes: 'b0b1b2b3b4b50000' },
   { ts: 1700000101, linktype: 101, ifIndex: 1, caplen: 3, wirelen: 3, fileOffset: at(A_PB), bytes: 'c0c1c2' },
   { ts: 1700000000.5, linktype: 113, ifIndex: 0, caplen: 2, wirelen: 2, fileOffset: at(B_EPB0), bytes: 'd0d1' },
 ];
@@ -338,7 +338,7 @@ test('ns timestamps above 2^53 ticks are the nearest double to the true time', (
 test('2^-n and coarse decimal resolutions', () => {
   for (const [resol, ticks, want] of [
     [0x80 | 10, (1_700_000_000n << 10n) + 256n, 1700000000.25], // 2^-10 s
-    [0, 1_700_000_000n, 1700000000], // 1 s
+    [0, 1_700_000_000n, 1_700_000_000], // 1 s
     [3, 1_700_000_000_250n, 1700000000.25], // ms
     [0x80 | 40, (10_000_000n << 40n) + (1n << 39n), 10000000.5], // 2^-40 s: beyond the exact integer path
     [12, 10_000_000n * 10n ** 12n + 5n * 10n ** 11n, 10000000.5], // ps (64 bits of ps last only 213 days)

@@ -9,6 +9,7 @@ import { PalisadeError } from '../core/errors.ts';
 import { RawFrame } from './frame.ts';
 import type { FrameSink } from './frame.ts';
 import type { CaptureParser } from './parser.ts';
+import { keepHint } from './pcap.ts';
 
 export const PCAPNG_BLOCK = {
   SHB: 0x0a0d0d0a,
@@ -528,7 +529,7 @@ export class PcapngParser implements CaptureParser {
     return new PalisadeError(
       'E_CORRUPT_RECORD',
       `${this.name}: corrupt block at byte ${at} (${what}); the ${this.#frames} packets before it were analysed. ` +
-        'The blocks after it cannot be located; the file is damaged: re-copy it, or cut it before that byte with `editcap`.',
+        `The file is damaged; re-copy it${keepHint(this.#frames)}.`,
       { file: this.name, offset: at },
     );
   }

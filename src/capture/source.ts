@@ -8,8 +8,8 @@ import type { BigIntStats, Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createInflateRaw, crc32 } from 'node:zlib';
+import type { InflateRaw } from 'node:zlib';
 import { PalisadeError } from '../core/errors.ts';
 import type { FrameSink } from './frame.ts';
 import type { CaptureParser } from './parser.ts';
@@ -53,8 +53,6 @@ export interface ReadCaptureOptions {
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 
-/** Decompressed chunks come out of zlib in pieces of this size. */
-const GUNZIP_CHUNK = 256 * 1024;
 
 const PCAPNG_SHB = [0x0a, 0x0d, 0x0d, 0x0a];
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -337,28 +335,18 @@ export async function readCapture(path: string, sink: FrameSink, opts: ReadCaptu
         onProgress?.(fileRead);
       }
     } else {
-      const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
-      const file = fh;
-      const source = async function* (): AsyncGenerator<Uint8Array> {
-        yield head.slice(0, headLen);
-        for (;;) {
-          // A fresh buffer per chunk: zlib may still hold the previous one.
-          const buf = new Uint8Array(chunkSize);
-          const n = await readSome(file, path, buf, 0, chunkSize);
-          if (n === 0) return;
-          fileRead += n;
-          onProgress?.(fileRead);
-          yield buf.subarray(0, n);
-        }
-      };
-      try {
-        await pipeline(source, gunzip, async (decompressed: AsyncIterable<Uint8Array>) => {
-          for await (const d of decompressed) content.push(d, sink);
-        });
-      } catch (e) {
-        if (e instanceof PalisadeError) throw e;
-        throw gzipError(path, e, gunzip.bytesWritten, content.offset, content.parser?.frames ?? 0);
+      const gz = new GzipReader(path, (d) => content.push(d, sink), () => content.parser?.frames ?? 0);
+      await gz.write(head.subarray(0, headLen));
+      // One buffer for the whole file: a write to the inflater completes before the next read.
+      const buf = new Uint8Array(chunkSize);
+      for (;;) {
+        const n = await readSome(fh, path, buf, 0, chunkSize);
+        if (n === 0) break;
+        fileRead += n;
+        await gz.write(buf.subarray(0, n));
+        onProgress?.(fileRead);
       }
+      await gz.end();
     }
     content.finish();
     const parser = content.parser;
@@ -384,14 +372,281 @@ async function readSome(fh: FileHandle, path: string, buf: Uint8Array, at: numbe
   }
 }
 
-function gzipError(path: string, e: unknown, compressedAt: number, decompressedAt: number, frames: number): PalisadeError {
-  const code = errCode(e);
-  if (code === undefined || !code.startsWith('Z_')) return inputError(path, e);
-  const why = e instanceof Error ? e.message : String(e);
-  return new PalisadeError(
-    'E_GZIP',
-    `${path}: gzip stream is corrupt at or before compressed byte ${compressedAt} (${why}), after ${decompressedAt} decompressed bytes; ` +
-      `the ${frames} packets before it were analysed. Re-copy the file, or recover what precedes the damage with \`gzip -dc\` and read that.`,
-    { file: path, offset: compressedAt, cause: e },
-  );
+// ---- gzip ------------------------------------------------------------------------------------
+
+/** Decompressed data comes out of zlib in pieces of this size. */
+const INFLATE_CHUNK = 256 * 1024;
+
+const FHCRC = 0x02;
+const FEXTRA = 0x04;
+const FNAME = 0x08;
+const FCOMMENT = 0x10;
+const FRESERVED = 0xe0;
+
+// Where the reader is in the gzip stream (RFC 1952).
+const G_HEADER = 0; // the 10 fixed header bytes
+const G_XLEN = 1; // FEXTRA length
+const G_EXTRA = 2; // FEXTRA data
+const G_NAME = 3; // FNAME, zero-terminated
+const G_COMMENT = 4; // FCOMMENT, zero-terminated
+const G_HCRC = 5; // header CRC-16
+const G_BODY = 6; // deflate data, through zlib
+const G_TRAILER = 7; // CRC-32 and size of the member
+const G_BETWEEN = 8; // after a member: another member, or the end
+const G_IGNORE = 9; // trailing bytes that are not a member: ignored, as gzip does
+
+/**
+ * Decompresses a gzip file as a stream. The gzip framing (headers, trailers, several members) is
+ * done here and only the deflate data goes through zlib's raw inflater, because zlib's gunzip
+ * drops the output of any write that fails: a bad CRC or trailing garbage would cost the last
+ * frames, which must be delivered before the error. This also gives exact compressed offsets in
+ * errors and lets trailing garbage after the last member be ignored, as `gzip -d` does.
+ */
+class GzipReader {
+  readonly #path: string;
+  readonly #onData: (d: Uint8Array) => void;
+  readonly #frames: () => number;
+  #state = G_HEADER;
+  /** Compressed offset of the first byte of the chunk being written. */
+  #base = 0;
+  /** Fixed-size fields (header, XLEN, HCRC, trailer, the magic of a following member) collect here. */
+  readonly #small = new Uint8Array(10);
+  #smallLen = 0;
+  #flags = 0;
+  #skip = 0;
+  #memberStart = 0;
+  #inflater: InflateRaw | undefined = undefined;
+  #bodyStart = 0;
+  /** Bytes written to the current inflater. */
+  #written = 0;
+  #crc = 0;
+  #size = 0;
+  #ended = false;
+  #onEnd: (() => void) | undefined = undefined;
+  /** The promise being awaited on the inflater (a write, or its end), to reject on failure. */
+  #pending: ((e: unknown) => void) | undefined = undefined;
+  /** An error from zlib, or from the parser while it was fed (kept to be rethrown as is). */
+  #zlibError: unknown = undefined;
+  #failure: unknown = undefined;
+
+  constructor(path: string, onData: (d: Uint8Array) => void, frames: () => number) {
+    this.#path = path;
+    this.#onData = onData;
+    this.#frames = frames;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    let p = 0;
+    const len = chunk.length;
+    while (p < len) {
+      switch (this.#state) {
+        case G_HEADER: {
+          p = this.#collect(chunk, p, 10);
+          if (this.#smallLen < 10) break;
+          const h = this.#small;
+          if (h[0] !== 0x1f || h[1] !== 0x8b) throw this.#error(this.#memberStart, 'not a gzip member header');
+          if (h[2] !== 8) throw this.#error(this.#memberStart + 2, `unknown compression method ${h[2]}`);
+          if ((h[3] & FRESERVED) !== 0) throw this.#error(this.#memberStart + 3, `reserved header flags 0x${h[3].toString(16)} set`);
+          this.#flags = h[3];
+          this.#smallLen = 0;
+          this.#nextHeaderField(G_HEADER);
+          break;
+        }
+        case G_XLEN:
+          p = this.#collect(chunk, p, 2);
+          if (this.#smallLen < 2) break;
+          this.#skip = this.#small[0] | (this.#small[1] << 8);
+          this.#smallLen = 0;
+          this.#state = G_EXTRA;
+          break;
+        case G_EXTRA:
+        case G_HCRC: {
+          const n = Math.min(this.#skip, len - p);
+          p += n;
+          this.#skip -= n;
+          if (this.#skip === 0) this.#nextHeaderField(this.#state);
+          break;
+        }
+        case G_NAME:
+        case G_COMMENT: {
+          const z = chunk.indexOf(0, p);
+          if (z < 0) {
+            p = len;
+            break;
+          }
+          p = z + 1;
+          this.#nextHeaderField(this.#state);
+          break;
+        }
+        case G_BODY:
+          p = await this.#body(chunk, p);
+          break;
+        case G_TRAILER: {
+          p = this.#collect(chunk, p, 8);
+          if (this.#smallLen < 8) break;
+          const v = new DataView(this.#small.buffer);
+          const crc = v.getUint32(0, true);
+          const size = v.getUint32(4, true);
+          const at = this.#base + p - 8;
+          if (crc !== this.#crc) {
+            throw this.#error(at, `CRC-32 of the data is ${hex32(this.#crc)}, the trailer says ${hex32(crc)}`);
+          }
+          if (size !== this.#size) throw this.#error(at + 4, `${this.#size} bytes decompressed (mod 2^32), the trailer says ${size}`);
+          this.#smallLen = 0;
+          this.#state = G_BETWEEN;
+          break;
+        }
+        case G_BETWEEN:
+          p = this.#collect(chunk, p, 2);
+          if (this.#smallLen < 2) break;
+          if (this.#small[0] === 0x1f && this.#small[1] === 0x8b) {
+            // Another member (concatenated .gz files); its magic is already collected.
+            this.#memberStart = this.#base + p - 2;
+            this.#state = G_HEADER;
+          } else {
+            this.#state = G_IGNORE;
+          }
+          break;
+        default:
+          p = len;
+      }
+    }
+    this.#base += len;
+  }
+
+  /** End of the compressed input: throws E_GZIP when it stops inside a member. */
+  async end(): Promise<void> {
+    const inflater = this.#inflater;
+    if (this.#state === G_BODY && inflater !== undefined) {
+      // Let zlib say whether the deflate data was complete; either way the trailer is missing.
+      try {
+        await this.#until((resolve) => {
+          if (this.#ended) return resolve();
+          this.#onEnd = resolve;
+          inflater.end();
+        });
+      } catch (e) {
+        if (this.#failure !== undefined) throw this.#failure;
+        throw this.#error(this.#bodyStart + inflater.bytesWritten, `${zlibMessage(e)}: the file ends inside the compressed data`);
+      }
+    }
+    if (this.#state !== G_BETWEEN && this.#state !== G_IGNORE) {
+      throw this.#error(this.#base, 'the file ends inside a gzip member; it is truncated');
+    }
+  }
+
+  /** Copies up to `want` bytes into #small; returns the new position. */
+  #collect(chunk: Uint8Array, p: number, want: number): number {
+    const n = Math.min(want - this.#smallLen, chunk.length - p);
+    this.#small.set(chunk.subarray(p, p + n), this.#smallLen);
+    this.#smallLen += n;
+    return p + n;
+  }
+
+  /** Moves to the header field after `done`, skipping those the flags leave out. */
+  #nextHeaderField(done: number): void {
+    const f = this.#flags;
+    if (done < G_XLEN && f & FEXTRA) this.#state = G_XLEN;
+    else if (done < G_NAME && f & FNAME) this.#state = G_NAME;
+    else if (done < G_COMMENT && f & FCOMMENT) this.#state = G_COMMENT;
+    else if (done < G_HCRC && f & FHCRC) {
+      this.#state = G_HCRC;
+      this.#skip = 2;
+    } else {
+      this.#state = G_BODY;
+    }
+  }
+
+  /** Feeds chunk[p..] to the inflater; returns where the deflate data ended, or chunk.length. */
+  async #body(chunk: Uint8Array, p: number): Promise<number> {
+    let inflater = this.#inflater;
+    if (inflater === undefined) inflater = this.#startInflater(this.#base + p);
+    const piece = chunk.subarray(p);
+    this.#written += piece.length;
+    try {
+      await this.#until((resolve) => inflater.write(piece, (e) => (e ? this.#pending?.(e) : resolve())));
+      // The raw inflater stops consuming at the end of the deflate data; wait until it has emitted all of it.
+      if (inflater.bytesWritten < this.#written) {
+        await this.#until((resolve) => {
+          if (this.#ended) return resolve();
+          this.#onEnd = resolve;
+        });
+      }
+    } catch (e) {
+      if (this.#failure !== undefined) throw this.#failure;
+      throw this.#error(this.#bodyStart + inflater.bytesWritten, `${zlibMessage(e)} in the compressed data`);
+    }
+    if (inflater.bytesWritten === this.#written) return chunk.length;
+    // Member data done: the rest of the piece starts the trailer.
+    const used = piece.length - (this.#written - inflater.bytesWritten);
+    inflater.destroy();
+    this.#inflater = undefined;
+    this.#state = G_TRAILER;
+    this.#smallLen = 0;
+    return p + used;
+  }
+
+  #startInflater(at: number): InflateRaw {
+    const inflater = createInflateRaw({ chunkSize: INFLATE_CHUNK });
+    this.#inflater = inflater;
+    this.#bodyStart = at;
+    this.#written = 0;
+    this.#crc = 0;
+    this.#size = 0;
+    this.#ended = false;
+    this.#onEnd = undefined;
+    this.#zlibError = undefined;
+    inflater.on('data', (d: Buffer) => {
+      if (this.#failure !== undefined) return;
+      try {
+        this.#crc = crc32(d, this.#crc);
+        this.#size = (this.#size + d.length) % 4294967296;
+        this.#onData(d);
+      } catch (e) {
+        // A parser error (damaged capture) is not a zlib error: keep it as is and stop inflating.
+        this.#failure = e;
+        inflater.destroy();
+        this.#pending?.(e);
+      }
+    });
+    inflater.on('end', () => {
+      this.#ended = true;
+      this.#onEnd?.();
+    });
+    inflater.on('error', (e) => {
+      this.#zlibError = e;
+      this.#pending?.(e);
+    });
+    return inflater;
+  }
+
+  /** Runs `start` and waits until it resolves, or until the inflater or the parser fails. */
+  #until(start: (resolve: () => void) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const failed = this.#failure ?? this.#zlibError;
+      if (failed !== undefined) return reject(failed);
+      this.#pending = reject;
+      start(resolve);
+    }).finally(() => {
+      this.#pending = undefined;
+      this.#onEnd = undefined;
+    });
+  }
+
+  #error(at: number, what: string): PalisadeError {
+    return new PalisadeError(
+      'E_GZIP',
+      `${this.#path}: gzip stream is corrupt at compressed byte ${at} (${what}); the ${this.#frames()} packets before it were analysed. ` +
+        'Re-copy the file; `gzip -t` checks it, and `gzip -dc` recovers what precedes the damage.',
+      { file: this.#path, offset: at },
+    );
+  }
+}
+
+function zlibMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function hex32(n: number): string {
+  return n.toString(16).padStart(8, '0');
 }

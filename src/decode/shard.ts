@@ -46,11 +46,11 @@ export function shardHash(f: RawFrame): number {
       o += 14;
       for (let i = 0; i < 8 && (type === 0x8100 || type === 0x88a8 || type === 0x9100); i++) {
         if (end - o < 4) return 0;
-        vlan = vlan * 4099 + (((d[o] & 0x0f) << 8) | d[o + 1]);
+        vlan = (Math.imul(vlan, 4099) + (((d[o] & 0x0f) << 8) | d[o + 1])) >>> 0;
         type = (d[o + 2] << 8) | d[o + 3];
         o += 4;
       }
-      if (type !== 0x0800 && type !== 0x86dd) return pairHash(d, mac, mac + 6, 6) ^ vlan;
+      if (type !== 0x0800 && type !== 0x86dd) return (pairHash(d, mac, mac + 6, 6) ^ vlan) >>> 0;
       break;
     }
     case LINKTYPE.NULL:
@@ -72,13 +72,35 @@ export function shardHash(f: RawFrame): number {
       // Raw IP link types and anything else: look at the version nibble.
       type = end - o > 0 && d[o] >> 4 === 6 ? 0x86dd : 0x0800;
   }
+  return (ipHash(d, o, end, type, 0) ^ vlan) >>> 0;
+}
+
+/** Hash of an IP packet's address pair, looking inside IP-in-IP and GRE as the decoder does. */
+function ipHash(d: Uint8Array, o: number, end: number, type: number, depth: number): number {
+  let proto = -1;
+  let inner = 0;
+  let h = 0;
   if (type === 0x0800) {
-    if (end - o < 20) return vlan;
-    return (pairHash(d, o + 12, o + 16, 4) ^ vlan) >>> 0;
+    if (end - o < 20) return 0;
+    h = pairHash(d, o + 12, o + 16, 4);
+    proto = d[o + 9];
+    inner = o + ((d[o] & 0x0f) << 2);
+  } else if (type === 0x86dd) {
+    if (end - o < 40) return 0;
+    h = pairHash(d, o + 8, o + 24, 16);
+    proto = d[o + 6]; // tunnels behind IPv6 extension headers are rare: not followed
+    inner = o + 40;
+  } else return 0;
+  if (depth >= 4 || inner >= end) return h;
+  if (proto === 4 || proto === 41) return ipHash(d, inner, end, proto === 4 ? 0x0800 : 0x86dd, depth + 1) || h;
+  if (proto === 47 && end - inner >= 4) {
+    const flags = d[inner];
+    const version = d[inner + 1] & 7;
+    let hl = 4;
+    if (version === 0) hl += (flags & 0x80 ? 4 : 0) + (flags & 0x20 ? 4 : 0) + (flags & 0x10 ? 4 : 0);
+    else if (version === 1) hl += 4 + (flags & 0x10 ? 4 : 0) + (d[inner + 1] & 0x80 ? 4 : 0);
+    const t = (d[inner + 2] << 8) | d[inner + 3];
+    if (t === 0x0800 || t === 0x86dd) return ipHash(d, inner + hl, end, t, depth + 1) || h;
   }
-  if (type === 0x86dd) {
-    if (end - o < 40) return vlan;
-    return (pairHash(d, o + 8, o + 24, 16) ^ vlan) >>> 0;
-  }
-  return vlan;
+  return h;
 }

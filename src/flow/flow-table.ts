@@ -122,16 +122,36 @@ export class FlowTable implements StreamSink<Endpoint> {
     return this.active;
   }
 
+  /**
+   * Moves the table's clock to `now` (the newest packet time of the whole capture, which a
+   * worker learns from the reader): flows whose timeout passed are ended. Time never runs
+   * backwards here.
+   */
+  clock(now: number): void {
+    if (now > this.now) {
+      this.now = now;
+      if (now >= this.wheelNow + 1) this.advance(now);
+    }
+  }
+
+  /** A new capture epoch (time jumped far back): every open flow ends and the clock restarts. */
+  newEpoch(): void {
+    this.flush();
+    this.now = 0;
+    this.wheelNow = -1;
+    this.wheelFloor = 0;
+    for (let i = 0; i < WHEEL; i++) this.buckets[i] = [];
+  }
+
   /** One packet whose outcome was OUTCOME.FLOW. */
   packet(p: Packet): void {
     const ts = p.ts;
-    if (ts > this.now) {
-      this.now = ts;
-      if (ts >= this.wheelNow + 1) this.advance(ts);
-    }
+    if (ts > this.now) this.clock(ts);
     let f = this.lookup(p);
-    if (f !== null && f.deadline <= ts) {
-      // Timed out between wheel ticks (the wheel has one-second buckets).
+    if (f !== null && f.deadline <= this.now) {
+      // Timed out between wheel ticks (the wheel has one-second buckets). The test is against
+      // the capture clock, not this packet's time, so that it does not depend on which other
+      // packets a worker saw.
       this.end(f, END_REASON.TIMEOUT);
       f = null;
     }
@@ -560,11 +580,12 @@ export class FlowTable implements StreamSink<Endpoint> {
     }
 
     if (ep.reasm !== null && !rst && !underflow) {
-      if (len > 0 && p.payloadCaplen < len) {
-        // The snap length cut the payload: deliver nothing (the hole shows up as a gap).
+      if (p.payloadCaplen < len) {
+        // The snap length cut the payload: the captured part goes on, the rest is a gap.
         this.stats.tcpTruncatedPayloads++;
-        if (syn || fin) ep.reasm.segment(seq, fl & (SYN | FIN), p.data, p.payloadOff, 0, ep, this);
-      } else if (len > 0 || syn || fin) {
+        ep.reasm.segmentTruncated(seq, fl, p.data, p.payloadOff, p.payloadCaplen > 0 ? p.payloadCaplen : 0, len, ep, this);
+      } else {
+        // Pure ACKs too: they fix where a side's stream starts on a mid-stream pickup.
         ep.reasm.segment(seq, fl, p.data, p.payloadOff, len, ep, this);
       }
     }

@@ -706,6 +706,7 @@ describe('TcpReassembler properties', () => {
     const seqArb = fc.oneof(fc.integer({ min: 0xfffffff0, max: 0xffffffff }), fc.integer({ min: 0, max: 300 }), num);
     const op = fc.oneof(
       fc.record({ kind: fc.constant('seg' as const), seq: seqArb, flags: fc.oneof(fc.nat(0xff), num), data: fc.uint8Array({ maxLength: 64 }), off: num, len: num }),
+      fc.record({ kind: fc.constant('trunc' as const), seq: seqArb, flags: fc.oneof(fc.nat(0xff), num), data: fc.uint8Array({ maxLength: 64 }), off: num, len: num, wire: num }),
       fc.record({ kind: fc.constant('ack' as const), ack: seqArb }),
       fc.record({ kind: fc.constant('finish' as const) }),
     );
@@ -716,6 +717,7 @@ describe('TcpReassembler properties', () => {
         const rec = new Rec();
         for (const o of ops) {
           if (o.kind === 'seg') r.segment(o.seq, o.flags, o.data, o.off, o.len, rec, sink);
+          else if (o.kind === 'trunc') r.segmentTruncated(o.seq, o.flags, o.data, o.off, o.len, o.wire, rec, sink);
           else if (o.kind === 'ack') r.ackSeen(o.ack, rec, sink);
           else r.finish(rec, sink);
           assert.equal(r.position, r.bytesDelivered + r.gapBytes);

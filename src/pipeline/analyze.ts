@@ -11,6 +11,7 @@ import type { FlowConfig } from '../flow/flow-table.ts';
 import { RecordOutput, type RecordFormat } from '../events/ndjson.ts';
 import { Engine, mergeCounters, type EngineCounters, type RecordSink } from './engine.ts';
 import { createRing, RingWriter, type RingBuffers } from './frame-ring.ts';
+import { CaptureClock } from './capture-clock.ts';
 import { buildStats, type AnalysisStats, type InputStats } from './stats.ts';
 import { ConnSummary } from './summary.ts';
 import type { WorkerInit, WorkerMessage } from './worker.ts';
@@ -39,11 +40,14 @@ export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.j
 /** A FrameSink for N workers: picks a worker by the frame's flow hash and copies the frame into its ring. */
 class Dispatcher implements FrameSink {
   readonly writers: RingWriter[];
+  private readonly clock = new CaptureClock();
   constructor(rings: RingBuffers[]) {
     this.writers = rings.map((r) => new RingWriter(r));
   }
   frame(f: RawFrame): void {
-    this.writers[shardHash(f) % this.writers.length].write(f);
+    this.clock.observe(f.ts);
+    // shardHash is an unsigned 32-bit value.
+    this.writers[shardHash(f) % this.writers.length].write(f, this.clock.epoch, this.clock.now);
   }
 }
 
@@ -164,9 +168,12 @@ function startWorkers(n: number, out: RecordSink, flow: Partial<FlowConfig>): { 
       }),
     );
   }
+  const done = Promise.all(results);
+  // A worker failure is reported when `done` is awaited; until then it must not count as unhandled.
+  done.catch(() => {});
   return {
     rings,
-    done: Promise.all(results),
+    done,
     terminate: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
     },

@@ -8,6 +8,7 @@ import { OUTCOME, OUTCOME_NAMES, Packet } from '../decode/packet.ts';
 import { buildConnRecord } from '../flow/conn.ts';
 import type { Flow } from '../flow/flow.ts';
 import { FlowTable, FlowTableStats, type FlowConfig, type FlowListener, type FlowSink } from '../flow/flow-table.ts';
+import { CaptureClock } from './capture-clock.ts';
 
 /** Where records go: RecordOutput on the main thread, a batching channel in a worker. */
 export interface RecordSink {
@@ -49,7 +50,27 @@ export class Engine implements FrameSink, FlowSink {
     this.table = new FlowTable(this, opts.listener ?? null, opts.flow ?? {});
   }
 
+  /** The capture clock (--workers 1); workers get theirs from the reader through sync(). */
+  private readonly clock = new CaptureClock();
+  private epoch = 0;
+
   frame(f: RawFrame): void {
+    if (this.clock.observe(f.ts)) this.table.newEpoch();
+    else this.table.clock(this.clock.now);
+    this.frameSynced(f);
+  }
+
+  /** A frame in a worker: `epoch` and `now` come from the reader's CaptureClock. */
+  frameAt(f: RawFrame, epoch: number, now: number): void {
+    if (epoch !== this.epoch) {
+      this.epoch = epoch;
+      this.table.newEpoch();
+    }
+    this.table.clock(now);
+    this.frameSynced(f);
+  }
+
+  private frameSynced(f: RawFrame): void {
     this.packets++;
     this.wireBytes += f.wirelen;
     this.capturedBytes += f.caplen;

@@ -10,7 +10,7 @@ const FULL = 1;
 /** A published slot with this frame count means: no more frames. */
 const END = -1;
 const HEADER = 8; // frame count (i32), bytes used (i32)
-const FRAME_HEADER = 24; // caplen, wirelen, linktype, pad (u32) and ts (f64)
+const FRAME_HEADER = 40; // caplen, wirelen, linktype, ifIndex, epoch, pad (u32); ts, now (f64)
 
 export interface RingBuffers {
   state: SharedArrayBuffer;
@@ -81,7 +81,8 @@ export class RingWriter {
     this.slot = (this.slot + 1) % this.slots;
   }
 
-  write(f: RawFrame): void {
+  /** Copies a frame, with the capture clock's epoch and time, into the ring. */
+  write(f: RawFrame, epoch: number, now: number): void {
     let caplen = f.caplen;
     const max = this.slotSize - HEADER - FRAME_HEADER;
     if (caplen > max) {
@@ -99,7 +100,9 @@ export class RingWriter {
     this.u32[w + 1] = f.wirelen;
     this.u32[w + 2] = f.linktype;
     this.u32[w + 3] = f.ifIndex;
-    this.f64[(at + 8) >> 3] = f.ts;
+    this.u32[w + 4] = epoch;
+    this.f64[(at + 24) >> 3] = f.ts;
+    this.f64[(at + 32) >> 3] = now;
     this.u8.set(f.data.subarray(f.offset, f.offset + caplen), at + FRAME_HEADER);
     this.pos += need;
     this.count++;
@@ -142,7 +145,7 @@ export class RingReader {
   }
 
   /** Blocks until a slot is published; hands its frames to `sink`; returns false at the end marker. */
-  next(sink: (f: RawFrame) => void): boolean {
+  next(sink: (f: RawFrame, epoch: number, now: number) => void): boolean {
     const st = this.state;
     while (Atomics.load(st, this.slot) !== FULL) Atomics.wait(st, this.slot, EMPTY, 1000);
     const base = this.slot * this.slotSize;
@@ -158,9 +161,9 @@ export class RingReader {
       f.wirelen = this.u32[w + 1];
       f.linktype = this.u32[w + 2];
       f.ifIndex = this.u32[w + 3];
-      f.ts = this.f64[(at + 8) >> 3];
+      f.ts = this.f64[(at + 24) >> 3];
       f.offset = at + FRAME_HEADER;
-      sink(f);
+      sink(f, this.u32[w + 4], this.f64[(at + 32) >> 3]);
       at += FRAME_HEADER + align8(caplen);
     }
     Atomics.store(st, this.slot, EMPTY);

@@ -36,7 +36,7 @@ function run(): void {
   const out = new Batcher();
   const engine = new Engine(out, { flow: init.flow });
   const reader = new RingReader(init.ring);
-  const sink = (f: Parameters<Engine['frame']>[0]) => engine.frame(f);
+  const sink = (f: Parameters<Engine['frame']>[0], epoch: number, now: number) => engine.frameAt(f, epoch, now);
   while (reader.next(sink)) {
     // each call processes one slot of frames
   }

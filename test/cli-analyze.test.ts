@@ -1,0 +1,136 @@
+// `palisade analyze` as a user runs it: through its process, on real captures.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { CORPUS, HAVE_CORPUS } from './support/corpus.ts';
+import { runCli } from './support/cli.ts';
+import { zeekCut } from './support/zeek-cut.ts';
+import type { AnalysisStats } from '../src/pipeline/stats.ts';
+
+const skip = HAVE_CORPUS ? false : 'corpus not found (../shared/corpus)';
+const tmp = mkdtempSync(join(tmpdir(), 'palisade-cli-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const MODBUS = join(CORPUS, 'icsnpp-modbus/testing/traces/modbus_example.pcap');
+
+const lines = (p: string) => readFileSync(p, 'utf8').trimEnd().split('\n');
+
+test('analyze writes conn.ndjson and stats.json and prints a summary', { skip }, async () => {
+  const out = join(tmp, 'basic');
+  const r = await runCli(['analyze', MODBUS, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const conns = lines(join(out, 'conn.ndjson')).map((l) => JSON.parse(l));
+  assert.equal(conns.length, 2);
+  const sf = conns.find((c) => c.conn_state === 'SF');
+  // The values Zeek logs for this connection (icsnpp-modbus baseline conn.log).
+  assert.deepEqual(
+    [sf['id.orig_h'], sf['id.orig_p'], sf['id.resp_p'], sf.history, sf.orig_pkts, sf.orig_ip_bytes, sf.resp_pkts, sf.resp_ip_bytes, sf.orig_bytes, sf.resp_bytes],
+    ['127.0.0.1', 47785, 502, 'ShADadFf', 50, 2900, 48, 2897, 292, 393],
+  );
+  assert.match(sf.uid, /^C[0-9A-Za-z]{18}$/);
+  assert.match(sf.community_id, /^1:[A-Za-z0-9+/]{27}=$/);
+  const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as AnalysisStats;
+  assert.equal(stats.packets, 100);
+  assert.equal(stats.outcomes.flow, 100);
+  assert.equal(stats.flows.ended, 2);
+  assert.ok(stats.packets_per_second > 0 && stats.elapsed_seconds > 0);
+  assert.match(r.stdout, /100 packets/);
+  assert.match(r.stdout, /tcp\/502\s+modbus/);
+});
+
+test('--format zeek writes a conn.log that zeek-cut reads', { skip }, async () => {
+  const out = join(tmp, 'zeek');
+  const r = await runCli(['analyze', MODBUS, '--out', out, '--format', 'zeek', '--no-summary']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  const text = readFileSync(join(out, 'conn.log'), 'utf8');
+  assert.match(text, /^#separator \\x09\n#set_separator\t,\n#empty_field\t\(empty\)\n#unset_field\t-\n#path\tconn\n#open\t/);
+  const rows = zeekCut(text, ['id.orig_h', 'id.resp_p', 'conn_state', 'history', 'orig_pkts']);
+  assert.deepEqual(rows.sort(), [
+    ['127.0.0.1', '502', 'SF', 'ShADadFf', '50'],
+    ['192.168.1.6', '502', 'OTH', 'Dd', '1'],
+  ]);
+  assert.ok(existsSync(join(out, 'stats.json')));
+  assert.ok(!existsSync(join(out, 'conn.ndjson')));
+});
+
+test('several inputs, a directory and a gzip-compressed capture in one run', { skip }, async () => {
+  const dir = join(tmp, 'inputs');
+  const out = join(tmp, 'multi');
+  const dnp3 = join(CORPUS, 'icsnpp-dnp3/testing/traces/dnp3_example.pcap');
+  rmSync(dir, { recursive: true, force: true });
+  (await import('node:fs')).mkdirSync(dir, { recursive: true });
+  copyFileSync(MODBUS, join(dir, 'a.pcap'));
+  writeFileSync(join(dir, 'b.pcap.gz'), gzipSync(readFileSync(dnp3)));
+  writeFileSync(join(dir, 'notes.txt'), 'not a capture');
+  const r = await runCli(['analyze', dir, dnp3, '--out', out, '--no-summary']);
+  assert.equal(r.code, 0, r.stderr);
+  const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as AnalysisStats;
+  assert.deepEqual(stats.inputs.map((i) => [i.path.split('/').pop(), i.compressed]), [
+    ['a.pcap', false],
+    ['b.pcap.gz', true],
+    ['dnp3_example.pcap', false],
+  ]);
+  assert.deepEqual(stats.skipped_files.map((p) => p.split('/').pop()), ['notes.txt']);
+  assert.equal(stats.inputs[1].packets, stats.inputs[2].packets, 'the gzip copy reads the same packets');
+});
+
+test('--workers 2 yields the same records as --workers 1', { skip, timeout: 300_000 }, async () => {
+  const o1 = join(tmp, 'w1');
+  const o2 = join(tmp, 'w2');
+  const inputs = [join(CORPUS, 'iti-ics-security-tools'), join(CORPUS, 'icsnpp-bacnet'), join(CORPUS, 'ndpi')];
+  const [r1, r2] = [await runCli(['analyze', ...inputs, '--out', o1, '--no-summary']), await runCli(['analyze', ...inputs, '--out', o2, '--workers', '2', '--no-summary'])];
+  assert.equal(r1.code, r2.code, r2.stderr);
+  const a = lines(join(o1, 'conn.ndjson')).sort();
+  const b = lines(join(o2, 'conn.ndjson')).sort();
+  assert.ok(a.length > 3000, `${a.length} records`);
+  assert.equal(b.length, a.length);
+  assert.deepEqual(b, a);
+  const s1 = JSON.parse(readFileSync(join(o1, 'stats.json'), 'utf8')) as AnalysisStats;
+  const s2 = JSON.parse(readFileSync(join(o2, 'stats.json'), 'utf8')) as AnalysisStats;
+  assert.equal(s2.workers, 2);
+  assert.deepEqual(s2.outcomes, s1.outcomes);
+  assert.deepEqual(s2.protocols, s1.protocols);
+});
+
+test('a truncated capture: clear message with file and offset, records kept, exit code 4', { skip }, async () => {
+  const bad = join(tmp, 'cut.pcap');
+  const whole = readFileSync(MODBUS);
+  writeFileSync(bad, whole.subarray(0, whole.length - 20));
+  const out = join(tmp, 'cut');
+  const r = await runCli(['analyze', bad, '--out', out, '--no-summary']);
+  assert.equal(r.code, 4);
+  assert.match(r.stderr, /cut\.pcap: truncated at byte \d+/);
+  assert.ok(lines(join(out, 'conn.ndjson')).length >= 1, 'the flows before the damage are written');
+  const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as AnalysisStats;
+  assert.equal(stats.inputs[0].error?.code, 'E_TRUNCATED');
+  assert.equal(stats.packets, 99);
+});
+
+test('not a capture, a missing file and a bad option: clear errors and documented exit codes', async () => {
+  const txt = join(tmp, 'x.pcap');
+  writeFileSync(txt, 'hello, this is text');
+  let r = await runCli(['analyze', txt, '--out', join(tmp, 'x')]);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /x\.pcap.*(not a pcap|pcapng)/i);
+  r = await runCli(['analyze', join(tmp, 'nope.pcap'), '--out', join(tmp, 'y')]);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /nope\.pcap/);
+  r = await runCli(['analyze', MODBUS, '--out', join(tmp, 'z'), '--workers', '0']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--workers must be a whole number/);
+  r = await runCli(['analyze', MODBUS]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--out/);
+  r = await runCli(['frobnicate']);
+  assert.equal(r.code, 2);
+});
+
+test('--help lists every analyze option', async () => {
+  const r = await runCli(['analyze', '--help']);
+  assert.equal(r.code, 0);
+  for (const o of ['--out', '--format', '--workers', '--no-progress', '--no-summary', '--max-flows', '--tcp-timeout', '--udp-timeout', '--icmp-timeout']) assert.ok(r.stdout.includes(o), o);
+  assert.ok(readdirSync(tmp).length >= 0);
+});
