@@ -130,7 +130,7 @@ export class PcapParser implements CaptureParser {
     } else if (this.#pendLen < this.#hdrLen) {
       what = `the record header needs ${this.#hdrLen} bytes, ${this.#pendLen} left`;
     } else {
-      what = `record header says ${this.#pendNeed} bytes, ${this.#pendLen} left`;
+      what = `record header says ${this.#pendNeed - this.#hdrLen} bytes, ${this.#pendLen - this.#hdrLen} left`;
     }
     const err = new PalisadeError(
       'E_TRUNCATED',

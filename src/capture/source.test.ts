@@ -282,11 +282,16 @@ test('not a capture, empty, compressed twice, too short: the right error', async
   }
 });
 
-test('missing file, a directory, an unreadable file', async (t) => {
-  assertPalisade((await read(file('nope.pcap'))).error, 'E_INPUT_NOT_FOUND');
+test('missing file, a directory given to readCapture', async () => {
+  const missing = await read(file('nope.pcap'));
+  assertPalisade(missing.error, 'E_INPUT_NOT_FOUND');
+  assert.match(missing.error.message, /nope\.pcap: no such file/);
   const d = await read(dir);
   assertPalisade(d.error, 'E_INPUT_UNREADABLE');
   assert.match(d.error.message, /directory/);
+});
+
+test('an unreadable file is E_INPUT_UNREADABLE', async (t) => {
   if (process.getuid?.() === 0) {
     t.skip('running as root: permissions do not apply');
     return;

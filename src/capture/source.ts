@@ -27,7 +27,7 @@ export interface InputFile {
 
 /** What expandInputs found. */
 export interface ExpandedInputs {
-  /** Files to read, in order: each path as given, then each directory's captures sorted by path (byte order). */
+  /** Files to read, in the order of the arguments: a file argument as given, a directory argument as its captures sorted by path (byte order). */
   files: InputFile[];
   /** Files met while walking directories that are not captures (first bytes are no pcap, pcapng or gzip magic), and special files. */
   skipped: InputFile[];
@@ -52,7 +52,6 @@ export interface ReadCaptureOptions {
 }
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
-
 
 const PCAPNG_SHB = [0x0a, 0x0d, 0x0d, 0x0a];
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -248,10 +247,11 @@ class SniffingParser {
     if (take < chunk.length) parser.push(chunk.subarray(take), sink);
   }
 
-  finish(): void {
+  /** End of input; returns the parser that read the content. */
+  finish(): CaptureParser {
     if (this.parser !== undefined) {
       this.parser.finish();
-      return;
+      return this.parser;
     }
     const head = this.#head.subarray(0, this.#headLen);
     if (isMagicPrefix(head, !this.#compressed)) {
@@ -348,9 +348,7 @@ export async function readCapture(path: string, sink: FrameSink, opts: ReadCaptu
       }
       await gz.end();
     }
-    content.finish();
-    const parser = content.parser;
-    if (parser === undefined) throw new Error('unreachable: finish() throws when no parser was made');
+    const parser = content.finish();
     return {
       format: parser.format as CaptureFormat,
       compressed,

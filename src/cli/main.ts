@@ -5,6 +5,7 @@ import { analyze, VERSION } from '../pipeline/analyze.ts';
 import type { FlowConfig } from '../flow/flow-table.ts';
 import { makeProgress } from './progress.ts';
 import { runDemo } from './demo.ts';
+import { parseSnaplen, positiveNumber, runCapture, type CaptureCliOptions } from './capture.ts';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -92,6 +93,26 @@ export function buildProgram(): Command {
       .option('--no-summary', 'do not print the summary on stdout'),
   ).action(async (inputs: string[], o: AnalyzeCliOptions) => {
     process.exitCode = await runAnalyze(inputs, o);
+  });
+
+  addFlowOptions(
+    program
+      .command('capture')
+      .description('capture live traffic through tcpdump as a sensor: records, rotating pcap files and stats.json in --out (docs/capture.md)')
+      .requiredOption('-i, --interface <iface>', 'interface to capture on (list them with `tcpdump -D`)')
+      .requiredOption('-o, --out <dir>', 'output directory for records, stats.json and pcap/')
+      .option('--filter <bpf>', 'capture filter, BPF syntax as tcpdump (e.g. "tcp port 502 or udp port 20000")')
+      .addOption(new Option('-f, --format <format>', 'record format: ndjson or zeek').choices(['ndjson', 'zeek']).default('ndjson'))
+      .option('--snaplen <bytes>', 'bytes kept of each packet (default 262144: all)', parseSnaplen)
+      .option('--rotate-seconds <seconds>', 'start a new pcap file after this many seconds (default 3600 unless only --rotate-mb is given)', seconds('--rotate-seconds'))
+      .option('--rotate-mb <mb>', 'start a new pcap file once it reaches this many MB (1 MB = 1,000,000 bytes)', positiveNumber('--rotate-mb', 'MB'))
+      .option('--keep-files <k>', 'keep the newest K pcap files, delete older ones', positiveInt('--keep-files'), 24)
+      .option('--no-pcap', 'do not write pcap files')
+      .option('--buffer-mb <mb>', 'kernel capture buffer (tcpdump -B); raise it when the kernel drops packets', positiveNumber('--buffer-mb', 'MB'))
+      .option('--tcpdump <path>', 'the tcpdump binary (default: found on PATH or in /usr/sbin)')
+      .option('--no-summary', 'do not print the summary on stdout at the end'),
+  ).action(async (o: CaptureCliOptions & Parameters<typeof flowConfigFrom>[0]) => {
+    process.exitCode = await runCapture(o, flowConfigFrom(o));
   });
 
   program

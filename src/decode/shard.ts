@@ -36,7 +36,7 @@ export function shardHash(f: RawFrame): number {
   const d = f.data;
   const end = f.offset + f.caplen;
   let o = f.offset;
-  let type = 0;
+  let type: number;
   let vlan = 0;
   switch (f.linktype) {
     case LINKTYPE.ETHERNET: {
@@ -77,9 +77,9 @@ export function shardHash(f: RawFrame): number {
 
 /** Hash of an IP packet's address pair, looking inside IP-in-IP and GRE as the decoder does. */
 function ipHash(d: Uint8Array, o: number, end: number, type: number, depth: number): number {
-  let proto = -1;
-  let inner = 0;
-  let h = 0;
+  let proto: number;
+  let inner: number;
+  let h: number;
   if (type === 0x0800) {
     if (end - o < 20) return 0;
     h = pairHash(d, o + 12, o + 16, 4);

@@ -4,7 +4,8 @@ import { formatIPv4, formatIPv6, formatMac, ipv6Bytes } from '../core/addr.ts';
 import type { ConnRecord } from '../events/conn-fields.ts';
 import { IPPROTO } from '../decode/packet.ts';
 import { communityId, communityIdV4 } from './community-id.ts';
-import { Flow, TCP_STATE, type Endpoint } from './flow.ts';
+import type { Flow} from './flow.ts';
+import { TCP_STATE, type Endpoint } from './flow.ts';
 import { tcpSize } from './flow-table.ts';
 import { connUid } from './uid.ts';
 

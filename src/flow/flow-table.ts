@@ -5,8 +5,9 @@
 // Hot path: one symmetric hash, an open-addressing probe over an Int32Array, a few field
 // updates. No allocation per packet except when a flow is created.
 import { IPPROTO, TCP_FLAG, type Packet } from '../decode/packet.ts';
-import { DEFAULT_REASSEMBLY_LIMITS, REASM, TcpReassembler, type ReassemblyLimits, type StreamSink } from './reassembly.ts';
-import { Endpoint, Flow, TCP_STATE } from './flow.ts';
+import { DEFAULT_REASSEMBLY_LIMITS, TcpReassembler, type ReassemblyLimits, type StreamSink } from './reassembly.ts';
+import type { Endpoint} from './flow.ts';
+import { Flow, TCP_STATE } from './flow.ts';
 import { LIKELY_SERVER_TCP, LIKELY_SERVER_UDP } from './server-ports.ts';
 
 export interface FlowConfig {

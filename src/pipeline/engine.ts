@@ -7,7 +7,8 @@ import { Decoder } from '../decode/decoder.ts';
 import { OUTCOME, OUTCOME_NAMES, Packet } from '../decode/packet.ts';
 import { buildConnRecord } from '../flow/conn.ts';
 import type { Flow } from '../flow/flow.ts';
-import { FlowTable, FlowTableStats, type FlowConfig, type FlowListener, type FlowSink } from '../flow/flow-table.ts';
+import type { FlowTableStats} from '../flow/flow-table.ts';
+import { FlowTable, type FlowConfig, type FlowListener, type FlowSink } from '../flow/flow-table.ts';
 import { CaptureClock } from './capture-clock.ts';
 
 /** Where records go: RecordOutput on the main thread, a batching channel in a worker. */

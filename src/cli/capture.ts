@@ -1,0 +1,273 @@
+// `palisade capture`: live capture as a sensor. tcpdump (src/capture/live.ts) feeds the same
+// pipeline as `palisade analyze`; flows end by timeout as the capture goes on; the raw packets
+// go into rotating pcap files; stats.json is rewritten every 10 s and at the end. docs/capture.md.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { LiveCapture, PcapRotator, TCPDUMP_MAX_SNAPLEN, type LiveCaptureEnd, type TcpdumpStats } from '../capture/live.ts';
+import { PalisadeError, isPalisadeError } from '../core/errors.ts';
+import { RecordOutput, type RecordFormat } from '../events/ndjson.ts';
+import type { FlowConfig } from '../flow/flow-table.ts';
+import { VERSION } from '../pipeline/analyze.ts';
+import { Engine } from '../pipeline/engine.ts';
+import { buildStats, type AnalysisStats } from '../pipeline/stats.ts';
+import { ConnSummary, fmtBytes } from '../pipeline/summary.ts';
+
+export interface CaptureCliOptions {
+  interface: string;
+  filter?: string;
+  out: string;
+  format: RecordFormat;
+  snaplen?: number;
+  rotateSeconds?: number;
+  rotateMb?: number;
+  keepFiles: number;
+  pcap: boolean;
+  bufferMb?: number;
+  tcpdump?: string;
+  summary: boolean;
+}
+
+/** The `capture` section of stats.json (the rest is analyze's shape). */
+export interface CaptureStats {
+  interface: string;
+  /** The BPF filter, or null for none. */
+  filter: string | null;
+  snaplen: number;
+  tcpdump: string;
+  /** True in the copies written while the capture runs, false in the final one. */
+  running: boolean;
+  /** When the capture ended (ISO 8601); null while it runs. */
+  ended: string | null;
+  /** tcpdump's own counts from its latest report (null before the first one). */
+  packets_captured: number | null;
+  packets_received_by_filter: number | null;
+  packets_dropped_by_kernel: number | null;
+  /** Present only when tcpdump printed it (it does only when non-zero). */
+  packets_dropped_by_interface?: number;
+  /** This run's pcap files still on disk, oldest first. */
+  pcap_files: string[];
+  /** Files deleted to keep --keep-files. */
+  pcap_files_deleted: number;
+  /** Why the capture ended, when it was not stopped by a signal; null otherwise (and while it runs). */
+  error: { code: string; message: string } | null;
+}
+
+export interface CaptureRunStats extends AnalysisStats {
+  capture: CaptureStats;
+}
+
+const DEFAULT_ROTATE_SECONDS = 3600;
+
+/** Commander parser for --snaplen: 1 to 262144 bytes. */
+export function parseSnaplen(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > TCPDUMP_MAX_SNAPLEN) throw new InvalidArgumentError(`--snaplen must be a whole number of bytes from 1 to ${TCPDUMP_MAX_SNAPLEN} (got "${v}")`);
+  return n;
+}
+
+/** Commander parser for a number above 0 (--rotate-mb, --buffer-mb). */
+export function positiveNumber(name: string, unit: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number of ${unit} above 0 (got "${v}")`);
+    return n;
+  };
+}
+const STATS_EVERY_MS = 10_000;
+const TICK_MS = 1000;
+
+export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>): Promise<number> {
+  const started = new Date();
+  const t0 = performance.now();
+  const statsPath = join(o.out, 'stats.json');
+  try {
+    mkdirSync(o.out, { recursive: true });
+  } catch (e) {
+    throw new PalisadeError('E_OUTPUT', `${o.out}: cannot create the output directory (${(e as Error).message}); choose a writable directory`, { file: o.out, cause: e });
+  }
+
+  const output = new RecordOutput(o.out, { format: o.format });
+  const summary = new ConnSummary(output);
+  const engine = new Engine(summary, { flow });
+  // Rotate hourly unless a size limit alone was asked for.
+  const rotateSeconds = o.rotateSeconds ?? (o.rotateMb === undefined ? DEFAULT_ROTATE_SECONDS : 0);
+  const rotator = o.pcap
+    ? new PcapRotator({ dir: join(o.out, 'pcap'), rotateSeconds, rotateBytes: o.rotateMb === undefined ? 0 : Math.round(o.rotateMb * 1_000_000), keepFiles: o.keepFiles })
+    : null;
+
+  const cap = await LiveCapture.start({
+    iface: o.interface,
+    filter: o.filter,
+    snaplen: o.snaplen,
+    bufferKiB: o.bufferMb === undefined ? undefined : Math.round(o.bufferMb * 1024),
+    tcpdump: o.tcpdump,
+    sink: engine,
+    rotator,
+  });
+
+  const filterText = o.filter !== undefined && o.filter.trim() !== '' ? o.filter : null;
+  const stats = (running: boolean, ts: TcpdumpStats | null, error: PalisadeError | null = null): CaptureRunStats => {
+    const elapsed = (performance.now() - t0) / 1000;
+    const input = {
+      path: `live:${o.interface}`,
+      format: 'pcap',
+      compressed: false,
+      packets: cap.stream.frames,
+      bytes: cap.stream.bytes,
+      linktypes: cap.stream.parser.linktypes.map(String),
+    };
+    const base = buildStats(engine.counters(), [input], [], 1, started, elapsed, VERSION);
+    const c: CaptureStats = {
+      interface: o.interface,
+      filter: filterText,
+      snaplen: cap.snaplen,
+      tcpdump: cap.tcpdump,
+      running,
+      ended: running ? null : new Date().toISOString(),
+      packets_captured: ts?.captured ?? null,
+      packets_received_by_filter: ts?.receivedByFilter ?? null,
+      packets_dropped_by_kernel: ts?.droppedByKernel ?? null,
+      pcap_files: rotator?.files ?? [],
+      pcap_files_deleted: rotator?.deleted ?? 0,
+      error: error === null ? null : { code: error.code, message: error.message },
+    };
+    if (ts !== null && ts.droppedByInterface !== null) c.packets_dropped_by_interface = ts.droppedByInterface;
+    return { ...base, capture: c };
+  };
+
+  process.stderr.write(
+    `palisade: capturing on ${o.interface}${filterText === null ? '' : ` (filter: ${filterText})`} into ${o.out}` +
+      `${rotator === null ? '' : `, raw packets in ${rotator.dir}`}; Ctrl-C stops.\n`,
+  );
+
+  // Ctrl-C / SIGTERM: tcpdump finishes, its last output is read, then everything is flushed.
+  // A second one quits at once.
+  let stopping = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!stopping) {
+      stopping = true;
+      process.stderr.write(`palisade: ${sig}: stopping the capture (again to quit at once)\n`);
+      cap.stop(sig === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+      return;
+    }
+    cap.kill();
+    process.stderr.write(`palisade: ${sig} again: quitting at once; ${statsPath} and the records may be incomplete\n`);
+    process.exit(sig === 'SIGTERM' ? 143 : 130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let failure: PalisadeError | null = null;
+  const fail = (e: unknown) => {
+    if (failure !== null) return;
+    failure = isPalisadeError(e) ? e : new PalisadeError('E_CAPTURE_FAILED', `live capture on ${o.interface} failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    cap.stop('SIGTERM');
+  };
+
+  let lastChunks = -1;
+  let lastStatsAt = performance.now();
+  let statsBusy = false;
+  const tick = setInterval(() => {
+    try {
+      // Idle: no packet moves the flow clock, so move it by the wall clock and let idle flows end.
+      if (cap.chunks === lastChunks) engine.table.advance(Date.now() / 1000);
+      lastChunks = cap.chunks;
+      rotator?.tick();
+      flushRecords(output);
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (!statsBusy && performance.now() - lastStatsAt >= STATS_EVERY_MS) {
+      statsBusy = true;
+      lastStatsAt = performance.now();
+      cap
+        .requestStats()
+        .then((ts) => {
+          if (cap.running) writeStatsAtomic(statsPath, stats(true, ts));
+        })
+        .catch(fail)
+        .finally(() => {
+          statsBusy = false;
+        });
+    }
+  }, TICK_MS);
+
+  let end: LiveCaptureEnd;
+  try {
+    end = await cap.done;
+  } finally {
+    clearInterval(tick);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  // Whatever ended the capture, keep what was captured.
+  const problems: PalisadeError[] = [];
+  const keep = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      problems.push(isPalisadeError(e) ? e : new PalisadeError('E_OUTPUT', (e as Error).message, { cause: e }));
+    }
+  };
+  keep(() => engine.finish());
+  try {
+    await output.close();
+  } catch (e) {
+    problems.push(isPalisadeError(e) ? e : new PalisadeError('E_OUTPUT', (e as Error).message, { cause: e }));
+  }
+  keep(() => rotator?.close());
+  const err: PalisadeError | null = failure ?? end.error ?? problems[0] ?? null;
+  const final = stats(false, end.stats, err);
+  try {
+    writeStatsAtomic(statsPath, final);
+  } catch (e) {
+    if (err === null) throw e;
+  }
+
+  if (o.summary) process.stdout.write(formatCaptureSummary(summary, final, [...output.files(), statsPath]) + '\n');
+  if (err !== null) throw err;
+  return 0;
+}
+
+/** Writes stats.json so a reader never sees half a file: a temporary file, then rename. */
+export function writeStatsAtomic(path: string, stats: object): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify(stats, null, 2) + '\n');
+    renameSync(tmp, path);
+  } catch (e) {
+    throw new PalisadeError('E_OUTPUT', `cannot write ${path} (${(e as Error).message}); check the directory's permissions and free space`, { file: path, cause: e });
+  }
+}
+
+/**
+ * Pushes buffered records to disk, so a long-running sensor's files are current. RecordOutput
+ * buffers ~1 MiB per file; it is flushed here when it offers flush(), and always at the end.
+ */
+function flushRecords(output: RecordOutput): void {
+  const f = (output as unknown as { flush?: () => void }).flush;
+  if (typeof f === 'function') f.call(output);
+}
+
+/** analyze's summary, with a first line about the capture and a line about drops. */
+export function formatCaptureSummary(summary: ConnSummary, s: CaptureRunStats, files: string[]): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const c = s.capture;
+  const lines = summary.format(s, files).split('\n');
+  lines[0] =
+    `Palisade captured on ${c.interface}${c.filter === null ? '' : ` (filter: ${c.filter})`} for ${s.elapsed_seconds.toFixed(1)} s: ` +
+    `${n(s.packets)} packets, ${fmtBytes(s.bytes)}.`;
+  const drops: string[] = [];
+  if (c.packets_received_by_filter !== null) drops.push(`${n(c.packets_received_by_filter)} received by filter`);
+  if (c.packets_dropped_by_kernel !== null) {
+    const pct = c.packets_received_by_filter ? ` (${((100 * c.packets_dropped_by_kernel) / c.packets_received_by_filter).toFixed(2)}%)` : '';
+    drops.push(`${n(c.packets_dropped_by_kernel)} dropped by kernel${pct}`);
+  }
+  if (c.packets_dropped_by_interface !== undefined) drops.push(`${n(c.packets_dropped_by_interface)} dropped by interface`);
+  lines.splice(1, 0, drops.length > 0 ? `tcpdump: ${drops.join(', ')}.` : 'tcpdump printed no packet counts (it did not exit normally).');
+  if (c.pcap_files.length > 0) lines.push(`Raw packets: ${c.pcap_files.length} pcap file${c.pcap_files.length === 1 ? '' : 's'}, newest ${c.pcap_files[c.pcap_files.length - 1]}`);
+  return lines.join('\n');
+}
