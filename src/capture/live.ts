@@ -20,6 +20,7 @@ import { PcapParser } from './pcap.ts';
 export const TCPDUMP_MAX_SNAPLEN = 262144;
 /** A classic pcap file starts with a 24-byte header; tcpdump -w writes exactly one. */
 export const PCAP_FILE_HEADER_LEN = 24;
+const EMPTY = new Uint8Array(0);
 
 // ---- tcpdump's stderr ------------------------------------------------------------------
 
@@ -473,9 +474,9 @@ export class PcapStream implements FrameSink {
   /** Stream offset up to which bytes went to the rotator (or the header buffer). */
   private written = 0;
   /** Stream bytes [written, start of the current chunk), not yet written. */
-  private tail: Uint8Array = new Uint8Array(0);
+  private tail: Uint8Array = EMPTY;
   private tailLen = 0;
-  private chunk: Uint8Array = new Uint8Array(0);
+  private chunk: Uint8Array = EMPTY;
   private chunkStart = 0;
   private readonly header = new Uint8Array(PCAP_FILE_HEADER_LEN);
   private headerLen = 0;
@@ -515,6 +516,8 @@ export class PcapStream implements FrameSink {
   frame(f: RawFrame): void {
     const r = this.rotator;
     if (r !== null) {
+      // The first file opens with the first record, even if the header came in the same chunk.
+      if (!r.started) this.writeTo(PCAP_FILE_HEADER_LEN);
       // Everything before this record is whole records; the batch is written after the push,
       // unless the file is cut here.
       if (r.due(f.fileOffset - this.written, this.nowMs)) {
@@ -561,8 +564,8 @@ export class PcapStream implements FrameSink {
       this.tailLen = need;
     }
     // Do not hold on to a large buffer after one large record.
-    if (this.tailLen === 0 && this.tail.length > 1 << 20) this.tail = new Uint8Array(0);
-    this.chunk = new Uint8Array(0);
+    if (this.tailLen === 0 && this.tail.length > 1 << 20) this.tail = EMPTY;
+    this.chunk = EMPTY;
   }
 
   /** The first 24 bytes are the file header (handed to the rotator once), the rest records. */
@@ -736,7 +739,7 @@ export class LiveCapture {
   }
 
   /** Starts tcpdump; resolves once it listens. Rejects with PalisadeError E_CAPTURE_START. */
-  static start(o: LiveCaptureOptions): Promise<LiveCapture> {
+  static async start(o: LiveCaptureOptions): Promise<LiveCapture> {
     const bin = findTcpdump(o.tcpdump);
     return new Promise<LiveCapture>((resolve, reject) => {
       const cap: LiveCapture = new LiveCapture(o, bin, () => resolve(cap), reject);

@@ -58,6 +58,8 @@ export interface CaptureRunStats extends AnalysisStats {
 }
 
 const DEFAULT_ROTATE_SECONDS = 3600;
+const STATS_EVERY_MS = 10_000;
+const TICK_MS = 1000;
 
 /** Commander parser for --snaplen: 1 to 262144 bytes. */
 export function parseSnaplen(v: string): number {
@@ -74,8 +76,6 @@ export function positiveNumber(name: string, unit: string) {
     return n;
   };
 }
-const STATS_EVERY_MS = 10_000;
-const TICK_MS = 1000;
 
 export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>): Promise<number> {
   const started = new Date();
@@ -96,15 +96,47 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     ? new PcapRotator({ dir: join(o.out, 'pcap'), rotateSeconds, rotateBytes: o.rotateMb === undefined ? 0 : Math.round(o.rotateMb * 1_000_000), keepFiles: o.keepFiles })
     : null;
 
-  const cap = await LiveCapture.start({
-    iface: o.interface,
-    filter: o.filter,
-    snaplen: o.snaplen,
-    bufferKiB: o.bufferMb === undefined ? undefined : Math.round(o.bufferMb * 1024),
-    tcpdump: o.tcpdump,
-    sink: engine,
-    rotator,
-  });
+  // Ctrl-C / SIGTERM: tcpdump finishes, its last output is read, then everything is flushed.
+  // A second one quits at once. Installed before tcpdump starts, so a Ctrl-C while it opens
+  // the interface is not lost (the capture then stops as soon as it has started).
+  let current: LiveCapture | null = null;
+  let stopSignal: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopSignal === null) {
+      stopSignal = sig;
+      process.stderr.write(`palisade: ${sig}: stopping the capture (again to quit at once)\n`);
+      current?.stop(sig === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+      return;
+    }
+    current?.kill();
+    process.stderr.write(`palisade: ${sig} again: quitting at once; ${statsPath} and the records may be incomplete\n`);
+    process.exit(sig === 'SIGTERM' ? 143 : 130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const removeSignals = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+
+  let live: LiveCapture;
+  try {
+    live = await LiveCapture.start({
+      iface: o.interface,
+      filter: o.filter,
+      snaplen: o.snaplen,
+      bufferKiB: o.bufferMb === undefined ? undefined : Math.round(o.bufferMb * 1024),
+      tcpdump: o.tcpdump,
+      sink: engine,
+      rotator,
+    });
+  } catch (e) {
+    removeSignals();
+    throw e;
+  }
+  const cap = live;
+  current = cap;
+  if (stopSignal !== null) cap.stop(stopSignal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
 
   const filterText = o.filter !== undefined && o.filter.trim() !== '' ? o.filter : null;
   const stats = (running: boolean, ts: TcpdumpStats | null, error: PalisadeError | null = null): CaptureRunStats => {
@@ -140,23 +172,6 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     `palisade: capturing on ${o.interface}${filterText === null ? '' : ` (filter: ${filterText})`} into ${o.out}` +
       `${rotator === null ? '' : `, raw packets in ${rotator.dir}`}; Ctrl-C stops.\n`,
   );
-
-  // Ctrl-C / SIGTERM: tcpdump finishes, its last output is read, then everything is flushed.
-  // A second one quits at once.
-  let stopping = false;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (!stopping) {
-      stopping = true;
-      process.stderr.write(`palisade: ${sig}: stopping the capture (again to quit at once)\n`);
-      cap.stop(sig === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
-      return;
-    }
-    cap.kill();
-    process.stderr.write(`palisade: ${sig} again: quitting at once; ${statsPath} and the records may be incomplete\n`);
-    process.exit(sig === 'SIGTERM' ? 143 : 130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 
   let failure: PalisadeError | null = null;
   const fail = (e: unknown) => {
@@ -199,8 +214,7 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     end = await cap.done;
   } finally {
     clearInterval(tick);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    removeSignals();
   }
 
   // Whatever ended the capture, keep what was captured.

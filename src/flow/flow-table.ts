@@ -93,8 +93,11 @@ export class FlowTable implements StreamSink<Endpoint> {
   private readonly cfg: FlowConfig;
   private readonly sink: FlowSink;
   private readonly listener: FlowListener | null;
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+  /** Open-addressing index: flow id + 1 per slot (0 = empty), and the flow's hash beside it so a probe rarely touches a Flow. Grows by doubling at half load. */
+  private slots: Int32Array;
+  private hashes: Uint32Array;
+  private mask: number;
+  private readonly maxSlots: number;
   private readonly flows: (Flow | null)[] = [];
   private readonly freeIds: number[] = [];
   private active = 0;
@@ -112,9 +115,12 @@ export class FlowTable implements StreamSink<Endpoint> {
     this.cfg = { ...DEFAULT_FLOW_CONFIG, ...cfg };
     this.sink = sink;
     this.listener = listener;
-    let cap = 1024;
-    while (cap < this.cfg.maxFlows * 2) cap *= 2;
+    let max = 1024;
+    while (max < this.cfg.maxFlows * 2) max *= 2;
+    this.maxSlots = max;
+    const cap = Math.min(max, 1 << 14);
     this.slots = new Int32Array(cap);
+    this.hashes = new Uint32Array(cap);
     this.mask = cap - 1;
     for (let i = 0; i < WHEEL; i++) this.buckets.push([]);
   }
@@ -259,6 +265,7 @@ export class FlowTable implements StreamSink<Endpoint> {
   private lookup(p: Packet): Flow | null {
     const h = flowHash(p);
     const slots = this.slots;
+    const hashes = this.hashes;
     const mask = this.mask;
     const flows = this.flows;
     const proto = p.ipProto;
@@ -270,8 +277,9 @@ export class FlowTable implements StreamSink<Endpoint> {
         this.probeHash = h;
         return null;
       }
+      if (hashes[i] !== h) continue;
       const f = flows[s - 1]!;
-      if (f.hash !== h || f.proto !== proto || f.vlan !== vlan || f.innerVlan !== ivlan) continue;
+      if (f.proto !== proto || f.vlan !== vlan || f.innerVlan !== ivlan) continue;
       if (
         f.sp === p.sport && f.dp === p.dport &&
         f.s0 === p.src0 && f.d0 === p.dst0 && f.s1 === p.src1 && f.d1 === p.dst1 &&
@@ -345,11 +353,28 @@ export class FlowTable implements StreamSink<Endpoint> {
   }
 
   private insertSlot(f: Flow): void {
+    if ((this.active + 1) * 2 > this.slots.length && this.slots.length < this.maxSlots) this.grow();
     const slots = this.slots;
     const mask = this.mask;
     let i = f.hash & mask;
     while (slots[i] !== 0) i = (i + 1) & mask;
     slots[i] = f.id + 1;
+    this.hashes[i] = f.hash;
+  }
+
+  /** Doubles the index and re-inserts every live flow. */
+  private grow(): void {
+    const cap = this.slots.length * 2;
+    this.slots = new Int32Array(cap);
+    this.hashes = new Uint32Array(cap);
+    this.mask = cap - 1;
+    for (const f of this.flows) {
+      if (f === null || !f.alive) continue;
+      let i = f.hash & this.mask;
+      while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+      this.slots[i] = f.id + 1;
+      this.hashes[i] = f.hash;
+    }
   }
 
   private removeSlot(f: Flow): void {
@@ -362,16 +387,18 @@ export class FlowTable implements StreamSink<Endpoint> {
       i = (i + 1) & mask;
     }
     // Backward-shift deletion keeps linear probing correct without tombstones.
+    const hashes = this.hashes;
     slots[i] = 0;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
       const s = slots[j];
       if (s === 0) return;
-      const k = this.flows[s - 1]!.hash & mask;
+      const k = hashes[j] & mask;
       const between = i <= j ? i < k && k <= j : i < k || k <= j;
       if (!between) {
         slots[i] = s;
+        hashes[i] = hashes[j];
         slots[j] = 0;
         i = j;
       }
@@ -816,29 +843,23 @@ function noDataAcked(e: Endpoint): boolean {
 
 // ---- hashing and formatting ----
 
-function mix(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+/** Hash of one endpoint (address words and port); murmur-style multiply-xorshift rounds. */
+function endHash(a0: number, a1: number, a2: number, a3: number, port: number): number {
+  let h = Math.imul(a0 ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15) ^ a1, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 13) ^ a2, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 16) ^ a3, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 15) ^ port, 0x85ebca6b);
+  return h ^ (h >>> 16);
 }
 
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** A hash of the flow key that is the same for both directions. */
+/** A hash of the flow key that is the same for both directions (the endpoint hashes are added). */
 export function flowHash(p: Packet): number {
-  const a = fmix(mix(mix(mix(mix(mix(0x2545f491, p.src0), p.src1), p.src2), p.src3), p.sport));
-  const b = fmix(mix(mix(mix(mix(mix(0x2545f491, p.dst0), p.dst1), p.dst2), p.dst3), p.dport));
-  return fmix(mix(mix((a + b) | 0, p.ipProto), (p.vlan + 1) * 4097 + p.innerVlan + 1));
+  let h = (endHash(p.src0, p.src1, p.src2, p.src3, p.sport) + endHash(p.dst0, p.dst1, p.dst2, p.dst3, p.dport)) | 0;
+  h = Math.imul(h ^ p.ipProto ^ ((p.vlan + 1) << 8) ^ ((p.innerVlan + 1) << 20), 0xcc9e2d51);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x1b873593);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 const HEX = '0123456789abcdef';
