@@ -227,6 +227,12 @@ export class RecordOutput {
     }
   }
 
+  /** Writes out everything buffered so far (live capture calls it periodically). */
+  flush(): void {
+    for (const w of this.ndjson.values()) w.flush();
+    for (const { writer } of this.zeek.values()) writer.flush();
+  }
+
   /** Paths of the files created so far, in creation order. */
   files(): string[] {
     const out: string[] = [];

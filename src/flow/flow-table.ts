@@ -73,6 +73,7 @@ export class FlowTableStats {
 }
 
 const WHEEL = 4096; // seconds covered by the timer wheel (a power of two)
+const POOL_MAX = 4096; // ended flows kept for reuse
 const WHEEL_MASK = WHEEL - 1;
 const TOO_LARGE_SEQ_DELTA = 1048576;
 
@@ -302,7 +303,9 @@ export class FlowTable implements StreamSink<Endpoint> {
 
   private create(p: Packet): Flow | null {
     if (this.active >= this.cfg.maxFlows) this.evictOne();
-    const f = new Flow();
+    const pooled = this.pool.pop();
+    const f = pooled ?? new Flow();
+    if (pooled !== undefined) pooled.reset();
     const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.flows.length;
     f.id = id;
     if (id === this.flows.length) this.flows.push(f);
@@ -341,8 +344,8 @@ export class FlowTable implements StreamSink<Endpoint> {
           if (flip && !toBroadcast) this.flipRoles(f);
         }
       }
-      f.orig.reasm = new TcpReassembler<Endpoint>(0, this.cfg.reassembly);
-      f.resp.reasm = new TcpReassembler<Endpoint>(1, this.cfg.reassembly);
+      f.orig.reasm ??= new TcpReassembler<Endpoint>(0, this.cfg.reassembly);
+      f.resp.reasm ??= new TcpReassembler<Endpoint>(1, this.cfg.reassembly);
     } else if (f.proto === IPPROTO.UDP) {
       if (LIKELY_SERVER_UDP[p.sport] === 1 && LIKELY_SERVER_UDP[p.dport] !== 1 && !toBroadcast) this.flipRoles(f);
     }
@@ -452,9 +455,11 @@ export class FlowTable implements StreamSink<Endpoint> {
     this.active--;
     this.stats.flowsEnded++;
     this.sink.flowDone(f, reason);
-    f.orig.reasm = null;
-    f.resp.reasm = null;
+    if (this.pool.length < POOL_MAX) this.pool.push(f);
   }
+
+  /** Ended flows kept for reuse. */
+  private readonly pool: Flow[] = [];
 
   private countReasm(r: TcpReassembler<Endpoint>): void {
     this.stats.tcpCapHits += r.capHits;

@@ -56,6 +56,38 @@ export class Endpoint {
   constructor(flow: Flow) {
     this.flow = flow;
   }
+
+  /** Back to the state of a new endpoint (the flow table reuses flows); keeps the reassembler object, reset. */
+  reset(): void {
+    this.state = 0;
+    this.prevState = 0;
+    this.startSeq = 0;
+    this.lastSeq = 0;
+    this.ackSeq = 0;
+    this.seqWraps = 0;
+    this.ackWraps = 0;
+    this.finCnt = 0;
+    this.rstCnt = 0;
+    this.finSeq = 0;
+    this.histLastSyn = 0;
+    this.histLastFin = 0;
+    this.histLastRst = 0;
+    this.rxmtCnt = 0;
+    this.rxmtThresh = 1;
+    this.win0Cnt = 0;
+    this.win0Thresh = 1;
+    this.gapCnt = 0;
+    this.gapThresh = 1;
+    this.didClose = false;
+    this.seen = false;
+    this.pkts = 0;
+    this.ipBytes = 0;
+    this.l2Bytes = 0;
+    this.size = -1;
+    this.mac = '';
+    this.missedBytes = 0;
+    if (this.reasm !== null) this.reasm.reset();
+  }
 }
 
 export class Flow {
@@ -104,5 +136,37 @@ export class Flow {
   constructor() {
     this.orig = new Endpoint(this);
     this.resp = new Endpoint(this);
+  }
+
+  /**
+   * Back to the state of a new flow. The flow table reuses the objects of ended flows (no
+   * garbage per flow), so nothing may keep a Flow after FlowListener.flowEnd / FlowSink.flowDone.
+   */
+  reset(): void {
+    this.id = 0;
+    this.proto = 0;
+    this.v6 = false;
+    this.s0 = this.s1 = this.s2 = this.s3 = 0;
+    this.d0 = this.d1 = this.d2 = this.d3 = 0;
+    this.sp = 0;
+    this.dp = 0;
+    this.vlan = -1;
+    this.innerVlan = -1;
+    this.hash = 0;
+    this.icmpCode = 0;
+    this.origIsS = true;
+    this.orig.reset();
+    this.resp.reset();
+    this.startTs = 0;
+    this.lastTs = 0;
+    this.synTs = 0;
+    this.history = '';
+    this.histSeen = 0;
+    this.partial = false;
+    this.deadline = 0;
+    this.scheduledAt = -1;
+    this.alive = true;
+    this.service = '';
+    this.app = null;
   }
 }

@@ -2,6 +2,7 @@
 // thread (--workers 1) or inside each worker thread. It is the FrameSink the capture
 // readers feed, and the FlowSink that turns ended flows into conn records.
 import type { FrameSink, RawFrame } from '../capture/frame.ts';
+import { isPalisadeError } from '../core/errors.ts';
 import { DecodeCounters, type DecodeCountersJSON } from '../decode/counters.ts';
 import { Decoder } from '../decode/decoder.ts';
 import { OUTCOME, OUTCOME_NAMES, Packet } from '../decode/packet.ts';
@@ -80,7 +81,9 @@ export class Engine implements FrameSink, FlowSink {
       this.outcomes[o]++;
       if (o === OUTCOME.FLOW) this.table.packet(this.pkt);
     } catch (e) {
-      // Our own bug, not the network's: contain it to this packet, count it, keep going.
+      // An output error (disk full) stops the run; anything else is our own bug, not the
+      // network's: contain it to this packet, count it, keep going.
+      if (isPalisadeError(e)) throw e;
       this.internalErrors++;
       if (this.firstInternalError === '') this.firstInternalError = String((e as Error)?.stack ?? e);
     }
