@@ -186,7 +186,7 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
   const tick = setInterval(() => {
     try {
       // Idle: no packet moves the flow clock, so move it by the wall clock and let idle flows end.
-      if (cap.chunks === lastChunks) engine.table.advance(Date.now() / 1000);
+      if (cap.chunks === lastChunks) engine.table.clock(Date.now() / 1000);
       lastChunks = cap.chunks;
       rotator?.tick();
       flushRecords(output);
@@ -257,13 +257,9 @@ export function writeStatsAtomic(path: string, stats: object): void {
   }
 }
 
-/**
- * Pushes buffered records to disk, so a long-running sensor's files are current. RecordOutput
- * buffers ~1 MiB per file; it is flushed here when it offers flush(), and always at the end.
- */
+/** Pushes buffered records to disk (RecordOutput buffers ~1 MiB per file), so a long-running sensor's files are current. */
 function flushRecords(output: RecordOutput): void {
-  const f = (output as unknown as { flush?: () => void }).flush;
-  if (typeof f === 'function') f.call(output);
+  output.flush();
 }
 
 /** analyze's summary, with a first line about the capture and a line about drops. */
