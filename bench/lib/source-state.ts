@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, runCapture } from './measure.ts';
 
-/** Files that make up the Palisade that runs: its code, its launcher and its package manifest. */
+/** Files that make up the Palisade that runs: its code (tests excluded), its launcher and its package manifest. */
 const ROOTS = ['src', 'bin', 'package.json'];
 
 export interface SourceState {
@@ -31,7 +31,8 @@ export function fingerprint(): string {
     }
     if (st.isDirectory()) {
       for (const name of readdirSync(p).sort()) walk(join(rel, name));
-    } else {
+    } else if (!rel.endsWith('.test.ts')) {
+      // Tests beside the code do not run in `palisade analyze`; editing them changes nothing measured.
       h.update(`${rel}\0${st.size}\0${st.mtimeMs}\n`);
     }
   };
