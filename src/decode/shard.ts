@@ -82,7 +82,7 @@ function ipHash(d: Uint8Array, o: number, end: number, type: number, depth: numb
   let h: number;
   if (type === 0x0800) {
     if (end - o < 20) return 0;
-    h = pairHash(d, o + 12, o + 16, 4);
+    h = fmix(fmix(word(d, o + 12)) + fmix(word(d, o + 16)));
     proto = d[o + 9];
     inner = o + ((d[o] & 0x0f) << 2);
   } else if (type === 0x86dd) {

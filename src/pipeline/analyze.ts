@@ -37,17 +37,30 @@ export interface AnalyzeResult {
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** A FrameSink for N workers: picks a worker by the frame's flow hash and copies the frame into its ring. */
+/**
+ * A FrameSink for N engines: the one on this thread and N-1 workers. It picks an engine by
+ * the frame's flow hash; frames for a worker are copied into its ring. Every frame carries
+ * the capture clock, so each engine ends flows exactly when a single engine would.
+ */
 class Dispatcher implements FrameSink {
   readonly writers: RingWriter[];
+  private readonly local: Engine;
+  private readonly shards: number;
   private readonly clock = new CaptureClock();
-  constructor(rings: RingBuffers[]) {
+  constructor(local: Engine, rings: RingBuffers[]) {
+    this.local = local;
     this.writers = rings.map((r) => new RingWriter(r));
+    // This thread also reads the input and writes every record: it takes one share of the
+    // flows, each worker two.
+    this.shards = 2 * rings.length + 1;
   }
   frame(f: RawFrame): void {
-    this.clock.observe(f.ts);
-    // shardHash is an unsigned 32-bit value.
-    this.writers[shardHash(f) % this.writers.length].write(f, this.clock.epoch, this.clock.now);
+    const c = this.clock;
+    c.observe(f.ts);
+    // shardHash is an unsigned 32-bit value; share 0 is this thread's engine.
+    const shard = shardHash(f) % this.shards;
+    if (shard === 0) this.local.frameAt(f, c.epoch, c.now);
+    else this.writers[(shard - 1) >> 1].write(f, c.epoch, c.now);
   }
 }
 
@@ -73,12 +86,17 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       return engine.counters();
     };
   } else {
-    const pool = startWorkers(workers, summary, opts.flow ?? {});
-    const dispatcher = new Dispatcher(pool.rings);
+    // N engines: this thread's and N-1 workers', each holding its share of the flow cap.
+    const flow: Partial<FlowConfig> = { ...opts.flow };
+    if (flow.maxFlows !== undefined) flow.maxFlows = Math.max(1, Math.ceil(flow.maxFlows / workers));
+    const local = new Engine(summary, { flow });
+    const pool = startWorkers(workers - 1, summary, flow);
+    const dispatcher = new Dispatcher(local, pool.rings);
     sink = dispatcher;
     finish = async () => {
       for (const w of dispatcher.writers) w.end();
-      return mergeCounters(await pool.done);
+      local.finish();
+      return mergeCounters([local.counters(), ...(await pool.done)]);
     };
     abort = pool.terminate;
   }
@@ -145,13 +163,10 @@ function startWorkers(n: number, out: RecordSink, flow: Partial<FlowConfig>): { 
   const rings: RingBuffers[] = [];
   const workers: Worker[] = [];
   const results: Promise<EngineCounters>[] = [];
-  // Each worker holds its share of the flow cap.
-  const perWorker: Partial<FlowConfig> = { ...flow };
-  if (flow.maxFlows !== undefined) perWorker.maxFlows = Math.max(1, Math.ceil(flow.maxFlows / n));
   for (let i = 0; i < n; i++) {
     const ring = createRing();
     rings.push(ring);
-    const init: WorkerInit = { ring, flow: perWorker };
+    const init: WorkerInit = { ring, flow };
     const w = new Worker(new URL('./worker.ts', import.meta.url), { workerData: init });
     workers.push(w);
     results.push(

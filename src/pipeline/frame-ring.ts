@@ -103,7 +103,14 @@ export class RingWriter {
     this.u32[w + 4] = epoch;
     this.f64[(at + 24) >> 3] = f.ts;
     this.f64[(at + 32) >> 3] = now;
-    this.u8.set(f.data.subarray(f.offset, f.offset + caplen), at + FRAME_HEADER);
+    const src = f.data;
+    const dst = this.u8;
+    const from = f.offset;
+    const to = at + FRAME_HEADER;
+    if (caplen <= 256) {
+      // Small frames: a loop is cheaper than creating a subarray view for set().
+      for (let i = 0; i < caplen; i++) dst[to + i] = src[from + i];
+    } else dst.set(src.subarray(from, from + caplen), to);
     this.pos += need;
     this.count++;
   }
