@@ -30,9 +30,13 @@ export function formatIPv6(w0: number, w1: number, w2: number, w3: number): stri
   return head + '::' + tail;
 }
 
-/** "001122aabbcc" → "00:11:22:aa:bb:cc". */
-export function formatMac(hex12: string): string {
-  return hex12.replace(/(..)(?!$)/g, '$1:');
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A MAC address kept as two numbers (the first 2 bytes, the last 4) → "00:11:22:aa:bb:cc". */
+export function formatMac(hi: number, lo: number): string {
+  return (
+    HEX2[(hi >>> 8) & 255] + ':' + HEX2[hi & 255] + ':' + HEX2[lo >>> 24] + ':' + HEX2[(lo >>> 16) & 255] + ':' + HEX2[(lo >>> 8) & 255] + ':' + HEX2[lo & 255]
+  );
 }
 
 export function ipv4Bytes(a: number): Uint8Array {

@@ -96,8 +96,8 @@ export function buildConnRecord(f: Flow): ConnRecord {
     resp_ip_bytes: r.ipBytes,
     tunnel_parents: undefined,
     ip_proto: f.proto,
-    orig_l2_addr: o.mac !== '' ? formatMac(o.mac) : undefined,
-    resp_l2_addr: r.mac !== '' ? formatMac(r.mac) : undefined,
+    orig_l2_addr: o.macHi >= 0 ? formatMac(o.macHi, o.macLo) : undefined,
+    resp_l2_addr: r.macHi >= 0 ? formatMac(r.macHi, r.macLo) : undefined,
     vlan: f.vlan >= 0 ? f.vlan : undefined,
     inner_vlan: f.innerVlan >= 0 ? f.innerVlan : undefined,
     community_id: f.v6

@@ -73,7 +73,8 @@ export class FlowTableStats {
 }
 
 const WHEEL = 4096; // seconds covered by the timer wheel (a power of two)
-const POOL_MAX = 4096; // ended flows kept for reuse
+// Ended flows are all kept for reuse: each owns a block of the numeric store (flow.ts), so the
+// pool never holds more than the most flows ever active at once.
 const WHEEL_MASK = WHEEL - 1;
 const TOO_LARGE_SEQ_DELTA = 1048576;
 
@@ -323,10 +324,10 @@ export class FlowTable implements StreamSink<Endpoint> {
     f.startTs = f.lastTs = p.ts;
     // Layer-2 addresses as Zeek logs them: the first packet's source and destination.
     if (p.macOff >= 0) {
-      f.orig.mac = macHex(p.frame, p.macOff + 6);
-      f.resp.mac = macHex(p.frame, p.macOff);
+      setMac(f.orig, p.frame, p.macOff + 6);
+      setMac(f.resp, p.frame, p.macOff);
     } else if (p.sllAddrOff >= 0 && p.sllAddrLen === 6) {
-      f.orig.mac = macHex(p.frame, p.sllAddrOff);
+      setMac(f.orig, p.frame, p.sllAddrOff);
     }
     this.insertSlot(f);
     this.active++;
@@ -344,8 +345,9 @@ export class FlowTable implements StreamSink<Endpoint> {
           if (flip && !toBroadcast) this.flipRoles(f);
         }
       }
-      f.orig.reasm ??= new TcpReassembler<Endpoint>(0, this.cfg.reassembly);
-      f.resp.reasm ??= new TcpReassembler<Endpoint>(1, this.cfg.reassembly);
+      // Each reassembler keeps its numbers in its endpoint's part of the flow's block (flow.ts).
+      f.orig.reasm ??= new TcpReassembler<Endpoint>(0, this.cfg.reassembly, f.orig.nb + 10);
+      f.resp.reasm ??= new TcpReassembler<Endpoint>(1, this.cfg.reassembly, f.resp.nb + 10);
     } else if (f.proto === IPPROTO.UDP) {
       if (LIKELY_SERVER_UDP[p.sport] === 1 && LIKELY_SERVER_UDP[p.dport] !== 1 && !toBroadcast) this.flipRoles(f);
     }
@@ -455,7 +457,7 @@ export class FlowTable implements StreamSink<Endpoint> {
     this.active--;
     this.stats.flowsEnded++;
     this.sink.flowDone(f, reason);
-    if (this.pool.length < POOL_MAX) this.pool.push(f);
+    this.pool.push(f);
   }
 
   /** Ended flows kept for reuse. */
@@ -867,13 +869,7 @@ export function flowHash(p: Packet): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-const HEX = '0123456789abcdef';
-
-function macHex(d: Uint8Array, o: number): string {
-  let s = '';
-  for (let i = 0; i < 6; i++) {
-    const b = d[o + i];
-    s += HEX[b >> 4] + HEX[b & 15];
-  }
-  return s;
+function setMac(e: Endpoint, d: Uint8Array, o: number): void {
+  e.macHi = (d[o] << 8) | d[o + 1];
+  e.macLo = ((d[o + 2] << 24) | (d[o + 3] << 16) | (d[o + 4] << 8) | d[o + 5]) >>> 0;
 }

@@ -1,5 +1,6 @@
 // A flow (Zeek: a connection) and the per-direction state of its two endpoints. Objects
 // get every property in the constructor so they keep one shape on the hot path.
+import { allocBlock, num } from './num-store.ts';
 import type { TcpReassembler } from './reassembly.ts';
 
 /** TCP endpoint states, as Zeek's TCP_ENDPOINT_* (the conn_state of a record is derived from them). */
@@ -13,24 +14,36 @@ export const TCP_STATE = {
   RESET: 6,
 } as const;
 
+// Numbers that do not fit a small integer live in the shared numeric store (num-store.ts).
+// Block of a flow: [0, 4) the flow, [4, 18) the first endpoint, [18, 32) the second; the
+// endpoint parts from offset 10 belong to the endpoint's reassembler.
+// Offsets in an endpoint's part of the block.
+const E_START_SEQ = 0;
+const E_LAST_SEQ = 1;
+const E_ACK_SEQ = 2;
+const E_FIN_SEQ = 3;
+const E_HIST_SYN = 4;
+const E_HIST_FIN = 5;
+const E_HIST_RST = 6;
+const E_IP_BYTES = 7;
+const E_L2_BYTES = 8;
+const E_MISSED = 9;
+// Offsets in the flow's part.
+const F_START_TS = 0;
+const F_LAST_TS = 1;
+const F_SYN_TS = 2;
+const F_DEADLINE = 3;
+
 export class Endpoint {
   /** The flow this endpoint belongs to (the reassembler's context). */
   readonly flow: Flow;
   // TCP sequence tracking (Zeek's TCP_Endpoint): 32-bit values, wraps counted separately.
   state = 0;
   prevState = 0;
-  startSeq = 0;
-  lastSeq = 0;
-  ackSeq = 0;
   seqWraps = 0;
   ackWraps = 0;
   finCnt = 0;
   rstCnt = 0;
-  /** Relative sequence number just past the FIN. */
-  finSeq = 0;
-  histLastSyn = 0;
-  histLastFin = 0;
-  histLastRst = 0;
   rxmtCnt = 0;
   rxmtThresh = 1;
   win0Cnt = 0;
@@ -42,36 +55,54 @@ export class Endpoint {
   seen = false;
   // Counters for the conn record.
   pkts = 0;
-  ipBytes = 0;
-  /** Sum of frame lengths on the wire (comparable with tshark's conversation bytes). */
-  l2Bytes = 0;
   /** UDP/ICMP payload bytes; -1 until this side sent something. */
   size = -1;
-  /** MAC address of this side as 12 hex digits, or '' when unknown. */
-  mac = '';
+  /** MAC address of this side: its first 2 bytes (-1 when unknown) and last 4 bytes. */
+  macHi = -1;
+  macLo = 0;
+  /** Base of this endpoint's numbers in the shared store (set by its Flow). */
+  nb = 0;
+  get startSeq(): number { return num[this.nb + E_START_SEQ]; }
+  set startSeq(v: number) { num[this.nb + E_START_SEQ] = v; }
+  get lastSeq(): number { return num[this.nb + E_LAST_SEQ]; }
+  set lastSeq(v: number) { num[this.nb + E_LAST_SEQ] = v; }
+  get ackSeq(): number { return num[this.nb + E_ACK_SEQ]; }
+  set ackSeq(v: number) { num[this.nb + E_ACK_SEQ] = v; }
+  /** Relative sequence number just past the FIN. */
+  get finSeq(): number { return num[this.nb + E_FIN_SEQ]; }
+  set finSeq(v: number) { num[this.nb + E_FIN_SEQ] = v; }
+  get histLastSyn(): number { return num[this.nb + E_HIST_SYN]; }
+  set histLastSyn(v: number) { num[this.nb + E_HIST_SYN] = v; }
+  get histLastFin(): number { return num[this.nb + E_HIST_FIN]; }
+  set histLastFin(v: number) { num[this.nb + E_HIST_FIN] = v; }
+  get histLastRst(): number { return num[this.nb + E_HIST_RST]; }
+  set histLastRst(v: number) { num[this.nb + E_HIST_RST] = v; }
+  /** IP-level bytes sent (sum of IP total lengths). */
+  get ipBytes(): number { return num[this.nb + E_IP_BYTES]; }
+  set ipBytes(v: number) { num[this.nb + E_IP_BYTES] = v; }
+  /** Sum of frame lengths on the wire (comparable with tshark's conversation bytes). */
+  get l2Bytes(): number { return num[this.nb + E_L2_BYTES]; }
+  set l2Bytes(v: number) { num[this.nb + E_L2_BYTES] = v; }
   /** Content gaps Zeek would log in missed_bytes. */
-  missedBytes = 0;
+  get missedBytes(): number { return num[this.nb + E_MISSED]; }
+  set missedBytes(v: number) { num[this.nb + E_MISSED] = v; }
+
   reasm: TcpReassembler<Endpoint> | null = null;
 
-  constructor(flow: Flow) {
+  constructor(flow: Flow, nb: number) {
     this.flow = flow;
+    this.nb = nb;
   }
 
   /** Back to the state of a new endpoint (the flow table reuses flows); keeps the reassembler object, reset. */
   reset(): void {
+    num.fill(0, this.nb, this.nb + 10);
     this.state = 0;
     this.prevState = 0;
-    this.startSeq = 0;
-    this.lastSeq = 0;
-    this.ackSeq = 0;
     this.seqWraps = 0;
     this.ackWraps = 0;
     this.finCnt = 0;
     this.rstCnt = 0;
-    this.finSeq = 0;
-    this.histLastSyn = 0;
-    this.histLastFin = 0;
-    this.histLastRst = 0;
     this.rxmtCnt = 0;
     this.rxmtThresh = 1;
     this.win0Cnt = 0;
@@ -81,11 +112,9 @@ export class Endpoint {
     this.didClose = false;
     this.seen = false;
     this.pkts = 0;
-    this.ipBytes = 0;
-    this.l2Bytes = 0;
     this.size = -1;
-    this.mac = '';
-    this.missedBytes = 0;
+    this.macHi = -1;
+    this.macLo = 0;
     if (this.reasm !== null) this.reasm.reset();
   }
 }
@@ -115,17 +144,11 @@ export class Flow {
   origIsS = true;
   orig: Endpoint;
   resp: Endpoint;
-  startTs = 0;
-  lastTs = 0;
-  /** First SYN time (attempt timer), 0 when none. */
-  synTs = 0;
   history = '';
   /** History letters already logged once (Zeek's hist_seen). */
   histSeen = 0;
   /** Zeek's is_partial: the connection did not start with a clean SYN from the originator. */
   partial = false;
-  /** Timer wheel bookkeeping (see flow-table.ts). */
-  deadline = 0;
   scheduledAt = -1;
   alive = true;
   /** Zeek service names detected by dissectors (later stages), comma-joined in the record. */
@@ -133,9 +156,26 @@ export class Flow {
   /** Attached by later stages (dissectors); null until then. */
   app: unknown = null;
 
+  /** Base of this flow's numbers in the shared store. */
+  readonly nb: number;
+  /** Time of the first packet. */
+  get startTs(): number { return num[this.nb + F_START_TS]; }
+  set startTs(v: number) { num[this.nb + F_START_TS] = v; }
+  /** Time of the last packet that counts for the duration. */
+  get lastTs(): number { return num[this.nb + F_LAST_TS]; }
+  set lastTs(v: number) { num[this.nb + F_LAST_TS] = v; }
+  /** First SYN time (attempt timer), 0 when none. */
+  get synTs(): number { return num[this.nb + F_SYN_TS]; }
+  set synTs(v: number) { num[this.nb + F_SYN_TS] = v; }
+  /** When the flow times out (see flow-table.ts). */
+  get deadline(): number { return num[this.nb + F_DEADLINE]; }
+  set deadline(v: number) { num[this.nb + F_DEADLINE] = v; }
+
   constructor() {
-    this.orig = new Endpoint(this);
-    this.resp = new Endpoint(this);
+    const b = allocBlock();
+    this.nb = b;
+    this.orig = new Endpoint(this, b + 4);
+    this.resp = new Endpoint(this, b + 18);
   }
 
   /**
@@ -143,6 +183,7 @@ export class Flow {
    * garbage per flow), so nothing may keep a Flow after FlowListener.flowEnd / FlowSink.flowDone.
    */
   reset(): void {
+    num.fill(0, this.nb, this.nb + 4);
     this.id = 0;
     this.proto = 0;
     this.v6 = false;
@@ -157,13 +198,9 @@ export class Flow {
     this.origIsS = true;
     this.orig.reset();
     this.resp.reset();
-    this.startTs = 0;
-    this.lastTs = 0;
-    this.synTs = 0;
     this.history = '';
     this.histSeen = 0;
     this.partial = false;
-    this.deadline = 0;
     this.scheduledAt = -1;
     this.alive = true;
     this.service = '';

@@ -11,6 +11,7 @@
 // Invariants between calls: the buffer is sorted, its segments do not overlap, and the
 // first one starts after `#nextOff` (anything contiguous has been delivered). State is
 // updated before the sink is called, so a sink that throws never causes a redelivery.
+import { allocBlock, num } from './num-store.ts';
 
 /** Receives one direction's reassembled stream. `ctx` is passed through untouched. */
 export interface StreamSink<C> {
@@ -139,9 +140,26 @@ export class TcpReassembler<C> implements ReassemblyCounters {
 
   #started = false;
   #synSeen = false;
-  #isn = 0;
-  #nextSeq = 0;
-  #nextOff = 0;
+  // Sequence numbers and stream offsets live in the numeric store (see num-store.ts).
+  readonly #nb: number;
+  get #isn(): number {
+    return num[this.#nb];
+  }
+  set #isn(v: number) {
+    num[this.#nb] = v;
+  }
+  get #nextSeq(): number {
+    return num[this.#nb + 1];
+  }
+  set #nextSeq(v: number) {
+    num[this.#nb + 1] = v;
+  }
+  get #nextOff(): number {
+    return num[this.#nb + 2];
+  }
+  set #nextOff(v: number) {
+    num[this.#nb + 2] = v;
+  }
   /** Stream offset of the FIN (the stream's length), or -1 while no FIN has been seen. */
   #finOff = -1;
   /** End of the furthest bytes known to exist only from a truncated segment (their payload was not captured). */
@@ -150,8 +168,16 @@ export class TcpReassembler<C> implements ReassemblyCounters {
   #buf: BufferedSegment[] = [];
   #bufBytes = 0;
 
-  constructor(dir: 0 | 1, limits?: Partial<ReassemblyLimits>) {
+  /**
+   * `nb`: where in the numeric store this reassembler keeps its 3 numbers (the flow table
+   * passes a part of the endpoint's block); a new block when not given.
+   */
+  constructor(dir: 0 | 1, limits?: Partial<ReassemblyLimits>, nb?: number) {
     this.dir = dir;
+    this.#nb = nb ?? allocBlock();
+    this.#isn = 0;
+    this.#nextSeq = 0;
+    this.#nextOff = 0;
     this.maxBufferedBytes = limitOr(limits?.maxBufferedBytes, DEFAULT_REASSEMBLY_LIMITS.maxBufferedBytes);
     this.maxBufferedSegments = limitOr(limits?.maxBufferedSegments, DEFAULT_REASSEMBLY_LIMITS.maxBufferedSegments);
   }
