@@ -128,6 +128,22 @@ test('not a capture, a missing file and a bad option: clear errors and documente
   assert.equal(r.code, 2);
 });
 
+test('a progress bar on stderr when stderr is a terminal, and none otherwise', { skip: skip || (existsSync('/usr/bin/script') ? false : 'script (util-linux) not installed') }, async () => {
+  const { spawnSync } = await import('node:child_process');
+  const cmd = `${JSON.stringify(process.execPath)} bin/palisade analyze ${JSON.stringify(join(CORPUS, 'icsnpp-bacnet'))} --out ${JSON.stringify(join(tmp, 'tty'))} --no-summary`;
+  // script(1) runs the command on a pseudo-terminal: what a user at a terminal sees.
+  const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
+  assert.equal(tty.status, 0, tty.stderr);
+  assert.match(tty.stdout, /analysing \[/);
+  // With stderr sent elsewhere the terminal shows no bar: it is drawn on stderr, never stdout.
+  const quiet = spawnSync('script', ['-qec', `${cmd} 2>/dev/null`, '/dev/null'], { encoding: 'utf8' });
+  assert.equal(quiet.status, 0);
+  assert.doesNotMatch(quiet.stdout, /analysing/);
+  const pipe = await runCli(['analyze', join(CORPUS, 'icsnpp-bacnet'), '--out', join(tmp, 'notty'), '--no-summary']);
+  assert.equal(pipe.code, 0);
+  assert.equal(pipe.stderr, '');
+});
+
 test('--help lists every analyze option', async () => {
   const r = await runCli(['analyze', '--help']);
   assert.equal(r.code, 0);
