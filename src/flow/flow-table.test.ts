@@ -87,6 +87,23 @@ test('port reuse: a new SYN after a closed session starts a new connection', () 
   assert.ok(r.every((x) => x.conn_state === 'SF'));
 });
 
+test('a flow that replaces an ended one (port reuse, timeout) is found by its own key afterwards', () => {
+  // Regression: the new flow once took the hash of whatever key was looked up before it.
+  const other: TcpSpec = { src: '10.9.9.9', dst: S, sport: 41000, dport: 80, seq: 7, flags: 'S', ts: 100.2 };
+  const again = session(100.5).map((p) => (p.src === C ? { ...p, seq: p.seq + 777 } : { ...p, ack: p.ack === undefined ? undefined : p.ack + 777 }));
+  const r = run([...session(100), other, ...again]);
+  assert.deepEqual(r.map((x) => [x['id.orig_p'], x.conn_state, x.orig_pkts]).sort(), [[40000, 'SF', 5], [40000, 'SF', 5], [41000, 'S0', 1]]);
+  // The same after a timeout instead of a reuse.
+  const u = new Uint8Array(4);
+  const out: ConnRecord[] = [];
+  const e = new Engine({ write: (_t, rec) => out.push(rec as ConnRecord) });
+  e.frame(udpFrame(C, S, 5000, 6000, u, 0));
+  e.frame(udpFrame('10.8.8.8', S, 5001, 6001, u, 1));
+  for (const ts of [100, 100.5, 101]) e.frame(udpFrame(C, S, 5000, 6000, u, ts));
+  e.finish();
+  assert.deepEqual(out.map((x) => [x['id.orig_p'], x.orig_pkts]).sort(), [[5000, 1], [5000, 3], [5001, 1]]);
+});
+
 test('UDP: orig/resp by first packet unless it comes from a server port; timeouts split flows', () => {
   const out: ConnRecord[] = [];
   const e = new Engine({ write: (_t, r) => out.push(r as ConnRecord) });

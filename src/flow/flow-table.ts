@@ -266,6 +266,8 @@ export class FlowTable implements StreamSink<Endpoint> {
 
   private lookup(p: Packet): Flow | null {
     const h = flowHash(p);
+    // create() reuses it, also after a found flow was ended (timeout, port reuse).
+    this.probeHash = h;
     const slots = this.slots;
     const hashes = this.hashes;
     const mask = this.mask;
@@ -275,10 +277,7 @@ export class FlowTable implements StreamSink<Endpoint> {
     const ivlan = p.innerVlan;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = slots[i];
-      if (s === 0) {
-        this.probeHash = h;
-        return null;
-      }
+      if (s === 0) return null;
       if (hashes[i] !== h) continue;
       const f = flows[s - 1]!;
       if (f.proto !== proto || f.vlan !== vlan || f.innerVlan !== ivlan) continue;

@@ -30,6 +30,8 @@ export interface AnalysisStats {
   malformed: Record<string, number>;
   weird: Record<string, number>;
   internal_errors: number;
+  /** Stack trace of the first internal error, for a bug report (absent when none). */
+  first_internal_error?: string;
   flows: {
     created: number;
     ended: number;
@@ -67,6 +69,7 @@ export function buildStats(c: EngineCounters, inputs: InputStats[], skipped: str
     malformed: c.decode.malformed,
     weird: c.decode.weird,
     internal_errors: c.internalErrors,
+    first_internal_error: c.firstInternalError !== '' ? c.firstInternalError : undefined,
     flows: {
       created: f.flowsCreated ?? 0,
       ended: f.flowsEnded ?? 0,
