@@ -27,9 +27,6 @@ See docs/benchmarks.md.`;
 
 export const RESULTS = join(REPO, 'bench', 'results', 'latest.json');
 
-/** Flow counts of 1 and 2 workers may differ by this fraction before the 2-worker run is invalid. */
-const FLOW_TOLERANCE = 0.01;
-
 /** Slowest run over fastest run of a tool beyond which the bench warns that the machine was busy. */
 const NOISY_SPREAD = 1.5;
 
@@ -201,18 +198,16 @@ async function bench(o: Options): Promise<number> {
   }
 
   // Both worker counts must have done the same work: the packet count alone does not show it
-  // (a run that decodes nothing still reads every packet). Flows are ended by inactivity on
-  // each worker's own clock, so a tiny difference can be legitimate; more is not.
+  // (a run that decodes nothing still reads every packet). Every engine ends flows on the
+  // capture's clock, so the flows must be exactly the same: any difference is a bug.
   const p1 = results.find((r) => r.id === 'palisade-w1');
   const p2 = results.find((r) => r.id === 'palisade-w2');
   if (p1?.palisade_stats !== undefined && p2?.palisade_stats !== undefined && p1.palisade_stats.flows !== p2.palisade_stats.flows) {
     const a = p1.palisade_stats.flows;
     const b = p2.palisade_stats.flows;
     const msg = `palisade found ${a} flows with 1 worker but ${b} with 2 workers`;
-    if (Math.abs(a - b) > FLOW_TOLERANCE * Math.max(a, 1)) {
-      p2.error = `${msg}: the two runs did not do the same work, so their times cannot be compared`;
-      p2.median = undefined;
-    } else log(`\nnote: ${msg} (within ${FLOW_TOLERANCE * 100}%)`);
+    p2.error = `${msg}: the two runs did not do the same work (a bug: they must find the same flows), so their times cannot be compared`;
+    p2.median = undefined;
   }
 
   // The side-by-side table.
