@@ -6,8 +6,12 @@
 // updates. No allocation per packet except when a flow is created.
 import { IPPROTO, TCP_FLAG, type Packet } from '../decode/packet.ts';
 import { DEFAULT_REASSEMBLY_LIMITS, TcpReassembler, type ReassemblyLimits, type StreamSink } from './reassembly.ts';
-import type { Endpoint} from './flow.ts';
-import { Flow, TCP_STATE } from './flow.ts';
+import {
+  BLOCK, E_IP_BYTES, E_L2_BYTES, E_PKTS, E_SIZE, F_D0, F_D1, F_D2, F_D3, F_DEADLINE, F_FLAGS, F_HASH, F_ICMP_CODE, F_LAST_TS,
+  F_PORTS, F_PVL, F_S0, F_S1, F_S2, F_S3, F_SCHED, F_START_TS, FL_ALIVE, FL_ORIG_IS_A, FL_V6, Flow, FlowStore, TCP_STATE,
+  type Endpoint,
+} from './flow.ts';
+import { allocBlock } from './num-store.ts';
 import { LIKELY_SERVER_TCP, LIKELY_SERVER_UDP } from './server-ports.ts';
 
 export interface FlowConfig {
@@ -90,28 +94,38 @@ const H_MULTI = 0x40;
 const { FIN, SYN, RST, ACK } = TCP_FLAG;
 const S = TCP_STATE;
 
-export class FlowTable implements StreamSink<Endpoint> {
+export class FlowTable implements StreamSink<number> {
   readonly stats = new FlowTableStats();
   private readonly cfg: FlowConfig;
   private readonly sink: FlowSink;
   private readonly listener: FlowListener | null;
-  /** Open-addressing index: flow id + 1 per slot (0 = empty), and the flow's hash beside it so a probe rarely touches a Flow. Grows by doubling at half load. */
+  /** Every flow's numbers and objects, by flow id (see flow.ts). */
+  readonly store = new FlowStore(1024);
+  /** The view of the packet's flow; `ev` serves ending flows, `cv` the reassemblers' callbacks. */
+  private readonly v = new Flow(this.store);
+  private readonly ev = new Flow(this.store);
+  private readonly cv = new Flow(this.store);
+  /** Open-addressing index: flow id + 1 per slot (0 = empty). Grows by doubling at half load. */
   private slots: Int32Array;
-  private hashes: Uint32Array;
   private mask: number;
   private readonly maxSlots: number;
-  private readonly flows: (Flow | null)[] = [];
+  /** One past the highest flow id in use; ids of ended flows are reused first. */
+  private nextId = 0;
   private readonly freeIds: number[] = [];
   private active = 0;
-  private readonly buckets: Flow[][] = [];
+  /** Flow ids by the wheel second they are filed under (stale entries are skipped). */
+  private readonly buckets: number[][] = [];
   /** Last second the wheel has processed; -1 before the first packet. */
   private wheelNow = -1;
   /** While the wheel processes second t, flows can only be scheduled after it. */
   private wheelFloor = 0;
   /** Newest packet time seen (time never runs backwards for timeouts). */
   now = 0;
-  /** Set by lookup(): whether the packet travels from the flow's s side to its d side. */
+  /** Set by lookup(): whether the packet travels from the flow's side A to side B. */
   private fwd = true;
+  private probeHash = 0;
+  /** True while an acknowledgement is being processed (only those gaps are missed bytes, as in Zeek). */
+  private inAck = false;
 
   constructor(sink: FlowSink, listener: FlowListener | null = null, cfg: Partial<FlowConfig> = {}) {
     this.cfg = { ...DEFAULT_FLOW_CONFIG, ...cfg };
@@ -122,13 +136,17 @@ export class FlowTable implements StreamSink<Endpoint> {
     this.maxSlots = max;
     const cap = Math.min(max, 1 << 14);
     this.slots = new Int32Array(cap);
-    this.hashes = new Uint32Array(cap);
     this.mask = cap - 1;
     for (let i = 0; i < WHEEL; i++) this.buckets.push([]);
   }
 
   get activeFlows(): number {
     return this.active;
+  }
+
+  /** Whether flow `id` is open (ids are reused after a flow ends). */
+  flowAlive(id: number): boolean {
+    return id < this.nextId && (this.store.f[id * BLOCK + F_FLAGS] & FL_ALIVE) !== 0;
   }
 
   /**
@@ -156,42 +174,41 @@ export class FlowTable implements StreamSink<Endpoint> {
   packet(p: Packet): void {
     const ts = p.ts;
     if (ts > this.now) this.clock(ts);
-    let f = this.lookup(p);
-    if (f !== null && f.deadline <= this.now) {
+    const fd = this.store.f;
+    let id = this.lookup(p);
+    if (id >= 0 && fd[id * BLOCK + F_DEADLINE] <= this.now) {
       // Timed out between wheel ticks (the wheel has one-second buckets). The test is against
       // the capture clock, not this packet's time, so that it does not depend on which other
       // packets a worker saw.
-      this.end(f, END_REASON.TIMEOUT);
-      f = null;
+      this.end(id, END_REASON.TIMEOUT);
+      id = -1;
     }
     const proto = p.ipProto;
-    if (f !== null && proto === IPPROTO.TCP && (p.tcpFlags & SYN) !== 0 && this.isReuse(f, p)) {
-      this.end(f, END_REASON.REUSE);
-      f = null;
+    if (id >= 0 && proto === IPPROTO.TCP && (p.tcpFlags & SYN) !== 0 && this.isReuse(this.v.bind(id), p)) {
+      this.end(id, END_REASON.REUSE);
+      id = -1;
     }
-    if (f === null) {
-      f = this.create(p);
-      if (f === null) return;
-    }
+    if (id < 0) id = this.create(p);
+    const f = this.v.bind(id);
     const isOrig = this.fwd === f.origIsS;
     const ep = isOrig ? f.orig : f.resp;
-    ep.pkts++;
-    ep.ipBytes += p.ipLen;
-    ep.l2Bytes += p.wirelen;
+    const st = this.store.f; // create() may have grown the store
+    const eb = ep.b;
+    st[eb + E_PKTS]++;
+    st[eb + E_IP_BYTES] += p.ipLen;
+    st[eb + E_L2_BYTES] += p.wirelen;
     if (proto === IPPROTO.TCP) this.tcp(f, isOrig, p);
     else {
-      f.lastTs = ts;
+      st[f.b + F_LAST_TS] = ts;
+      st[eb + E_SIZE] = (st[eb + E_SIZE] < 0 ? 0 : st[eb + E_SIZE]) + p.payloadLen;
       if (proto === IPPROTO.UDP) {
-        ep.size = (ep.size < 0 ? 0 : ep.size) + p.payloadLen;
         this.checkHistory(f, isOrig, H_DATA, 'D');
         if (this.listener !== null) this.listener.udpData(f, isOrig, p);
-      } else {
-        ep.size = (ep.size < 0 ? 0 : ep.size) + p.payloadLen;
       }
     }
     const d = this.deadline(f);
-    f.deadline = d;
-    if (Math.floor(d) < f.scheduledAt) this.schedule(f);
+    st[f.b + F_DEADLINE] = d;
+    if (Math.floor(d) < st[f.b + F_SCHED]) this.schedule(id);
   }
 
   /** Ends every flow whose timeout passed by `now` (seconds). Called by packet(); call it for idle live captures. */
@@ -211,13 +228,18 @@ export class FlowTable implements StreamSink<Endpoint> {
       this.buckets[idx] = [];
       this.wheelFloor = t + 1;
       for (let i = 0; i < list.length; i++) {
-        const f = list[i];
-        if (!f.alive || (f.scheduledAt & WHEEL_MASK) !== idx || f.scheduledAt > sec) {
-          if (f.alive && f.scheduledAt > sec && (f.scheduledAt & WHEEL_MASK) === idx) this.buckets[idx].push(f);
+        const id = list[i];
+        const b = id * BLOCK;
+        const fd = this.store.f;
+        const at = fd[b + F_SCHED];
+        // Skip stale entries: the flow ended, or was filed under another second since.
+        if ((fd[b + F_FLAGS] & FL_ALIVE) === 0 || (at & WHEEL_MASK) !== idx) continue;
+        if (at > sec) {
+          this.buckets[idx].push(id);
           continue;
         }
-        if (f.deadline <= now) this.end(f, END_REASON.TIMEOUT);
-        else this.schedule(f);
+        if (fd[b + F_DEADLINE] <= now) this.end(id, END_REASON.TIMEOUT);
+        else this.schedule(id);
       }
     }
     this.wheelNow = sec;
@@ -226,117 +248,118 @@ export class FlowTable implements StreamSink<Endpoint> {
 
   /** End of input: ends every flow still open, oldest first. */
   flush(): void {
-    const open: Flow[] = [];
-    for (const f of this.flows) if (f !== null && f.alive) open.push(f);
-    open.sort((a, b) => a.startTs - b.startTs);
-    for (const f of open) this.end(f, END_REASON.FLUSH);
+    const open: number[] = [];
+    const fd = this.store.f;
+    for (let id = 0; id < this.nextId; id++) if ((fd[id * BLOCK + F_FLAGS] & FL_ALIVE) !== 0) open.push(id);
+    open.sort((x, y) => fd[x * BLOCK + F_START_TS] - fd[y * BLOCK + F_START_TS] || x - y);
+    for (const id of open) this.end(id, END_REASON.FLUSH);
   }
 
-  // ---- StreamSink<Endpoint>: what the reassemblers hand over ----
+  // ---- StreamSink<number>: what the reassemblers hand over; ctx = 2 * flow id + side ----
 
-  data(ep: Endpoint, _dir: 0 | 1, data: Uint8Array, off: number, len: number): void {
-    const f = ep.flow;
-    if (this.listener !== null) this.listener.tcpData(f, ep === f.orig, data, off, len);
+  data(ctx: number, _dir: 0 | 1, data: Uint8Array, off: number, len: number): void {
+    if (this.listener === null) return;
+    const f = this.cv.bind(ctx >> 1);
+    this.listener.tcpData(f, (ctx & 1) === 0 === f.origIsS, data, off, len);
   }
 
-  gap(ep: Endpoint, _dir: 0 | 1, len: number): void {
-    const f = ep.flow;
+  gap(ctx: number, _dir: 0 | 1, len: number): void {
+    const f = this.cv.bind(ctx >> 1);
+    const ep = (ctx & 1) === 0 ? f.a : f.bSide;
+    const peer = (ctx & 1) === 0 ? f.bSide : f.a;
+    const isOrig = ep === f.orig;
     this.stats.tcpGapBytes += len;
     this.stats.tcpGaps++;
     // As Zeek: only gaps of a cleanly established (or cleanly closing) connection are content
     // gaps (history 'G', missed_bytes); elsewhere they come from RST sequence numbers or
     // from packets before a mid-stream pickup.
-    const peer = ep === f.orig ? f.resp : f.orig;
     if (isClean(ep) && isClean(peer) && this.inAck) {
       ep.missedBytes += len;
-      const isOrig = ep === f.orig;
       const t = ep.gapThresh;
       if (++ep.gapCnt === t) {
         this.addHistory(f, isOrig ? 'G' : 'g');
         ep.gapThresh = t * 10;
       }
     }
-    if (this.listener !== null) this.listener.tcpGap(f, ep === f.orig, len);
+    if (this.listener !== null) this.listener.tcpGap(f, isOrig, len);
   }
-
-  /** True while an acknowledgement is being processed (only those gaps are missed bytes, as in Zeek). */
-  private inAck = false;
 
   // ---- lookup and table maintenance ----
 
-  private lookup(p: Packet): Flow | null {
+  /** The id of the packet's flow, or -1. Sets `fwd` and `probeHash`. */
+  private lookup(p: Packet): number {
     const h = flowHash(p);
     // create() reuses it, also after a found flow was ended (timeout, port reuse).
     this.probeHash = h;
     const slots = this.slots;
-    const hashes = this.hashes;
     const mask = this.mask;
-    const flows = this.flows;
-    const proto = p.ipProto;
-    const vlan = p.vlan;
-    const ivlan = p.innerVlan;
+    const fd = this.store.f;
+    const pvl = p.ipProto + (p.vlan + 1) * 256 + (p.innerVlan + 1) * 1048832;
+    const fwdPorts = p.sport * 65536 + p.dport;
+    const revPorts = p.dport * 65536 + p.sport;
+    const v6 = p.ipVersion === 6;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = slots[i];
-      if (s === 0) return null;
-      if (hashes[i] !== h) continue;
-      const f = flows[s - 1]!;
-      if (f.proto !== proto || f.vlan !== vlan || f.innerVlan !== ivlan) continue;
-      if (
-        f.sp === p.sport && f.dp === p.dport &&
-        f.s0 === p.src0 && f.d0 === p.dst0 && f.s1 === p.src1 && f.d1 === p.dst1 &&
-        f.s2 === p.src2 && f.d2 === p.dst2 && f.s3 === p.src3 && f.d3 === p.dst3
-      ) {
-        this.fwd = true;
-        return f;
+      if (s === 0) return -1;
+      const b = (s - 1) * BLOCK;
+      if (fd[b + F_HASH] !== h || fd[b + F_PVL] !== pvl) continue;
+      const ports = fd[b + F_PORTS];
+      if (ports === fwdPorts && fd[b + F_S0] === p.src0 && fd[b + F_D0] === p.dst0) {
+        if (!v6 || (fd[b + F_S1] === p.src1 && fd[b + F_S2] === p.src2 && fd[b + F_S3] === p.src3 && fd[b + F_D1] === p.dst1 && fd[b + F_D2] === p.dst2 && fd[b + F_D3] === p.dst3)) {
+          this.fwd = true;
+          return s - 1;
+        }
       }
-      if (
-        f.sp === p.dport && f.dp === p.sport &&
-        f.s0 === p.dst0 && f.d0 === p.src0 && f.s1 === p.dst1 && f.d1 === p.src1 &&
-        f.s2 === p.dst2 && f.d2 === p.src2 && f.s3 === p.dst3 && f.d3 === p.src3
-      ) {
-        this.fwd = false;
-        return f;
+      if (ports === revPorts && fd[b + F_S0] === p.dst0 && fd[b + F_D0] === p.src0) {
+        if (!v6 || (fd[b + F_S1] === p.dst1 && fd[b + F_S2] === p.dst2 && fd[b + F_S3] === p.dst3 && fd[b + F_D1] === p.src1 && fd[b + F_D2] === p.src2 && fd[b + F_D3] === p.src3)) {
+          this.fwd = false;
+          return s - 1;
+        }
       }
     }
   }
-  private probeHash = 0;
 
-  private create(p: Packet): Flow | null {
+  private create(p: Packet): number {
     if (this.active >= this.cfg.maxFlows) this.evictOne();
-    const pooled = this.pool.pop();
-    const f = pooled ?? new Flow();
-    if (pooled !== undefined) pooled.reset();
-    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.flows.length;
-    f.id = id;
-    if (id === this.flows.length) this.flows.push(f);
-    else this.flows[id] = f;
-    f.proto = p.ipProto;
-    f.v6 = p.ipVersion === 6;
-    f.s0 = p.src0; f.s1 = p.src1; f.s2 = p.src2; f.s3 = p.src3;
-    f.d0 = p.dst0; f.d1 = p.dst1; f.d2 = p.dst2; f.d3 = p.dst3;
-    f.sp = p.sport;
-    f.dp = p.dport;
-    f.vlan = p.vlan;
-    f.innerVlan = p.innerVlan;
-    f.icmpCode = p.icmpCode;
-    f.hash = this.probeHash;
-    f.startTs = f.lastTs = p.ts;
+    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.nextId++;
+    const st = this.store;
+    st.ensure(id);
+    st.clear(id);
+    const fd = st.f;
+    const b = id * BLOCK;
+    fd[b + F_HASH] = this.probeHash;
+    fd[b + F_S0] = p.src0;
+    fd[b + F_D0] = p.dst0;
+    fd[b + F_PORTS] = p.sport * 65536 + p.dport;
+    fd[b + F_PVL] = p.ipProto + (p.vlan + 1) * 256 + (p.innerVlan + 1) * 1048832;
+    fd[b + F_S1] = p.src1;
+    fd[b + F_S2] = p.src2;
+    fd[b + F_S3] = p.src3;
+    fd[b + F_D1] = p.dst1;
+    fd[b + F_D2] = p.dst2;
+    fd[b + F_D3] = p.dst3;
+    fd[b + F_FLAGS] = FL_ALIVE | FL_ORIG_IS_A | (p.ipVersion === 6 ? FL_V6 : 0);
+    fd[b + F_ICMP_CODE] = p.icmpCode;
+    fd[b + F_START_TS] = p.ts;
+    fd[b + F_LAST_TS] = p.ts;
+    const f = this.v.bind(id);
     // Layer-2 addresses as Zeek logs them: the first packet's source and destination.
     if (p.macOff >= 0) {
-      setMac(f.orig, p.frame, p.macOff + 6);
-      setMac(f.resp, p.frame, p.macOff);
+      setMac(f.a, p.frame, p.macOff + 6);
+      setMac(f.bSide, p.frame, p.macOff);
     } else if (p.sllAddrOff >= 0 && p.sllAddrLen === 6) {
-      setMac(f.orig, p.frame, p.sllAddrOff);
+      setMac(f.a, p.frame, p.sllAddrOff);
     }
-    this.insertSlot(f);
+    this.insertSlot(id);
     this.active++;
     if (this.active > this.stats.maxActive) this.stats.maxActive = this.active;
     this.stats.flowsCreated++;
     this.fwd = true;
     // Zeek's choice of originator: the first packet's sender, unless that looks like the
     // server (and the packet is not sent to the IPv4 broadcast address).
-    const toBroadcast = !f.v6 && p.dst0 === 0xffffffff;
-    if (f.proto === IPPROTO.TCP) {
+    const toBroadcast = p.ipVersion !== 6 && p.dst0 === 0xffffffff;
+    const proto = p.ipProto;
+    if (proto === IPPROTO.TCP) {
       const fl = p.tcpFlags;
       if ((fl & SYN) === 0 || (fl & ACK) !== 0) {
         if (LIKELY_SERVER_TCP[p.sport] === 1) {
@@ -344,125 +367,126 @@ export class FlowTable implements StreamSink<Endpoint> {
           if (flip && !toBroadcast) this.flipRoles(f);
         }
       }
-      // Each reassembler keeps its numbers in its endpoint's part of the flow's block (flow.ts).
-      f.orig.reasm ??= new TcpReassembler<Endpoint>(0, this.cfg.reassembly, f.orig.nb + 10);
-      f.resp.reasm ??= new TcpReassembler<Endpoint>(1, this.cfg.reassembly, f.resp.nb + 10);
-    } else if (f.proto === IPPROTO.UDP) {
+      // Reassemblers are kept by flow id and side, and reused.
+      const r = st.reasm;
+      const ra = r[2 * id];
+      if (ra === undefined || ra === null) r[2 * id] = new TcpReassembler<number>(0, this.cfg.reassembly, allocBlock(4));
+      else ra.reset();
+      const rb = r[2 * id + 1];
+      if (rb === undefined || rb === null) r[2 * id + 1] = new TcpReassembler<number>(1, this.cfg.reassembly, allocBlock(4));
+      else rb.reset();
+    } else if (proto === IPPROTO.UDP) {
       if (LIKELY_SERVER_UDP[p.sport] === 1 && LIKELY_SERVER_UDP[p.dport] !== 1 && !toBroadcast) this.flipRoles(f);
     }
-    f.deadline = p.ts + this.cfg.tcpHandshakeInactivity;
-    this.schedule(f);
+    fd[b + F_DEADLINE] = p.ts + this.cfg.tcpHandshakeInactivity;
+    this.schedule(id);
     if (this.listener !== null) this.listener.flowStart(f);
-    return f;
+    return id;
   }
 
-  private insertSlot(f: Flow): void {
+  private insertSlot(id: number): void {
     if ((this.active + 1) * 2 > this.slots.length && this.slots.length < this.maxSlots) this.grow();
+    this.place(id);
+  }
+
+  private place(id: number): void {
     const slots = this.slots;
     const mask = this.mask;
-    let i = f.hash & mask;
+    let i = this.store.f[id * BLOCK + F_HASH] & mask;
     while (slots[i] !== 0) i = (i + 1) & mask;
-    slots[i] = f.id + 1;
-    this.hashes[i] = f.hash;
+    slots[i] = id + 1;
   }
 
-  /** Doubles the index and re-inserts every live flow. */
+  /** Doubles the index and re-inserts every open flow. */
   private grow(): void {
     const cap = this.slots.length * 2;
     this.slots = new Int32Array(cap);
-    this.hashes = new Uint32Array(cap);
     this.mask = cap - 1;
-    for (const f of this.flows) {
-      if (f === null || !f.alive) continue;
-      let i = f.hash & this.mask;
-      while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-      this.slots[i] = f.id + 1;
-      this.hashes[i] = f.hash;
-    }
+    const fd = this.store.f;
+    for (let id = 0; id < this.nextId; id++) if ((fd[id * BLOCK + F_FLAGS] & FL_ALIVE) !== 0) this.place(id);
   }
 
-  private removeSlot(f: Flow): void {
+  private removeSlot(id: number): void {
     const slots = this.slots;
     const mask = this.mask;
-    const want = f.id + 1;
-    let i = f.hash & mask;
+    const fd = this.store.f;
+    const want = id + 1;
+    let i = fd[id * BLOCK + F_HASH] & mask;
     while (slots[i] !== want) {
       if (slots[i] === 0) return; // not present (cannot happen)
       i = (i + 1) & mask;
     }
     // Backward-shift deletion keeps linear probing correct without tombstones.
-    const hashes = this.hashes;
     slots[i] = 0;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
       const s = slots[j];
       if (s === 0) return;
-      const k = hashes[j] & mask;
+      const k = fd[(s - 1) * BLOCK + F_HASH] & mask;
       const between = i <= j ? i < k && k <= j : i < k || k <= j;
       if (!between) {
         slots[i] = s;
-        hashes[i] = hashes[j];
         slots[j] = 0;
         i = j;
       }
     }
   }
 
-  private schedule(f: Flow): void {
-    let sec = Math.floor(f.deadline);
+  private schedule(id: number): void {
+    const fd = this.store.f;
+    const b = id * BLOCK;
+    let sec = Math.floor(fd[b + F_DEADLINE]);
     if (sec < this.wheelFloor) sec = this.wheelFloor;
     const last = this.wheelFloor + WHEEL - 2;
     if (sec > last) sec = last;
-    f.scheduledAt = sec;
-    this.buckets[sec & WHEEL_MASK].push(f);
+    fd[b + F_SCHED] = sec;
+    this.buckets[sec & WHEEL_MASK].push(id);
   }
 
   private evictOne(): void {
     // The flow nearest its timeout goes first: walk the wheel forward from now.
+    const fd = this.store.f;
     for (let k = 0; k < WHEEL; k++) {
       const idx = (this.wheelFloor + k) & WHEEL_MASK;
       const list = this.buckets[idx];
       for (let i = 0; i < list.length; i++) {
-        const f = list[i];
-        if (f.alive && (f.scheduledAt & WHEEL_MASK) === idx) {
+        const id = list[i];
+        const b = id * BLOCK;
+        if ((fd[b + F_FLAGS] & FL_ALIVE) !== 0 && (fd[b + F_SCHED] & WHEEL_MASK) === idx) {
           this.stats.flowsEvicted++;
-          this.end(f, END_REASON.EVICTED);
+          this.end(id, END_REASON.EVICTED);
           return;
         }
       }
     }
   }
 
-  private end(f: Flow, reason: number): void {
+  private end(id: number, reason: number): void {
+    const f = this.ev.bind(id);
     if (!f.alive) return;
     f.alive = false;
     if (f.proto === IPPROTO.TCP) {
-      const a = f.orig.reasm;
-      const b = f.resp.reasm;
-      if (a !== null) {
-        a.finish(f.orig, this);
+      const a = this.store.reasm[2 * id];
+      const b = this.store.reasm[2 * id + 1];
+      if (a !== null && a !== undefined) {
+        a.finish(2 * id, this);
         this.countReasm(a);
       }
-      if (b !== null) {
-        b.finish(f.resp, this);
+      if (b !== null && b !== undefined) {
+        b.finish(2 * id + 1, this);
         this.countReasm(b);
       }
     }
     if (this.listener !== null) this.listener.flowEnd(f);
-    this.removeSlot(f);
-    this.flows[f.id] = null;
-    this.freeIds.push(f.id);
+    this.removeSlot(id);
+    this.freeIds.push(id);
     this.active--;
     this.stats.flowsEnded++;
     this.sink.flowDone(f, reason);
-    this.pool.push(f);
   }
 
-  /** Ended flows kept for reuse. */
-  private readonly pool: Flow[] = [];
-
-  private countReasm(r: TcpReassembler<Endpoint>): void {
+  private countReasm(r: TcpReassembler<number>): void {
     this.stats.tcpCapHits += r.capHits;
     this.stats.tcpRetransmits += r.retransmits;
     this.stats.tcpOverlapConflicts += r.overlapConflicts;
@@ -470,8 +494,9 @@ export class FlowTable implements StreamSink<Endpoint> {
 
   private deadline(f: Flow): number {
     const c = this.cfg;
-    if (f.proto === IPPROTO.UDP) return f.lastTs + c.udpInactivity;
-    if (f.proto !== IPPROTO.TCP) return f.lastTs + c.icmpInactivity;
+    const proto = f.proto;
+    if (proto === IPPROTO.UDP) return f.lastTs + c.udpInactivity;
+    if (proto !== IPPROTO.TCP) return f.lastTs + c.icmpInactivity;
     const o = f.orig;
     const r = f.resp;
     if (o.didClose || r.didClose) {
@@ -496,8 +521,9 @@ export class FlowTable implements StreamSink<Endpoint> {
   /** Logs `code` (upper case for the originator) the first time; returns whether it had been seen before. */
   private checkHistory(f: Flow, isOrig: boolean, mask: number, code: string): boolean {
     const m = isOrig ? mask : mask << 16;
-    if ((f.histSeen & m) === 0) {
-      f.histSeen |= m;
+    const seen = f.histSeen;
+    if ((seen & m) === 0) {
+      f.histSeen = seen | m;
       f.history += isOrig ? code : code.toLowerCase();
       return false;
     }
@@ -506,9 +532,6 @@ export class FlowTable implements StreamSink<Endpoint> {
 
   private flipRoles(f: Flow): void {
     f.origIsS = !f.origIsS;
-    const t = f.orig;
-    f.orig = f.resp;
-    f.resp = t;
     f.partial = false;
     f.history += '^';
   }
@@ -607,20 +630,23 @@ export class FlowTable implements StreamSink<Endpoint> {
     // peer stay the sender and the receiver of this packet.
     const doClose = this.updateStateMachine(f, ep, peer, isOrig, fl, len, seq);
 
-    if (ack && peer.reasm !== null) {
+    const reasm = this.store.reasm;
+    const epCtx = 2 * f.id + ep.side;
+    const peerCtx = 2 * f.id + peer.side;
+    if (ack) {
       this.inAck = true;
-      peer.reasm.ackSeen(p.ack, peer, this);
+      reasm[peerCtx]!.ackSeen(p.ack, peerCtx, this);
       this.inAck = false;
     }
 
-    if (ep.reasm !== null && !rst && !underflow) {
+    if (!rst && !underflow) {
       if (p.payloadCaplen < len) {
         // The snap length cut the payload: the captured part goes on, the rest is a gap.
         this.stats.tcpTruncatedPayloads++;
-        ep.reasm.segmentTruncated(seq, fl, p.data, p.payloadOff, p.payloadCaplen > 0 ? p.payloadCaplen : 0, len, ep, this);
+        reasm[epCtx]!.segmentTruncated(seq, fl, p.data, p.payloadOff, p.payloadCaplen > 0 ? p.payloadCaplen : 0, len, epCtx, this);
       } else {
         // Pure ACKs too: they fix where a side's stream starts on a mid-stream pickup.
-        ep.reasm.segment(seq, fl, p.data, p.payloadOff, len, ep, this);
+        reasm[epCtx]!.segment(seq, fl, p.data, p.payloadOff, len, epCtx, this);
       }
     }
     if (doClose) connectionClosed(ep, peer);
@@ -869,6 +895,7 @@ export function flowHash(p: Packet): number {
 }
 
 function setMac(e: Endpoint, d: Uint8Array, o: number): void {
+  // (views: the numbers land in the flow's block)
   e.macHi = (d[o] << 8) | d[o + 1];
   e.macLo = ((d[o + 2] << 24) | (d[o + 3] << 16) | (d[o + 4] << 8) | d[o + 5]) >>> 0;
 }

@@ -10,14 +10,14 @@ export const BLOCK = 32;
 export let num = new Float64Array(BLOCK * 1024);
 let next = 0;
 
-/** A fresh block of BLOCK zeroed slots; returns its base index. */
-export function allocBlock(): number {
-  if (next + BLOCK > num.length) {
+/** A fresh block of `size` zeroed slots (default BLOCK); returns its base index. */
+export function allocBlock(size: number = BLOCK): number {
+  while (next + size > num.length) {
     const bigger = new Float64Array(num.length * 2);
     bigger.set(num);
     num = bigger;
   }
   const b = next;
-  next += BLOCK;
+  next += size;
   return b;
 }
