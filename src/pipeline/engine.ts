@@ -11,6 +11,9 @@ import type { Flow } from '../flow/flow.ts';
 import type { FlowTableStats} from '../flow/flow-table.ts';
 import { FlowTable, type FlowConfig, type FlowListener, type FlowSink } from '../flow/flow-table.ts';
 import { CaptureClock } from './capture-clock.ts';
+import { DissectManager, mergeDissectCounters, type ProtocolCountersJSON } from '../dissect/manager.ts';
+import type { Registry } from '../dissect/registry.ts';
+import { defaultRegistry } from '../protocols/index.ts';
 
 /** Where records go: RecordOutput on the main thread, a batching channel in a worker. */
 export interface RecordSink {
@@ -19,7 +22,10 @@ export interface RecordSink {
 
 export interface EngineOptions {
   flow?: Partial<FlowConfig>;
+  /** Replaces the dissect stage (tests of the flow table); null runs no dissectors. */
   listener?: FlowListener | null;
+  /** The protocols to dissect (default: every protocol of src/protocols). */
+  registry?: Registry;
 }
 
 /** The counters of one shard, as plain data (merged across workers, written to stats.json). */
@@ -34,6 +40,7 @@ export interface EngineCounters {
   fragmentsInProgress: number;
   internalErrors: number;
   firstInternalError: string;
+  dissectors: Record<string, ProtocolCountersJSON>;
 }
 
 export class Engine implements FrameSink, FlowSink {
@@ -47,9 +54,13 @@ export class Engine implements FrameSink, FlowSink {
   capturedBytes = 0;
   private readonly flowsByProto = new Map<number, number>();
 
+  /** The dissect stage (null when a test replaced it through `listener`). */
+  readonly dissect: DissectManager | null;
+
   constructor(out: RecordSink, opts: EngineOptions = {}) {
     this.out = out;
-    this.table = new FlowTable(this, opts.listener ?? null, opts.flow ?? {});
+    this.dissect = opts.listener !== undefined ? null : new DissectManager(opts.registry ?? defaultRegistry(), out);
+    this.table = new FlowTable(this, opts.listener !== undefined ? opts.listener : this.dissect, opts.flow ?? {});
   }
 
   /** The capture clock (--workers 1); workers get theirs from the reader through sync(). */
@@ -79,7 +90,10 @@ export class Engine implements FrameSink, FlowSink {
     try {
       const o = this.decoder.decode(f, this.pkt);
       this.outcomes[o]++;
+      const d = this.dissect;
+      if (d !== null) d.ts = f.ts;
       if (o === OUTCOME.FLOW) this.table.packet(this.pkt);
+      else if (o === OUTCOME.L2 && d !== null) d.l2(this.pkt);
     } catch (e) {
       // An output error (disk full) stops the run; anything else is our own bug, not the
       // network's: contain it to this packet, count it, keep going.
@@ -118,8 +132,9 @@ export class Engine implements FrameSink, FlowSink {
       flows: { ...s },
       flowsByProto: byProto,
       fragmentsInProgress: this.decoder.fragments.inProgress,
-      internalErrors: this.internalErrors,
-      firstInternalError: this.firstInternalError,
+      internalErrors: this.internalErrors + (this.dissect?.internalErrors ?? 0),
+      firstInternalError: this.firstInternalError !== '' ? this.firstInternalError : (this.dissect?.firstInternalError ?? ''),
+      dissectors: this.dissect?.countersJSON() ?? {},
     };
   }
 }
@@ -138,6 +153,7 @@ export function mergeCounters(all: EngineCounters[]): EngineCounters {
     fragmentsInProgress: 0,
     internalErrors: 0,
     firstInternalError: '',
+    dissectors: {},
   };
   const add = (into: Record<string, number>, from: Record<string, number>) => {
     for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
@@ -155,5 +171,6 @@ export function mergeCounters(all: EngineCounters[]): EngineCounters {
     if (out.firstInternalError === '') out.firstInternalError = c.firstInternalError;
   }
   out.decode = dc.toJSON();
+  out.dissectors = mergeDissectCounters(all.map((c) => c.dissectors));
   return out;
 }

@@ -3,6 +3,7 @@
 // fragment, the rest unsupported or malformed. docs/stats.md documents every field.
 import { linktypeName } from '../capture/frame.ts';
 import type { EngineCounters } from './engine.ts';
+import type { ProtocolCountersJSON } from '../dissect/manager.ts';
 
 export interface InputStats {
   path: string;
@@ -41,6 +42,8 @@ export interface AnalysisStats {
   };
   tcp_reassembly: { gap_bytes: number; gaps: number; cap_hits: number; retransmitted_segments: number; overlap_conflicts: number; truncated_payloads: number };
   ip_fragments_incomplete: number;
+  /** Per application protocol: flows, confirmed flows, records by type, anomaly events by name. */
+  dissectors: Record<string, ProtocolCountersJSON>;
   workers: number;
   elapsed_seconds: number;
   packets_per_second: number;
@@ -86,6 +89,7 @@ export function buildStats(c: EngineCounters, inputs: InputStats[], skipped: str
       truncated_payloads: f.tcpTruncatedPayloads ?? 0,
     },
     ip_fragments_incomplete: c.fragmentsInProgress,
+    dissectors: c.dissectors,
     workers,
     elapsed_seconds: elapsed,
     packets_per_second: elapsed > 0 ? c.packets / elapsed : 0,

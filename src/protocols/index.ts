@@ -1,0 +1,21 @@
+// Every protocol Palisade dissects. One import per protocol folder; the order is the order
+// in which content probes are tried (after the protocols of the flow's port), so protocols
+// with strict probes come before those with loose ones.
+import { Registry } from '../dissect/registry.ts';
+import type { L2ProtocolDef, ProtocolDef } from '../dissect/types.ts';
+
+/** Protocols over TCP and UDP (and children of other protocols). */
+export const PROTOCOLS: readonly ProtocolDef[] = [
+];
+
+/** Layer-2 protocols (no IP). */
+export const L2_PROTOCOLS: readonly L2ProtocolDef[] = [
+];
+
+let registry: Registry | null = null;
+
+/** The registry of every protocol above, built once per thread. */
+export function defaultRegistry(): Registry {
+  registry ??= new Registry(PROTOCOLS, L2_PROTOCOLS);
+  return registry;
+}
