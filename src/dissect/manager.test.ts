@@ -77,7 +77,7 @@ function conversation(dport: number, parts: [boolean, Uint8Array][]): TcpSpec[] 
   }
   p.push({ src: C, dst: S, sport: 40000, dport, seq: cs, ack: ss, flags: 'FA', ts: (t += 0.01) });
   p.push({ src: S, dst: C, sport: dport, dport: 40000, seq: ss, ack: cs + 1, flags: 'FA', ts: (t += 0.01) });
-  p.push({ src: C, dst: S, sport: 40000, dport, seq: cs + 1, ack: ss + 1, flags: 'A', ts: (t += 0.01) });
+  p.push({ src: C, dst: S, sport: 40000, dport, seq: cs + 1, ack: ss + 1, flags: 'A', ts: t + 0.01 });
   return p;
 }
 
