@@ -208,9 +208,18 @@ test('layer 2: frames dispatched by EtherType', () => {
   const l2: L2ProtocolDef = {
     id: 'l2toy',
     ethertypes: [0x88cc],
-    frame(ctx, p) {
-      seen.push(p.ethertype);
-      ctx.record('l2toy', { ts: ctx.ts, len: p.end - p.l2PayloadOff });
+    create(ctx) {
+      let frames = 0;
+      return {
+        frame(p) {
+          seen.push(p.ethertype);
+          frames++;
+          ctx.record('l2toy', { ts: ctx.ts, len: p.end - p.l2PayloadOff });
+        },
+        end() {
+          ctx.record('l2toy', { ts: ctx.ts, len: frames });
+        },
+      };
     },
     records: { l2toy: [{ name: 'ts', type: 'time' }, { name: 'len', type: 'count' }] },
     events: {},
@@ -225,7 +234,7 @@ test('layer 2: frames dispatched by EtherType', () => {
   e.frame(f);
   e.finish();
   assert.deepEqual(seen, [0x88cc]);
-  assert.deepEqual(out, [['l2toy', { ts: 5, len: b.length - 14 }]]);
+  assert.deepEqual(out, [['l2toy', { ts: 5, len: b.length - 14 }], ['l2toy', { ts: 5, len: 1 }]]);
 });
 
 test('the registry refuses bad ids, duplicate ids and a record type with two schemas', () => {

@@ -19,7 +19,7 @@ import type { WeirdRecord } from '../events/weird.ts';
 import type { Registry } from './registry.ts';
 import {
   PROBE, type FlowInfo, type L2Context, type L2ProtocolDef, type ProbeHint, type ProtocolDef, type RecordFields, type Session,
-  type SessionContext, type Transport,
+  type SessionContext, type Transport, type L2Session,
 } from './types.ts';
 
 /** Where records go (the engine's RecordSink). */
@@ -225,7 +225,7 @@ export class DissectManager implements FlowListener {
   /** Time of the packet being processed; the engine sets it for every frame. */
   ts = 0;
   private readonly counters = new Map<string, ProtocolCounters>();
-  private readonly l2Ctx = new Map<string, L2Ctx>();
+  private readonly l2Sessions = new Map<string, L2Session>();
   private readonly hint: ProbeHint = { transport: 'tcp', portMatch: false, isOrig: true, srcPort: 0, dstPort: 0 };
   /** The flow of the current callback (its view is valid during the callback only). */
   private cur: Flow | null = null;
@@ -359,13 +359,28 @@ export class DissectManager implements FlowListener {
       }
     }
     if (def === undefined) return;
-    let ctx = this.l2Ctx.get(def.id);
-    if (ctx === undefined) this.l2Ctx.set(def.id, (ctx = new L2Ctx(this, def)));
     try {
-      def.frame(ctx, p);
+      let s = this.l2Sessions.get(def.id);
+      if (s === undefined) {
+        s = def.create(new L2Ctx(this, def));
+        this.l2Sessions.set(def.id, s);
+      }
+      s.frame(p);
     } catch (e) {
       this.countersFor(def.id).internalErrors++;
       this.noteInternal(e);
+    }
+  }
+
+  /** End of input (after the flow table's flush): layer-2 protocols write what is pending. */
+  finish(): void {
+    for (const [id, s] of this.l2Sessions) {
+      try {
+        s.end();
+      } catch (e) {
+        this.countersFor(id).internalErrors++;
+        this.noteInternal(e);
+      }
     }
   }
 

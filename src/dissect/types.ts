@@ -143,10 +143,21 @@ export interface L2ProtocolDef {
   readonly ethertypes?: readonly number[];
   /** LLC/SNAP frames it handles, as OUI * 65536 + protocol id (CDP: 0x00000c * 65536 + 0x2000). */
   readonly snap?: readonly number[];
-  /** One frame: `p` is decoded up to layer 2 (p.l2PayloadOff, p.macOff, p.vlan). Must not throw. */
-  frame(ctx: L2Context, p: Packet): void;
+  /**
+   * The protocol's state for one engine (one per thread): made when its first frame arrives.
+   * Non-IP frames are spread over worker threads by their MAC address pair, so state keyed
+   * by MAC pair sees all of its frames.
+   */
+  create(ctx: L2Context): L2Session;
   readonly records: RecordSchemas;
   readonly events: Readonly<Record<string, string>>;
+}
+
+export interface L2Session {
+  /** One frame: `p` is decoded up to layer 2 (p.l2PayloadOff, p.end, p.macOff, p.vlan, p.frame). Views: valid during the call. */
+  frame(p: Packet): void;
+  /** End of input: write what is pending (summaries of cyclic traffic). */
+  end(): void;
 }
 
 export interface L2Context {

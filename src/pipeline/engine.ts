@@ -115,6 +115,7 @@ export class Engine implements FrameSink, FlowSink {
   /** End of input: every open flow is ended and written. */
   finish(): void {
     this.table.flush();
+    this.dissect?.finish();
   }
 
   counters(): EngineCounters {
