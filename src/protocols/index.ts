@@ -3,6 +3,7 @@
 // with strict probes come before those with loose ones.
 import { Registry } from '../dissect/registry.ts';
 import type { L2ProtocolDef, ProtocolDef } from '../dissect/types.ts';
+import { goose } from './goose/index.ts';
 
 /** Protocols over TCP and UDP (and children of other protocols). */
 export const PROTOCOLS: readonly ProtocolDef[] = [
@@ -10,6 +11,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
 
 /** Layer-2 protocols (no IP). */
 export const L2_PROTOCOLS: readonly L2ProtocolDef[] = [
+  goose,
 ];
 
 let registry: Registry | null = null;
