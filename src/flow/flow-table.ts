@@ -7,7 +7,8 @@
 import { IPPROTO, TCP_FLAG, type Packet } from '../decode/packet.ts';
 import { DEFAULT_REASSEMBLY_LIMITS, TcpReassembler, type ReassemblyLimits, type StreamSink } from './reassembly.ts';
 import {
-  BLOCK, E_IP_BYTES, E_L2_BYTES, E_PKTS, E_SIZE, F_D0, F_D1, F_D2, F_D3, F_DEADLINE, F_FLAGS, F_HASH, F_ICMP_CODE, F_LAST_TS,
+  BLOCK, E_ACK_SEQ, E_ACK_WRAPS, E_FLAGS, E_IP_BYTES, E_L2_BYTES, E_LAST_SEQ, E_PKTS, E_RXMT_CNT, E_RXMT_THRESH, E_SEQ_WRAPS, E_SIZE,
+  E_START_SEQ, E_STATE, EF_DID_CLOSE, F_HIST_SEEN, SIDE_A, SIDE_B, F_D0, F_D1, F_D2, F_D3, F_DEADLINE, F_FLAGS, F_HASH, F_ICMP_CODE, F_LAST_TS,
   F_PORTS, F_PVL, F_S0, F_S1, F_S2, F_S3, F_SCHED, F_START_TS, FL_ALIVE, FL_ORIG_IS_A, FL_V6, Flow, FlowStore, TCP_STATE,
   type Endpoint,
 } from './flow.ts';
@@ -189,14 +190,17 @@ export class FlowTable implements StreamSink<number> {
       id = -1;
     }
     if (id < 0) id = this.create(p);
-    const f = this.v.bind(id);
-    const isOrig = this.fwd === f.origIsS;
-    const ep = isOrig ? f.orig : f.resp;
     const st = this.store.f; // create() may have grown the store
-    const eb = ep.b;
+    const b = id * BLOCK;
+    const fwd = this.fwd;
+    // Side A sent the flow's first packet; this packet is from A when it travels forward.
+    const eb = b + (fwd ? SIDE_A : SIDE_B);
     st[eb + E_PKTS]++;
     st[eb + E_IP_BYTES] += p.ipLen;
     st[eb + E_L2_BYTES] += p.wirelen;
+    if (proto === IPPROTO.TCP && this.tcpEstablished(id, b, eb, fwd, p)) return;
+    const f = this.v.bind(id);
+    const isOrig = fwd === f.origIsS;
     if (proto === IPPROTO.TCP) this.tcp(f, isOrig, p);
     else {
       st[f.b + F_LAST_TS] = ts;
@@ -552,6 +556,91 @@ export class FlowTable implements StreamSink<number> {
       // Only a SYN that starts a new sequence space on a connection that has started is a reuse.
       return true;
     }
+    return true;
+  }
+
+  /**
+   * The common TCP packet, handled without views: both sides ESTABLISHED (or PARTIAL) and not closing,
+   * only ACK (and PSH/URG/ECE/CWR) set, a window above zero, and this side's history
+   * letter (D or A) already logged. Does exactly what tcp() and deadline() do for such a
+   * packet (nothing of the handshake, close and history logic applies); returns false,
+   * having changed nothing, for any other packet.
+   */
+  private tcpEstablished(id: number, b: number, eb: number, fwd: boolean, p: Packet): boolean {
+    const fl = p.tcpFlags;
+    if ((fl & (SYN | FIN | RST | ACK)) !== ACK || p.window === 0) return false;
+    const st = this.store.f;
+    const pb = b + (fwd ? SIDE_B : SIDE_A);
+    // ESTABLISHED or PARTIAL (a connection picked up mid-stream): the same code applies to both.
+    const es = st[eb + E_STATE];
+    const ps = st[pb + E_STATE];
+    if ((es !== S.ESTABLISHED && es !== S.PARTIAL) || (ps !== S.ESTABLISHED && ps !== S.PARTIAL)) return false;
+    if (((st[eb + E_FLAGS] | st[pb + E_FLAGS]) & EF_DID_CLOSE) !== 0) return false;
+    const len = p.payloadLen;
+    const isOrig = fwd === ((st[b + F_FLAGS] & FL_ORIG_IS_A) !== 0);
+    const bit = len > 0 ? H_DATA : H_ACK;
+    if ((st[b + F_HIST_SEEN] & (isOrig ? bit : bit << 16)) === 0) return false;
+
+    const ts = p.ts;
+    st[b + F_LAST_TS] = ts;
+    const seq = p.seq;
+    // relativeSeq(ep, seq, lastSeq, seqWraps) < 0: the segment starts before the stream.
+    const last = st[eb + E_LAST_SEQ];
+    let wraps = st[eb + E_SEQ_WRAPS];
+    const dl = (seq - last) | 0;
+    if (dl < 0) {
+      if (wraps > 0 && seq > last) wraps--;
+    } else if (dl > 0 && seq < last) wraps++;
+    const underflow = (wraps === 0 ? (seq - st[eb + E_START_SEQ]) | 0 : wraps * 4294967296 + seq - st[eb + E_START_SEQ]) < 0;
+
+    // The acknowledgement moves the peer's ack_seq forward (update_ack_seq).
+    const ack = p.ack;
+    const pAck = st[pb + E_ACK_SEQ];
+    let aw = st[pb + E_ACK_WRAPS];
+    const da = (ack - pAck) | 0;
+    if (da < 0) {
+      if (aw > 0 && ack > pAck) aw--;
+    } else if (da > 0 && ack < pAck) aw++;
+    const relAck = aw === 0 ? (ack - st[pb + E_START_SEQ]) | 0 : aw * 4294967296 + ack - st[pb + E_START_SEQ];
+    if (relAck >= 0 && !(ack === 0 && da > TOO_LARGE_SEQ_DELTA) && da > 0) {
+      if (ack < pAck) st[pb + E_ACK_WRAPS]++;
+      st[pb + E_ACK_SEQ] = ack;
+    }
+
+    // update_last_seq: a segment that ends beyond the last one moves it; one that does not
+    // and carries payload is a retransmission (history T, logged at 1, 10, 100, ... times).
+    const onePast = (seq + len) >>> 0;
+    const d2 = (onePast - last) | 0;
+    if (d2 > 0) {
+      if (onePast < last) st[eb + E_SEQ_WRAPS]++;
+      st[eb + E_LAST_SEQ] = onePast;
+    } else if (len > 0) {
+      const t = st[eb + E_RXMT_THRESH];
+      if (++st[eb + E_RXMT_CNT] === t) {
+        this.store.history[id] += isOrig ? 'T' : 't';
+        st[eb + E_RXMT_THRESH] = t * 10;
+      }
+    }
+
+    const reasm = this.store.reasm;
+    const epCtx = 2 * id + (fwd ? 0 : 1);
+    const peerCtx = epCtx ^ 1;
+    this.inAck = true;
+    reasm[peerCtx]!.ackSeen(ack, peerCtx, this);
+    this.inAck = false;
+    if (!underflow) {
+      if (p.payloadCaplen < len) {
+        this.stats.tcpTruncatedPayloads++;
+        reasm[epCtx]!.segmentTruncated(seq, fl, p.data, p.payloadOff, p.payloadCaplen > 0 ? p.payloadCaplen : 0, len, epCtx, this);
+      } else {
+        reasm[epCtx]!.segment(seq, fl, p.data, p.payloadOff, len, epCtx, this);
+      }
+    }
+    // The reassembler's callbacks may not end or move the flow; the block is still this flow's.
+    const fd = this.store.f;
+    const d = ts + this.cfg.tcpInactivity;
+    fd[b + F_DEADLINE] = d;
+    if (Math.floor(d) < fd[b + F_SCHED]) this.schedule(id);
     return true;
   }
 
