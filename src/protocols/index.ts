@@ -4,9 +4,11 @@
 import { Registry } from '../dissect/registry.ts';
 import type { L2ProtocolDef, ProtocolDef } from '../dissect/types.ts';
 import { goose } from './goose/index.ts';
+import { modbus } from './modbus/index.ts';
 
 /** Protocols over TCP and UDP (and children of other protocols). */
 export const PROTOCOLS: readonly ProtocolDef[] = [
+  modbus,
 ];
 
 /** Layer-2 protocols (no IP). */
