@@ -3,6 +3,7 @@
 // with strict probes come before those with loose ones.
 import { Registry } from '../dissect/registry.ts';
 import type { L2ProtocolDef, ProtocolDef } from '../dissect/types.ts';
+import { arp } from './arp/index.ts';
 import { goose } from './goose/index.ts';
 import { iec104 } from './iec104/index.ts';
 import { modbus } from './modbus/index.ts';
@@ -15,6 +16,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
 
 /** Layer-2 protocols (no IP). */
 export const L2_PROTOCOLS: readonly L2ProtocolDef[] = [
+  arp,
   goose,
 ];
 
