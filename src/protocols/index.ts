@@ -7,11 +7,13 @@ import { arp } from './arp/index.ts';
 import { goose } from './goose/index.ts';
 import { iec104 } from './iec104/index.ts';
 import { modbus } from './modbus/index.ts';
+import { mqtt } from './mqtt/index.ts';
 
 /** Protocols over TCP and UDP (and children of other protocols). */
 export const PROTOCOLS: readonly ProtocolDef[] = [
   iec104,
   modbus,
+  mqtt,
 ];
 
 /** Layer-2 protocols (no IP). */
