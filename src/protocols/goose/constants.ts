@@ -1,5 +1,5 @@
 // IEC 61850-8-1 GOOSE wire constants: the EtherType, the APDU tags and the goosePdu field
-// tags (clause A.3, IECGoosePdu), and the MMS Data CHOICE tags used by allData (ISO 9506-2).
+// tags (clause A.3, IECGoosePdu). allData holds MMS Data values (src/dissect/mms-data.ts).
 
 export const ETHERTYPE_GOOSE = 0x88b8;
 
@@ -36,46 +36,3 @@ export const FIELD_NAMES = [
   'gocbRef', 'timeAllowedtoLive', 'datSet', 'goID', 't', 'stNum', 'sqNum', 'simulation', 'confRev', 'ndsCom',
   'numDatSetEntries', 'allData',
 ] as const;
-
-/** MMS Data CHOICE (ISO 9506-2, as IEC 61850-8-1 uses it), by context tag number. */
-export const DATA_TYPE_NAMES: readonly string[] = [
-  'unknown-0', // 0 is not used
-  'array', // [1] SEQUENCE OF Data
-  'structure', // [2] SEQUENCE OF Data
-  'boolean', // [3]
-  'bit-string', // [4]
-  'integer', // [5]
-  'unsigned', // [6]
-  'floating-point', // [7]
-  'unknown-8', // [8] real (ISO 9506 only; not used by IEC 61850)
-  'octet-string', // [9]
-  'visible-string', // [10]
-  'generalized-time', // [11]
-  'binary-time', // [12]
-  'bcd', // [13]
-  'boolean-array', // [14]
-  'obj-id', // [15]
-  'mms-string', // [16]
-  'utc-time', // [17]
-];
-
-export const DATA_ARRAY = 1;
-export const DATA_STRUCTURE = 2;
-export const DATA_BOOLEAN = 3;
-export const DATA_BIT_STRING = 4;
-export const DATA_INTEGER = 5;
-export const DATA_UNSIGNED = 6;
-export const DATA_FLOATING_POINT = 7;
-export const DATA_OCTET_STRING = 9;
-export const DATA_VISIBLE_STRING = 10;
-export const DATA_GENERALIZED_TIME = 11;
-export const DATA_BINARY_TIME = 12;
-export const DATA_BCD = 13;
-export const DATA_BOOLEAN_ARRAY = 14;
-export const DATA_OBJ_ID = 15;
-export const DATA_MMS_STRING = 16;
-export const DATA_UTC_TIME = 17;
-
-export function dataTypeName(tag: number): string {
-  return tag < DATA_TYPE_NAMES.length ? DATA_TYPE_NAMES[tag] : `unknown-${tag}`;
-}

@@ -1,13 +1,12 @@
 // Pure parsing of one GOOSE frame (IEC 61850-8-1 clause A.3): the 8-byte header and the
 // BER-encoded goosePdu. No state. Text fields are kept as offsets into the frame; strings are
 // made only when a record is written (describeFrame).
-import { BER_BAD, BER_CONTEXT, BER_OK, BER_TRUNCATED, Tlv, readHex, readInt, readOid, readText, readTlv } from '../../dissect/ber.ts';
+import { BER_BAD, BER_CONTEXT, BER_OK, BER_TRUNCATED, Tlv, readInt, readTlv } from '../../dissect/ber.ts';
+import { MAX_DATA_DEPTH, describeData, utcTime, type DataList } from '../../dissect/mms-data.ts';
 import {
-  DATA_ARRAY, DATA_BCD, DATA_BINARY_TIME, DATA_BIT_STRING, DATA_BOOLEAN, DATA_BOOLEAN_ARRAY, DATA_FLOATING_POINT,
-  DATA_GENERALIZED_TIME, DATA_INTEGER, DATA_MMS_STRING, DATA_OBJ_ID, DATA_OCTET_STRING, DATA_STRUCTURE, DATA_UNSIGNED,
-  DATA_UTC_TIME, DATA_VISIBLE_STRING, F_ALL_DATA, F_CONF_REV, F_DAT_SET, F_GOCB_REF, F_GO_ID, F_NDS_COM,
+  F_ALL_DATA, F_CONF_REV, F_DAT_SET, F_GOCB_REF, F_GO_ID, F_NDS_COM,
   F_NUM_DAT_SET_ENTRIES, F_SIMULATION, F_SQ_NUM, F_ST_NUM, F_T, F_TIME_ALLOWED_TO_LIVE, FIELD_NAMES, GOOSE_HEADER_LEN,
-  REQUIRED_FIELDS, RESERVED1_SIMULATED, TAG_GOOSE_PDU, dataTypeName,
+  REQUIRED_FIELDS, RESERVED1_SIMULATED, TAG_GOOSE_PDU,
 } from './constants.ts';
 
 /** What went wrong with a frame (the first problem found; parsing keeps what it could read). */
@@ -26,9 +25,6 @@ export const PROBLEM = {
   /** A field has an impossible length or encoding. */
   BAD_FIELD: 6,
 } as const;
-
-/** Largest nesting of allData structures/arrays followed. */
-export const MAX_DATA_DEPTH = 8;
 
 /** One parsed frame. Reused for every frame (stable shape); offsets point into `d`. */
 export class GooseFrame {
@@ -189,13 +185,6 @@ export function isSimulated(f: GooseFrame): boolean {
   return (f.reserved1 & RESERVED1_SIMULATED) !== 0;
 }
 
-/** IEC 61850 UtcTime: 4 bytes of seconds, 3 bytes of binary fraction of a second, 1 quality byte. */
-export function utcTime(d: Uint8Array, off: number): number {
-  const secs = ((d[off] << 24) >>> 0) + ((d[off + 1] << 16) | (d[off + 2] << 8) | d[off + 3]);
-  const frac = (d[off + 4] << 16) | (d[off + 5] << 8) | d[off + 6];
-  return secs + frac / 16777216;
-}
-
 /** Top-level TLVs in d[off, end), checking each nested level parses; -1 when the BER is broken. */
 function countElements(d: Uint8Array, off: number, end: number): number {
   const t = levels[0];
@@ -230,108 +219,10 @@ export function allDataHash(f: GooseFrame): number {
 
 // ---- values for records (strings made only when a record is written) ----
 
-export interface DataSummary {
-  types: string[];
-  values: string[];
-  /** Top-level elements beyond the cap, not listed. */
-  omitted: number;
-}
-
 /**
  * The types and values of allData's top-level elements, at most `maxValues` of them, each
- * value at most `maxChars` characters. Nested structures and arrays are written as
- * `{a,b}` and `[a,b]`.
+ * value at most `maxChars` characters.
  */
-export function describeAllData(f: GooseFrame, maxValues: number, maxChars: number): DataSummary {
-  const out: DataSummary = { types: [], values: [], omitted: 0 };
-  const d = f.d;
-  const end = f.allDataOff + f.allDataLen;
-  const t = new Tlv();
-  let off = f.allDataOff;
-  while (off < end) {
-    if (readTlv(d, off, end, t) !== BER_OK) break;
-    if (out.types.length >= maxValues) out.omitted++;
-    else {
-      out.types.push(t.cls === BER_CONTEXT ? dataTypeName(t.tag) : `unknown-${t.id}`);
-      let s = dataValue(d, t, 0, maxChars);
-      if (s.length > maxChars) s = s.slice(0, maxChars - 3) + '...';
-      out.values.push(s);
-    }
-    off = t.end;
-  }
-  return out;
-}
-
-/** One Data value as text. */
-export function dataValue(d: Uint8Array, t: Tlv, depth: number, maxChars: number): string {
-  const v = t.off;
-  const n = t.len;
-  if (t.cls !== BER_CONTEXT) return readHex(d, v, n, 32);
-  switch (t.tag) {
-    case DATA_ARRAY:
-    case DATA_STRUCTURE: {
-      if (depth >= MAX_DATA_DEPTH) return '...';
-      const open = t.tag === DATA_ARRAY ? '[' : '{';
-      const close = t.tag === DATA_ARRAY ? ']' : '}';
-      const c = new Tlv();
-      let s = open;
-      let off = v;
-      while (off < t.end && s.length <= maxChars) {
-        if (readTlv(d, off, t.end, c) !== BER_OK) break;
-        if (s.length > 1) s += ',';
-        s += dataValue(d, c, depth + 1, maxChars);
-        off = c.end;
-      }
-      return s + close;
-    }
-    case DATA_BOOLEAN:
-      return n === 1 ? (d[v] !== 0 ? 'true' : 'false') : readHex(d, v, n, 8);
-    case DATA_BIT_STRING:
-      return bitString(d, v, n);
-    case DATA_INTEGER: {
-      const x = readInt(d, v, n);
-      return Number.isNaN(x) ? readHex(d, v, n, 16) : String(x);
-    }
-    case DATA_UNSIGNED: {
-      // Unsigned values are BER INTEGERs too; a leading 0x00 keeps large values positive.
-      const x = readInt(d, v, n);
-      return Number.isNaN(x) ? readHex(d, v, n, 16) : String(x < 0 ? x + 2 ** (8 * n) : x);
-    }
-    case DATA_FLOATING_POINT:
-      return floatingPoint(d, v, n);
-    case DATA_VISIBLE_STRING:
-    case DATA_MMS_STRING:
-      return readText(d, v, n, maxChars);
-    case DATA_UTC_TIME:
-      return n === 8 ? new Date(Math.floor(utcTime(d, v) * 1000)).toISOString() : readHex(d, v, n, 16);
-    case DATA_GENERALIZED_TIME:
-      return readText(d, v, n, 32);
-    case DATA_OBJ_ID:
-      return readOid(d, v, n) || readHex(d, v, n, 16);
-    case DATA_BOOLEAN_ARRAY:
-      return bitString(d, v, n);
-    case DATA_OCTET_STRING:
-    case DATA_BINARY_TIME:
-    case DATA_BCD:
-    default:
-      return readHex(d, v, n, 32);
-  }
-}
-
-/** A BIT STRING (first octet: unused bits in the last octet) as '0'/'1' digits, at most 64. */
-function bitString(d: Uint8Array, v: number, n: number): string {
-  if (n === 0) return '';
-  const unused = d[v] & 7;
-  const bits = Math.min((n - 1) * 8 - unused, 64);
-  let s = '';
-  for (let i = 0; i < bits; i++) s += (d[v + 1 + (i >> 3)] >> (7 - (i & 7))) & 1 ? '1' : '0';
-  return s;
-}
-
-/** MMS FloatingPoint: one octet of exponent width, then an IEEE 754 single (4) or double (8). */
-function floatingPoint(d: Uint8Array, v: number, n: number): string {
-  const dv = new DataView(d.buffer, d.byteOffset + v, n);
-  if (n === 5) return String(Number(dv.getFloat32(1).toPrecision(7)));
-  if (n === 9) return String(dv.getFloat64(1));
-  return readHex(d, v, n, 16);
+export function describeAllData(f: GooseFrame, maxValues: number, maxChars: number): DataList {
+  return describeData(f.d, f.allDataOff, f.allDataOff + f.allDataLen, maxValues, maxChars);
 }
