@@ -4,6 +4,8 @@
 import { Registry } from '../dissect/registry.ts';
 import type { L2ProtocolDef, ProtocolDef } from '../dissect/types.ts';
 import { arp } from './arp/index.ts';
+import { cip } from './cip/index.ts';
+import { enip } from './enip/index.ts';
 import { goose } from './goose/index.ts';
 import { iec104 } from './iec104/index.ts';
 import { modbus } from './modbus/index.ts';
@@ -11,6 +13,8 @@ import { mqtt } from './mqtt/index.ts';
 
 /** Protocols over TCP and UDP (and children of other protocols). */
 export const PROTOCOLS: readonly ProtocolDef[] = [
+  enip,
+  cip,
   iec104,
   modbus,
   mqtt,
