@@ -203,6 +203,23 @@ test('M_DP_TB_1: double point with a CP56Time2a time tag', () => {
   assert.deepEqual(o.quality, []);
 });
 
+test('CP56Time2a: the SU bit is reported, not applied; a year counted from 1900 (109) is 2009', () => {
+  const su = DOUBLE_TIME.slice();
+  su[19] |= 0x80; // hour octet: SU = 1
+  const y = DOUBLE_TIME.slice();
+  y[22] = 109; // year octet
+  const r = runSession(iec104, [C(false, su), C(false, y)]);
+  const [a, b] = records(r, 'iec104_object');
+  assert.deepEqual([a.time, a.time_summer], [1684333845.123, true]);
+  assert.deepEqual([b.time, b.time_summer], [1242570645.123, false]); // 2009-05-17T14:30:45.123Z
+});
+
+test('a keep-alive byte before the first APDU: skipped with an event, the APDU decoded', () => {
+  const r = runSession(iec104, [C(true, concat(hex`00`, TESTFR_ACT)), C(false, TESTFR_ACT)]);
+  assert.deepEqual(records(r, 'iec104').map((a) => a.u_func), ['TESTFR_ACT', 'TESTFR_ACT']);
+  assert.deepEqual(r.events.map((e) => e.name), ['bad_start']);
+});
+
 test('commands: select/execute, qualifier of command, states', () => {
   const r = runSession(iec104, [C(true, SC_SELECT), C(true, SC_EXECUTE), C(true, DC), C(true, RC)]);
   const o = records(r, 'iec104_object');
@@ -367,7 +384,14 @@ test('probe: strict on the first APDU', () => {
   assert.equal(probeIec104(STARTDT_ACT, 0, 1, HINT), PROBE.MAYBE);
   assert.equal(probeIec104(hex`68 04 03 00 00 00`, 0, 6, HINT), PROBE.NO);
   assert.equal(probeIec104(hex`68 05 07 00 00 00 00`, 0, 7, HINT), PROBE.NO);
-  assert.equal(probeIec104(hex`16 03 01 00 05`, 0, 5, HINT), PROBE.NO);
+  const off: ProbeHint = { ...HINT, portMatch: false };
+  assert.equal(probeIec104(hex`16 03 01 00 05`, 0, 5, off), PROBE.NO);
+  // On port 2404 a capture that starts mid-stream may begin with a keep-alive byte.
+  assert.equal(probeIec104(hex`16 03 01 00 05`, 0, 5, HINT), PROBE.MAYBE);
+  assert.equal(probeIec104(hex`16 03 01 00 05 00 00 00 00 00`, 0, 10, HINT), PROBE.NO);
+  const ka = concat(hex`00`, TESTFR_ACT);
+  assert.equal(probeIec104(ka, 0, ka.length, HINT), PROBE.YES);
+  assert.equal(probeIec104(ka, 0, ka.length, off), PROBE.NO);
   const bad = INTERROGATION.slice();
   bad[7] = 0x02; // 2 objects declared, 1 present
   assert.equal(probeIec104(bad, 0, bad.length, HINT), PROBE.NO);

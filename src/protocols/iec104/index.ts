@@ -30,8 +30,24 @@ function plausibleAsdu(d: Uint8Array, off: number, len: number): boolean {
   return p === end;
 }
 
-export function probeIec104(d: Uint8Array, off: number, len: number, _hint: ProbeHint): ProbeResult {
+/** Leading bytes a flow on port 2404 may carry before its first APDU (keep-alive bytes of a capture that starts mid-stream). */
+const JUNK_ON_PORT = 8;
+
+export function probeIec104(d: Uint8Array, off: number, len: number, hint: ProbeHint): ProbeResult {
   if (len < 1) return PROBE.MAYBE;
+  if (d[off] === 0x68 || !hint.portMatch) return probeAt(d, off, len);
+  // On the port: skip a few bytes of junk to the first APDU that passes the strict checks.
+  const max = Math.min(len, JUNK_ON_PORT + 1);
+  for (let i = 1; i < max; i++) {
+    if (d[off + i] !== 0x68) continue;
+    const r = probeAt(d, off + i, len - i);
+    if (r !== PROBE.NO) return r;
+  }
+  return len <= JUNK_ON_PORT ? PROBE.MAYBE : PROBE.NO;
+}
+
+/** The strict check of an APDU at d[off]. */
+function probeAt(d: Uint8Array, off: number, len: number): ProbeResult {
   if (d[off] !== 0x68) return PROBE.NO;
   if (len < 2) return PROBE.MAYBE;
   if (d[off + 1] < CONTROL_LENGTH) return PROBE.NO;

@@ -114,6 +114,8 @@ export class InfoObject {
   timeCp24 = '';
   /** The time tag's IV bit; false when there is no time tag. */
   timeIv = false;
+  /** CP56Time2a SU bit (summer time). */
+  timeSummer = false;
   hasTime = false;
   /** CP16Time2a elapsed time (protection events, C_CD_NA_1), -1 when none. */
   elapsedMs = -1;
@@ -136,6 +138,7 @@ export class InfoObject {
     this.time = NaN;
     this.timeCp24 = '';
     this.timeIv = false;
+    this.timeSummer = false;
     this.hasTime = false;
     this.elapsedMs = -1;
     this.select = -1;
@@ -177,8 +180,10 @@ function f32(d: Uint8Array, off: number): number {
 
 /**
  * CP56Time2a (7 octets): milliseconds (0..59999), minutes + IV, hours + SU, day of month +
- * day of week, month, year (0..99, taken as 2000..2099). Read as UTC; NaN when a field is
- * out of range.
+ * day of week, month, year. The clock reading as sent (a station's local time, usually),
+ * expressed as if it were UTC; SU is reported, not applied. The standard's year is 0..99;
+ * stations that send a count from 1900 (109 for 2009) are read as tshark reads them:
+ * 70..127 are 1970..2027. NaN when a field is out of range.
  */
 export function readCp56(d: Uint8Array, off: number, o: InfoObject): void {
   const ms = u16(d, off);
@@ -189,11 +194,12 @@ export function readCp56(d: Uint8Array, off: number, o: InfoObject): void {
   const year = d[off + 6] & 0x7f;
   o.hasTime = true;
   o.timeIv = (d[off + 2] & 0x80) !== 0;
+  o.timeSummer = (d[off + 3] & 0x80) !== 0;
   if (ms > 59999 || min > 59 || hour > 23 || day < 1 || month < 1 || month > 12) {
     o.time = NaN;
     return;
   }
-  o.time = Date.UTC(2000 + year, month - 1, day, hour, min, 0, ms) / 1000;
+  o.time = Date.UTC(year < 70 ? 2000 + year : 1900 + year, month - 1, day, hour, min, 0, ms) / 1000;
 }
 
 function pad(n: number, w: number): string {

@@ -66,12 +66,14 @@ export interface Iec104ObjectRecord {
   value_name?: string;
   /** Quality flags set: OV BL SB NT IV (QDS/SIQ/DIQ), EI (QDP), CY CA IV (counters). */
   quality?: string[];
-  /** CP56Time2a time tag (UTC). */
+  /** CP56Time2a time tag: the station's clock reading as sent, expressed as if it were UTC (SU not applied). */
   time?: number;
   /** CP24Time2a time tag, "MM:SS.mmm" within the hour. */
   time_cp24?: string;
   /** IV bit of the time tag. */
   time_invalid?: boolean;
+  /** SU bit of a CP56Time2a tag: the clock reading is summer time. */
+  time_summer?: boolean;
   /** CP16Time2a elapsed time of protection events, or C_CD_NA_1's delay, in ms. */
   elapsed_ms?: number;
   /** S/E of commands and set-points: true select, false execute. */
@@ -126,6 +128,7 @@ export const IEC104_OBJECT_FIELDS: readonly ZeekField[] = [
   { name: 'time', type: 'time' },
   { name: 'time_cp24', type: 'string' },
   { name: 'time_invalid', type: 'bool' },
+  { name: 'time_summer', type: 'bool' },
   { name: 'elapsed_ms', type: 'count' },
   { name: 'select', type: 'bool' },
   { name: 'qualifier', type: 'count' },

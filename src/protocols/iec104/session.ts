@@ -241,6 +241,7 @@ export class Iec104Session implements Session, PduFramer {
       time: o.hasTime && !Number.isNaN(o.time) ? o.time : undefined,
       time_cp24: o.timeCp24 !== '' ? o.timeCp24 : undefined,
       time_invalid: o.hasTime ? o.timeIv : undefined,
+      time_summer: o.hasTime && o.timeCp24 === '' ? o.timeSummer : undefined,
       elapsed_ms: o.elapsedMs >= 0 ? o.elapsedMs : undefined,
       select: o.select >= 0 ? o.select === 1 : undefined,
       qualifier: o.qualifier >= 0 ? o.qualifier : undefined,
