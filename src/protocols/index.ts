@@ -5,6 +5,7 @@ import { Registry } from '../dissect/registry.ts';
 import type { L2ProtocolDef, ProtocolDef } from '../dissect/types.ts';
 import { arp } from './arp/index.ts';
 import { cip } from './cip/index.ts';
+import { dnp3 } from './dnp3/index.ts';
 import { enip } from './enip/index.ts';
 import { goose } from './goose/index.ts';
 import { iec104 } from './iec104/index.ts';
@@ -16,6 +17,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   enip,
   cip,
   iec104,
+  dnp3,
   modbus,
   mqtt,
 ];

@@ -1,0 +1,39 @@
+// DNP3 (IEEE 1815) over TCP and UDP, port 20000: link frames with CRCs, transport reassembly,
+// application fragments. Detected by content: a link header (0x05 0x64, LEN ≥ 5) whose CRC is
+// right, which no other protocol's first bytes match by chance (1 in 65536 after the start bytes).
+import { PROBE, type ProbeHint, type ProbeResult, type ProtocolDef } from '../../dissect/types.ts';
+import { LINK_MIN_LEN } from './constants.ts';
+import { LINK_MORE, LINK_OK, linkHeaderAt } from './parser.ts';
+import { DNP3_CONTROL_FIELDS, DNP3_FIELDS, DNP3_OBJECTS_FIELDS } from './records.ts';
+import { Dnp3Session, FLOOD_REQUESTS, MAX_SEGMENTS } from './session.ts';
+import { MAX_OBJECTS, MAX_POINTS } from './parser.ts';
+
+export function probeDnp3(d: Uint8Array, off: number, len: number, _hint: ProbeHint): ProbeResult {
+  const h = linkHeaderAt(d, off, len);
+  if (h === LINK_MORE) return PROBE.MAYBE;
+  if (h !== LINK_OK) return PROBE.NO;
+  return d[off + 2] >= LINK_MIN_LEN ? PROBE.YES : PROBE.NO;
+}
+
+export const dnp3: ProtocolDef = {
+  id: 'dnp3',
+  tcpPorts: [20000],
+  udpPorts: [20000],
+  probe: probeDnp3,
+  create: (ctx, transport) => new Dnp3Session(ctx, transport),
+  records: { dnp3: DNP3_FIELDS, dnp3_control: DNP3_CONTROL_FIELDS, dnp3_objects: DNP3_OBJECTS_FIELDS },
+  events: {
+    bad_link_crc: 'a link header failed its CRC; bytes were skipped up to the next valid header',
+    bad_transport_crc: 'a user data block of a link frame failed its CRC; the frame was dropped',
+    len_too_small: 'a link header with a LEN below 5 (control and addresses)',
+    bad_transport_sequence: 'a transport segment out of sequence, without a first segment, or a first segment cutting a fragment short; the fragment was dropped',
+    too_long_reassembly: `a fragment longer than ${MAX_SEGMENTS} transport segments; it was dropped`,
+    too_many_objects: `more than ${MAX_OBJECTS} object headers in one fragment; the rest was not parsed`,
+    too_many_points: `an object header with more than ${MAX_POINTS} points; its objects were not read one by one`,
+    unknown_function: 'an application function code the specification does not define (logged as unknown-<n>)',
+    unknown_object: 'an object whose size is not known; the rest of the fragment was not parsed',
+    malformed: 'an application fragment or link frame shorter than its headers say, or an impossible qualifier or range',
+    flooded: `more than ${FLOOD_REQUESTS} requests without a response`,
+    resync: 'bytes that do not start a link frame were skipped (garbage, or the rest of a message after a gap)',
+  },
+};
