@@ -97,7 +97,7 @@ export const mqtt: ProtocolDef = {
     missing_subscribe: 'SUBACK for no pending SUBSCRIBE (Suricata mqtt.missing_subscribe)',
     missing_unsubscribe: 'UNSUBACK for no pending UNSUBSCRIBE (Suricata mqtt.missing_unsubscribe)',
     double_connect: 'a second CONNECT after the connection was acknowledged (Suricata mqtt.double_connect)',
-    unintroduced_message: 'a packet on a flow that showed no CONNECT (picked up mid-session, or a client that never connected); once per flow (Suricata mqtt.unintroduced_message)',
+    unintroduced_message: 'a packet on a flow that has shown no CONNECT yet (picked up mid-session, or a client that never connected) (Suricata mqtt.unintroduced_message)',
     invalid_qos_level: 'PUBLISH with QoS 3 (Suricata mqtt.invalid_qos_level)',
     unassigned_msg_type: 'packet type 0, or 15 (AUTH) before MQTT 5 (Suricata mqtt.unassigned_msg_type)',
     too_large_message: 'remaining length above 1 MiB (Suricata max-msg-length); the header is parsed, the rest skipped',

@@ -147,7 +147,6 @@ export class MqttSession implements Session {
   private level = 4;
   private connected = false;
   private connectSeen = false;
-  private introducedWarned = false;
   private anyValid = false;
   private pendingConnect: PendingConnect | null = null;
   private readonly publishes = new Map<number, PendingPublish>();
@@ -183,6 +182,7 @@ export class MqttSession implements Session {
           if (n > 0) {
             s.hdrHeld = 0;
             this.startBody(s);
+            if (s.need === 0) this.finishBody(s, isOrig);
             break;
           }
         }
@@ -300,10 +300,9 @@ export class MqttSession implements Session {
       this.anyValid = true;
       ctx.valid(isOrig);
     }
-    // MQTT lets a client send packets right after its CONNECT, before the CONNACK: only a
-    // packet of a flow that has shown no CONNECT at all counts.
-    if (!this.connectSeen && !this.introducedWarned && type !== MSG.CONNECT && type !== MSG.CONNACK && assigned) {
-      this.introducedWarned = true;
+    // MQTT lets a client send packets right after its CONNECT, before the CONNACK: only the
+    // packets of a flow that has shown no CONNECT count (Suricata counts both).
+    if (!this.connectSeen && type !== MSG.CONNECT && type !== MSG.CONNACK && assigned) {
       ctx.event('unintroduced_message', `${MSG_TYPE_NAMES[type]} before CONNECT/CONNACK`, isOrig);
     }
     let topic: string | undefined;
