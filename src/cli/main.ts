@@ -6,6 +6,8 @@ import type { FlowConfig } from '../flow/flow-table.ts';
 import { makeProgress } from './progress.ts';
 import { runDemo } from './demo.ts';
 import { parseSnaplen, positiveNumber, runCapture, type CaptureCliOptions } from './capture.ts';
+import { runAssets, type AssetsCliOptions } from './assets.ts';
+import { ROLES } from '../assets/roles.ts';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -33,6 +35,7 @@ interface AnalyzeCliOptions {
   icmpTimeout?: number;
   progress: boolean;
   summary: boolean;
+  assets: boolean;
 }
 
 export function flowConfigFrom(o: { maxFlows?: number; tcpTimeout?: number; udpTimeout?: number; icmpTimeout?: number }): Partial<FlowConfig> {
@@ -62,6 +65,7 @@ async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<numbe
       format: o.format,
       workers: o.workers,
       flow: flowConfigFrom(o),
+      assets: o.assets,
       onProgress: (d, t) => progress.update(d, t),
     });
   } finally {
@@ -90,7 +94,8 @@ export function buildProgram(): Command {
       .addOption(new Option('-f, --format <format>', 'record format: ndjson (one JSON record per line) or zeek (Zeek TSV logs)').choices(['ndjson', 'zeek']).default('ndjson'))
       .option('-w, --workers <n>', 'worker threads; flows are spread over them by a symmetric hash', positiveInt('--workers'), 1)
       .option('--no-progress', 'never show the progress bar (it is shown only when stderr is a terminal)')
-      .option('--no-summary', 'do not print the summary on stdout'),
+      .option('--no-summary', 'do not print the summary on stdout')
+      .option('--no-assets', 'do not build the asset inventory and graph (assets.json, assets.csv, graph.json, graph.graphml, asset_changes)'),
   ).action(async (inputs: string[], o: AnalyzeCliOptions) => {
     process.exitCode = await runAnalyze(inputs, o);
   });
@@ -114,6 +119,16 @@ export function buildProgram(): Command {
   ).action(async (o: CaptureCliOptions & Parameters<typeof flowConfigFrom>[0]) => {
     process.exitCode = await runCapture(o, flowConfigFrom(o));
   });
+
+  program
+    .command('assets')
+    .description('print the asset inventory that `palisade analyze` wrote to DIR (assets.json)')
+    .argument('<dir>', 'the --out directory of a palisade analyze run')
+    .option('-r, --role <roles...>', `only these roles (comma- or space-separated): ${ROLES.join(', ')}`)
+    .addOption(new Option('-f, --format <format>', 'table (for people), csv or json').choices(['table', 'csv', 'json']).default('table'))
+    .action((dir: string, o: AssetsCliOptions) => {
+      process.exitCode = runAssets(dir, o);
+    });
 
   program
     .command('demo')

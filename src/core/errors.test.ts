@@ -25,6 +25,7 @@ test('every error code maps to its documented exit code', () => {
     E_CAPTURE_FAILED: 5,
     E_OUTPUT: 6,
     E_WORKER: 1,
+    E_NO_INVENTORY: 3,
   };
   assert.deepEqual(Object.fromEntries(Object.entries(ERRORS).map(([k, v]) => [k, v.exit])), pinned);
 });

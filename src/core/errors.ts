@@ -37,6 +37,7 @@ export const ERRORS = {
   E_CAPTURE_FAILED: { exit: EXIT.CAPTURE, summary: 'live capture stopped with an error' },
   E_OUTPUT: { exit: EXIT.OUTPUT, summary: 'output could not be written' },
   E_WORKER: { exit: EXIT.INTERNAL, summary: 'a worker thread failed' },
+  E_NO_INVENTORY: { exit: EXIT.INPUT, summary: 'an output directory holds no (readable) assets.json' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

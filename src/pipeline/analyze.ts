@@ -15,6 +15,12 @@ import { CaptureClock } from './capture-clock.ts';
 import { buildStats, type AnalysisStats, type InputStats } from './stats.ts';
 import { ConnSummary } from './summary.ts';
 import type { WorkerInit, WorkerMessage } from './worker.ts';
+import { AssetBuilder, type Inventory } from '../assets/builder.ts';
+import { MAPPERS } from '../assets/mappers.ts';
+import { ASSET_CHANGE_FIELDS, assetsCSV, assetsJSON, graphJSON, graphML } from '../assets/export.ts';
+import { registerZeekFields } from '../events/ndjson.ts';
+
+registerZeekFields('asset_changes', ASSET_CHANGE_FIELDS);
 
 export interface AnalyzeOptions {
   inputs: string[];
@@ -24,6 +30,8 @@ export interface AnalyzeOptions {
   flow?: Partial<FlowConfig>;
   /** Called with (bytes read so far, total bytes) as input is read. */
   onProgress?: (done: number, total: number) => void;
+  /** Build the asset inventory and graph (default true). */
+  assets?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -33,6 +41,8 @@ export interface AnalyzeResult {
   /** Problems with individual inputs (the run went on with the others). */
   errors: PalisadeError[];
   exitCode: ExitCode;
+  /** The asset inventory (absent with assets: false). */
+  inventory?: Inventory;
 }
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -72,6 +82,14 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const workers = Math.max(1, Math.floor(opts.workers ?? 1));
   const output = new RecordOutput(opts.outDir, { format: opts.format ?? 'ndjson' });
   const summary = new ConnSummary(output);
+  const builder = opts.assets === false ? null : new AssetBuilder(MAPPERS);
+  // Every record goes to the files (through the summary) and to the inventory.
+  const records: RecordSink = builder === null ? summary : {
+    write(type: string, record: object) {
+      summary.write(type, record);
+      builder.write(type, record);
+    },
+  };
   const inputs: InputStats[] = [];
   const errors: PalisadeError[] = [];
 
@@ -79,7 +97,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   let finish: () => Promise<EngineCounters>;
   let abort: () => Promise<void> = async () => {};
   if (workers === 1) {
-    const engine = new Engine(summary, { flow: opts.flow });
+    const engine = new Engine(records, { flow: opts.flow });
     sink = engine;
     finish = async () => {
       engine.finish();
@@ -89,8 +107,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     // N engines: this thread's and N-1 workers', each holding its share of the flow cap.
     const flow: Partial<FlowConfig> = { ...opts.flow };
     if (flow.maxFlows !== undefined) flow.maxFlows = Math.max(1, Math.ceil(flow.maxFlows / workers));
-    const local = new Engine(summary, { flow });
-    const pool = startWorkers(workers - 1, summary, flow);
+    const local = new Engine(records, { flow });
+    const pool = startWorkers(workers - 1, records, flow);
     const dispatcher = new Dispatcher(local, pool.rings);
     sink = dispatcher;
     finish = async () => {
@@ -133,18 +151,43 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     throw e;
   }
   const counters = await finish();
+  const inventory = builder?.finalize();
+  if (inventory !== undefined) for (const c of inventory.changes) output.write('asset_changes', c);
   await output.close();
   const elapsed = (performance.now() - t0) / 1000;
   const stats = buildStats(counters, inputs, skipped.map((s) => s.path), workers, started, elapsed, VERSION);
-  try {
-    mkdirSync(opts.outDir, { recursive: true });
-    writeFileSync(join(opts.outDir, 'stats.json'), JSON.stringify(stats, null, 2) + '\n');
-  } catch (e) {
-    throw new PalisadeError('E_OUTPUT', `${opts.outDir}: cannot write stats.json (${(e as Error).message}); check the directory's permissions and free space`, { file: opts.outDir, cause: e });
+  if (inventory !== undefined) stats.assets = assetCounts(inventory);
+  const extra: string[] = [];
+  const put = (name: string, text: string) => {
+    try {
+      mkdirSync(opts.outDir, { recursive: true });
+      writeFileSync(join(opts.outDir, name), text);
+    } catch (e) {
+      throw new PalisadeError('E_OUTPUT', `${opts.outDir}: cannot write ${name} (${(e as Error).message}); check the directory's permissions and free space`, { file: opts.outDir, cause: e });
+    }
+    extra.push(join(opts.outDir, name));
+  };
+  if (inventory !== undefined) {
+    put('assets.json', assetsJSON(inventory, { palisade_version: VERSION, generated: new Date().toISOString() }));
+    put('assets.csv', assetsCSV(inventory.assets));
+    put('graph.json', graphJSON(inventory));
+    put('graph.graphml', graphML(inventory));
   }
+  put('stats.json', JSON.stringify(stats, null, 2) + '\n');
   let exitCode: ExitCode = EXIT.OK;
   for (const e of errors) if (e.exitCode > exitCode) exitCode = e.exitCode;
-  return { stats, summary, files: [...output.files(), join(opts.outDir, 'stats.json')], errors, exitCode };
+  return { stats, summary, files: [...output.files(), ...extra], errors, exitCode, inventory };
+}
+
+function assetCounts(inv: Inventory): NonNullable<AnalysisStats['assets']> {
+  const byRole: Record<string, number> = {};
+  const byLevel: Record<string, number> = {};
+  for (const a of inv.assets) {
+    byRole[a.role.value] = (byRole[a.role.value] ?? 0) + 1;
+    const l = a.purdue_level.level === null ? 'unknown' : String(a.purdue_level.level);
+    byLevel[l] = (byLevel[l] ?? 0) + 1;
+  }
+  return { count: inv.assets.length, by_role: byRole, by_purdue_level: byLevel, edges: inv.edges.length, changes: inv.changes.length, dropped_claims: inv.dropped_claims };
 }
 
 class CountingSink implements FrameSink {

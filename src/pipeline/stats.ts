@@ -44,6 +44,8 @@ export interface AnalysisStats {
   ip_fragments_incomplete: number;
   /** Per application protocol: flows, confirmed flows, records by type, anomaly events by name. */
   dissectors: Record<string, ProtocolCountersJSON>;
+  /** The asset inventory: devices by role and Purdue level, graph edges, changes (absent with --no-assets). */
+  assets?: { count: number; by_role: Record<string, number>; by_purdue_level: Record<string, number>; edges: number; changes: number; dropped_claims: number };
   workers: number;
   elapsed_seconds: number;
   packets_per_second: number;

@@ -1,0 +1,705 @@
+// The asset inventory and the communication graph, built from records (never packets).
+//
+// While records stream in, everything is kept per address: per IP and per MAC address an
+// entity with its claims, role features, traffic and services, the MAC↔IP bindings, and
+// per initiator→responder IP pair an edge. At the end (finalize) the addresses are folded
+// into devices:
+// - a MAC address that carries many IPv4 addresses, or announces router capability, is a
+//   router: the addresses behind it are devices of their own, keyed by IP;
+// - every other IP joins the MAC it is bound to (its own by ARP/DHCP, else the one seen
+//   most often on its packets); IPs with no MAC (raw-IP links, hosts behind a router) are
+//   keyed by IP; MACs with no IP (layer-2-only devices) by MAC;
+// - then vendor by OUI, role and Purdue level, the graph between devices, and changes.
+// The result does not depend on the order records arrive in.
+import { ClaimSet, type Claim } from './claims.ts';
+import { isIPv4, isPrivateIp, isUnicastIp, isUnicastMac, subnetOf } from './addresses.ts';
+import { CLAIM_FIELDS, CONFIDENCE, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
+import { ouiVendor } from './oui.ts';
+import { inferPurdue, inferRole, type Role, type RoleInput } from './roles.ts';
+
+
+/** A MAC address that carries at least this many IPv4 addresses (or any public one not its own) is a router. */
+export const ROUTER_MIN_IPV4 = 4;
+/** Distinct peers counted exactly per service (beyond it: "at least"). */
+const MAX_PEERS = 1024;
+
+interface Service {
+  proto: string;
+  port: number;
+  services: Set<string>;
+  flows: number;
+  peers: Set<string>;
+  first: number;
+  last: number;
+}
+
+interface Binding {
+  own: boolean;
+  count: number;
+  first: number;
+  last: number;
+  source: string;
+}
+
+class Entity {
+  readonly key: string;
+  readonly fields = new Map<ClaimField, ClaimSet>();
+  readonly features = new Map<string, number>();
+  readonly featureDetail = new Map<string, string>();
+  first = Infinity;
+  last = -Infinity;
+  pktsSent = 0;
+  pktsRecv = 0;
+  bytesSent = 0;
+  bytesRecv = 0;
+  flows = 0;
+  readonly offers = new Map<string, Service>();
+  readonly uses = new Map<string, Service>();
+  readonly protocols = new Set<string>();
+  readonly vlans = new Set<number>();
+  /** MAC entities: the IPs seen with this MAC. */
+  readonly bindings = new Map<string, Binding>();
+  /** IP entities: the MACs seen with this IP (count, first time). */
+  readonly macs = new Map<string, Binding>();
+  constructor(key: string) {
+    this.key = key;
+  }
+  seen(ts: number): void {
+    if (!Number.isFinite(ts)) return;
+    if (ts < this.first) this.first = ts;
+    if (ts > this.last) this.last = ts;
+  }
+  claims(field: ClaimField): ClaimSet {
+    let c = this.fields.get(field);
+    if (c === undefined) this.fields.set(field, (c = new ClaimSet()));
+    return c;
+  }
+}
+
+interface EdgeAgg {
+  orig: string;
+  resp: string;
+  flows: number;
+  packets: number;
+  bytes: number;
+  first: number;
+  last: number;
+  /** `tcp/502` → [flows, packets, bytes]; the conn service name in svcNames. */
+  ports: Map<string, number[]>;
+  services: Set<string>;
+  /** protocol → operation name → [count, category]. */
+  ops: Map<string, Map<string, { count: number; category: OpCategory }>>;
+}
+
+// ---- the inventory as written to assets.json ----
+
+export interface ServiceJSON {
+  proto: string;
+  port: number;
+  /** Application protocols confirmed on it (conn `service`), comma-joined; '' when none. */
+  service: string;
+  flows: number;
+  /** Distinct clients (services offered) or servers (services used); capped at 1024. */
+  peers: number;
+  first_seen: number;
+  last_seen: number;
+}
+
+export interface AssetJSON {
+  id: string;
+  /** What the asset is keyed by: its MAC address (a device on a captured segment) or its IP (behind a router, or no MAC seen). */
+  key: 'mac' | 'ip';
+  mac: Claim[];
+  ipv4: Claim[];
+  ipv6: Claim[];
+  vlans: number[];
+  names: Claim[];
+  vendor: Claim[];
+  model: Claim[];
+  firmware: Claim[];
+  serial: Claim[];
+  os: Claim[];
+  device_type: Claim[];
+  software: Claim[];
+  hardware: Claim[];
+  role: { value: Role; confidence: number; reasons: string[]; alternatives: { role: Role; confidence: number }[] };
+  purdue_level: { level: number | null; reason: string };
+  services_offered: ServiceJSON[];
+  services_used: ServiceJSON[];
+  protocols: string[];
+  /** Role features and how often each was seen (the evidence behind `role`). */
+  features: Record<string, number>;
+  first_seen: number;
+  last_seen: number;
+  packets_sent: number;
+  packets_received: number;
+  bytes_sent: number;
+  bytes_received: number;
+  flows: number;
+  /** The subnet(s) of its IP addresses (/24 or /64), for grouping the map. */
+  subnets: string[];
+}
+
+export interface EdgeJSON {
+  id: string;
+  /** Initiator (connection originator) and responder asset ids. */
+  source: string;
+  target: string;
+  flows: number;
+  packets: number;
+  bytes: number;
+  first_seen: number;
+  last_seen: number;
+  /** Transport ports used (`tcp/502`) with flows, packets and bytes. */
+  ports: { port: string; flows: number; packets: number; bytes: number }[];
+  /** Application protocols confirmed on the edge's flows. */
+  protocols: string[];
+  /** Operations the source performed on the target, by protocol: name → count and category. */
+  operations: Record<string, Record<string, { count: number; category: OpCategory }>>;
+  /** Totals per category over every protocol (read, write, program, control, discovery, other). */
+  operation_totals: Record<string, number>;
+}
+
+export interface AssetChange {
+  ts: number;
+  /** `new_asset`, `firmware_changed`, `serial_changed`, `model_changed`, `vendor_changed`, `mac_new_ip`, `ip_new_mac`. */
+  change: string;
+  asset_id: string;
+  field?: string;
+  old_value?: string;
+  new_value?: string;
+  /** Record type and flow uid that showed the new value. */
+  source?: string;
+  uid?: string;
+  description: string;
+}
+
+export interface Inventory {
+  assets: AssetJSON[];
+  edges: EdgeJSON[];
+  changes: AssetChange[];
+  /** First and last record time seen. */
+  span: { first: number; last: number };
+  /** Observations dropped by caps (claims per field). */
+  dropped_claims: number;
+}
+
+/** Seconds after the first record during which new devices are expected (learning period). */
+export const NEW_ASSET_AFTER = 3600;
+
+export class AssetBuilder implements Observer {
+  private readonly ips = new Map<string, Entity>();
+  private readonly macs = new Map<string, Entity>();
+  private readonly edges = new Map<string, EdgeAgg>();
+  private readonly mappers: ReadonlyMap<string, RecordMapper>;
+  private first = Infinity;
+  private last = -Infinity;
+  /** Records seen per type (what the inventory was built from). */
+  readonly recordsSeen = new Map<string, number>();
+
+  constructor(mappers: ReadonlyMap<string, RecordMapper>) {
+    this.mappers = mappers;
+  }
+
+  /** One record of any type (a RecordSink). */
+  write(type: string, record: object): void {
+    const r = record as Record<string, unknown>;
+    this.recordsSeen.set(type, (this.recordsSeen.get(type) ?? 0) + 1);
+    const ts = typeof r.ts === 'number' ? r.ts : NaN;
+    if (Number.isFinite(ts)) {
+      if (ts < this.first) this.first = ts;
+      if (ts > this.last) this.last = ts;
+    }
+    if (type === 'conn') {
+      this.conn(r);
+      return;
+    }
+    const m = this.mappers.get(type);
+    if (m !== undefined) m(r, this);
+  }
+
+  private ip(ip: string): Entity | null {
+    if (!isUnicastIp(ip)) return null;
+    let e = this.ips.get(ip);
+    if (e === undefined) this.ips.set(ip, (e = new Entity(ip)));
+    return e;
+  }
+
+  private mac(mac: string): Entity | null {
+    if (!isUnicastMac(mac)) return null;
+    let e = this.macs.get(mac);
+    if (e === undefined) this.macs.set(mac, (e = new Entity(mac)));
+    return e;
+  }
+
+  private target(t: Target): Entity | null {
+    if (t.mac !== undefined && t.mac !== '') return this.mac(t.mac);
+    if (t.ip !== undefined && t.ip !== '') return this.ip(t.ip);
+    return null;
+  }
+
+  // ---- Observer ----
+
+  claim(t: Target, field: ClaimField, value: string, confidence: number, source: string, ts: number, uid: string | undefined, recordField: string, kind?: string): void {
+    const v = value.trim();
+    if (v === '') return;
+    const e = this.target(t);
+    if (e === null) return;
+    e.seen(ts);
+    e.claims(field).add({ value: v.length > 200 ? v.slice(0, 200) : v, source, confidence, ts, uid, field: recordField, kind });
+  }
+
+  bind(mac: string, ip: string, own: boolean, source: string, ts: number): void {
+    const m = this.mac(mac);
+    const i = this.ip(ip);
+    if (m === null || i === null) return;
+    bindOne(m.bindings, ip, own, source, ts);
+    bindOne(i.macs, mac, own, source, ts);
+    m.seen(ts);
+    i.seen(ts);
+  }
+
+  feature(t: Target, feature: string, ts: number, detail?: string): void {
+    const e = this.target(t);
+    if (e === null) return;
+    e.seen(ts);
+    e.features.set(feature, (e.features.get(feature) ?? 0) + 1);
+    if (detail !== undefined && !e.featureDetail.has(feature)) e.featureDetail.set(feature, detail);
+  }
+
+  op(origIp: string, respIp: string, protocol: string, name: string, category: OpCategory, ts: number): void {
+    if (!isUnicastIp(origIp) || !isUnicastIp(respIp)) return;
+    const e = this.edge(origIp, respIp, ts);
+    let p = e.ops.get(protocol);
+    if (p === undefined) e.ops.set(protocol, (p = new Map()));
+    const o = p.get(name);
+    if (o === undefined) p.set(name, { count: 1, category });
+    else o.count++;
+    if (category === 'write' || category === 'program' || category === 'control') this.feature({ ip: origIp }, 'ics_write', ts);
+  }
+
+  private edge(orig: string, resp: string, ts: number): EdgeAgg {
+    const k = `${orig}|${resp}`;
+    let e = this.edges.get(k);
+    if (e === undefined) {
+      e = { orig, resp, flows: 0, packets: 0, bytes: 0, first: ts, last: ts, ports: new Map(), services: new Set(), ops: new Map() };
+      this.edges.set(k, e);
+    }
+    if (ts < e.first) e.first = ts;
+    if (ts > e.last) e.last = ts;
+    return e;
+  }
+
+  // ---- conn: traffic, services, bindings, edges ----
+
+  private conn(r: Record<string, unknown>): void {
+    const ts = r.ts as number;
+    const dur = typeof r.duration === 'number' ? r.duration : 0;
+    const end = ts + dur;
+    const oh = r['id.orig_h'] as string;
+    const rh = r['id.resp_h'] as string;
+    const proto = r.proto as string;
+    const rp = r['id.resp_p'] as number;
+    const service = typeof r.service === 'string' ? r.service : '';
+    const oPk = (r.orig_pkts as number) ?? 0;
+    const rPk = (r.resp_pkts as number) ?? 0;
+    const oB = (r.orig_ip_bytes as number) ?? 0;
+    const rB = (r.resp_ip_bytes as number) ?? 0;
+    const vlan = typeof r.vlan === 'number' ? r.vlan : -1;
+    const o = this.ip(oh);
+    const s = this.ip(rh);
+    const om = typeof r.orig_l2_addr === 'string' ? r.orig_l2_addr : '';
+    const rm = typeof r.resp_l2_addr === 'string' ? r.resp_l2_addr : '';
+    if (om !== '') this.bind(om, oh, false, 'conn', ts);
+    if (rm !== '') this.bind(rm, rh, false, 'conn', ts);
+    const answered = rPk > 0 && (proto !== 'tcp' || respAnswered(r));
+    const svcKey = proto === 'icmp' ? 'icmp' : `${proto}/${rp}`;
+    if (o !== null) {
+      o.seen(ts);
+      o.seen(end);
+      o.flows++;
+      o.pktsSent += oPk;
+      o.pktsRecv += rPk;
+      o.bytesSent += oB;
+      o.bytesRecv += rB;
+      if (vlan >= 0) o.vlans.add(vlan);
+      for (const x of service.split(',')) if (x !== '') o.protocols.add(x);
+      if (answered && proto !== 'icmp') addService(o.uses, proto, rp, service, rh, ts, end);
+    }
+    if (s !== null) {
+      s.seen(ts);
+      s.seen(end);
+      s.flows++;
+      s.pktsSent += rPk;
+      s.pktsRecv += oPk;
+      s.bytesSent += rB;
+      s.bytesRecv += oB;
+      if (vlan >= 0) s.vlans.add(vlan);
+      for (const x of service.split(',')) if (x !== '') s.protocols.add(x);
+      if (answered && proto !== 'icmp') addService(s.offers, proto, rp, service, oh, ts, end);
+    }
+    if (o !== null && s !== null) {
+      const e = this.edge(oh, rh, ts);
+      if (end > e.last) e.last = end;
+      e.flows++;
+      e.packets += oPk + rPk;
+      e.bytes += oB + rB;
+      const pv = e.ports.get(svcKey);
+      if (pv === undefined) e.ports.set(svcKey, [1, oPk + rPk, oB + rB]);
+      else {
+        pv[0]++;
+        pv[1] += oPk + rPk;
+        pv[2] += oB + rB;
+      }
+      for (const x of service.split(',')) if (x !== '') e.services.add(x);
+    }
+  }
+
+  // ---- the devices ----
+
+  finalize(): Inventory {
+    // 1. Routers: MACs that carry many IPv4 addresses or say they route.
+    const routers = new Set<string>();
+    for (const [mac, m] of this.macs) {
+      let v4 = 0;
+      let remote = false;
+      for (const [ip, b] of m.bindings) {
+        if (isIPv4(ip)) v4++;
+        // A public address on a local segment's packets comes through a router, unless the
+        // device announced it as its own (ARP, DHCP).
+        if (!b.own && !isPrivateIp(ip)) remote = true;
+      }
+      if (v4 >= ROUTER_MIN_IPV4 || remote || (m.features.get('lldp_router') ?? 0) > 0 || (m.features.get('cdp_router') ?? 0) > 0) routers.add(mac);
+    }
+    // 2. Each IP's device: the MAC that owns it (ARP/DHCP), else the non-router MAC seen most with it.
+    const ipOwner = new Map<string, string>();
+    for (const [ip, e] of this.ips) {
+      let best: [string, Binding] | null = null;
+      for (const [mac, b] of e.macs) {
+        if (routers.has(mac) && !b.own) continue;
+        if (best === null || (b.own && !best[1].own) || (b.own === best[1].own && (b.count > best[1].count || (b.count === best[1].count && mac < best[0])))) best = [mac, b];
+      }
+      if (best !== null) ipOwner.set(ip, best[0]);
+    }
+    const members = new Map<string, string[]>(); // asset id → ip list
+    const assetOfIp = new Map<string, string>();
+    const assets = new Map<string, { id: string; key: 'mac' | 'ip'; mac: Entity | null; ips: Entity[] }>();
+    for (const [mac, m] of this.macs) assets.set(`mac:${mac}`, { id: `mac:${mac}`, key: 'mac', mac: m, ips: [] });
+    for (const [ip, e] of this.ips) {
+      const owner = ipOwner.get(ip);
+      const id = owner !== undefined ? `mac:${owner}` : `ip:${ip}`;
+      let a = assets.get(id);
+      if (a === undefined) assets.set(id, (a = { id, key: 'ip', mac: null, ips: [] }));
+      a.ips.push(e);
+      assetOfIp.set(ip, id);
+      let l = members.get(id);
+      if (l === undefined) members.set(id, (l = []));
+      l.push(ip);
+    }
+
+    // 3. Per asset: fold the entities.
+    const out: AssetJSON[] = [];
+    const roleInputs = new Map<string, RoleInput>();
+    for (const a of assets.values()) {
+      const parts = [...(a.mac !== null ? [a.mac] : []), ...a.ips.sort((x, y) => (x.key < y.key ? -1 : 1))];
+      const fields = new Map<ClaimField, ClaimSet>();
+      for (const f of CLAIM_FIELDS) fields.set(f, new ClaimSet());
+      const features = new Map<string, number>();
+      const offers = new Map<string, Service>();
+      const uses = new Map<string, Service>();
+      const protocols = new Set<string>();
+      const vlans = new Set<number>();
+      let first = Infinity;
+      let last = -Infinity;
+      let pktsSent = 0, pktsRecv = 0, bytesSent = 0, bytesRecv = 0, flows = 0;
+      for (const e of parts) {
+        for (const [k, c] of e.fields) fields.get(k)!.merge(c);
+        for (const [k, n] of e.features) features.set(k, (features.get(k) ?? 0) + n);
+        mergeServices(offers, e.offers);
+        mergeServices(uses, e.uses);
+        for (const p of e.protocols) protocols.add(p);
+        for (const v of e.vlans) vlans.add(v);
+        first = Math.min(first, e.first);
+        last = Math.max(last, e.last);
+        // A MAC entity has no traffic of its own (conn counts go to IPs); L2 protocols are features.
+        pktsSent += e.pktsSent;
+        pktsRecv += e.pktsRecv;
+        bytesSent += e.bytesSent;
+        bytesRecv += e.bytesRecv;
+        flows += e.flows;
+      }
+      // Addresses as claims.
+      const macClaims = new ClaimSet();
+      const v4 = new ClaimSet();
+      const v6 = new ClaimSet();
+      if (a.mac !== null) {
+        macClaims.add({ value: a.mac.key, source: firstSource(a.mac), confidence: 100, ts: a.mac.first, field: 'l2 address' });
+        for (const [ip, b] of a.mac.bindings) {
+          if (routers.has(a.mac.key) && !b.own) continue;
+          if (a.key === 'mac' && assetOfIp.get(ip) !== a.id) continue;
+          addressClaim(isIPv4(ip) ? v4 : v6, ip, b);
+        }
+        const vendor = ouiVendor(a.mac.key);
+        if (vendor !== '') fields.get('vendor')!.add({ value: vendor, source: 'oui', confidence: CONFIDENCE.TABLE, ts: a.mac.first, field: 'mac prefix' });
+      }
+      for (const e of a.ips) {
+        if (a.mac === null) {
+          for (const [mac, b] of e.macs) macClaims.add({ value: mac, source: b.source, confidence: 30, ts: b.first, field: routers.has(mac) ? 'router l2 address' : 'l2 address' });
+        }
+        const isv4 = isIPv4(e.key);
+        const set = isv4 ? v4 : v6;
+        if (!set.has(e.key)) set.add({ value: e.key, source: 'conn', confidence: 70, ts: e.first, field: 'ip address' });
+      }
+      const ipList = [...v4.values(), ...v6.values()];
+      const deviceTypes = fields.get('device_type')!.values().map((s) => s.toLowerCase());
+      const input: RoleInput = {
+        features,
+        offers: [...offers.values()].map((s) => ({ proto: s.proto, port: s.port, service: [...s.services].sort().join(','), clients: s.peers.size })),
+        uses: [...uses.values()].map((s) => ({ proto: s.proto, port: s.port, service: [...s.services].sort().join(','), servers: s.peers.size })),
+        fronting: a.mac !== null && routers.has(a.mac.key),
+        deviceTypes,
+        ips: ipList,
+        isPublic: ipList.length > 0 && ipList.every((ip) => !isPrivateIp(ip)),
+      };
+      roleInputs.set(a.id, input);
+      const role = inferRole(input);
+      const names = fields.get('name')!;
+      out.push({
+        id: a.id,
+        key: a.key,
+        // An IP asset lists the MACs seen with it: those of the router(s) in front of it.
+        mac: macClaims.list(),
+        ipv4: v4.list(),
+        ipv6: v6.list(),
+        vlans: [...vlans].sort((x, y) => x - y),
+        names: names.list(),
+        vendor: fields.get('vendor')!.list(),
+        model: fields.get('model')!.list(),
+        firmware: fields.get('firmware')!.list(),
+        serial: fields.get('serial')!.list(),
+        os: fields.get('os')!.list(),
+        device_type: fields.get('device_type')!.list(),
+        software: fields.get('software')!.list(),
+        hardware: fields.get('hardware')!.list(),
+        role: { value: role.role, confidence: role.confidence, reasons: role.reasons, alternatives: role.alternatives },
+        purdue_level: { level: null, reason: '' },
+        services_offered: servicesJSON(offers),
+        services_used: servicesJSON(uses),
+        protocols: [...protocols].sort(),
+        features: Object.fromEntries([...features].sort((x, y) => (x[0] < y[0] ? -1 : 1))),
+        first_seen: Number.isFinite(first) ? first : 0,
+        last_seen: Number.isFinite(last) ? last : 0,
+        packets_sent: pktsSent,
+        packets_received: pktsRecv,
+        bytes_sent: bytesSent,
+        bytes_received: bytesRecv,
+        flows,
+        subnets: [...new Set(ipList.map(subnetOf).filter((s) => s !== ''))].sort(),
+      });
+    }
+    out.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+
+    // 4. The graph between devices.
+    const edgeMap = new Map<string, EdgeJSON>();
+    for (const e of this.edges.values()) {
+      const src = assetOfIp.get(e.orig);
+      const dst = assetOfIp.get(e.resp);
+      if (src === undefined || dst === undefined || src === dst) continue;
+      const id = `${src}>${dst}`;
+      let j = edgeMap.get(id);
+      if (j === undefined) {
+        j = { id, source: src, target: dst, flows: 0, packets: 0, bytes: 0, first_seen: e.first, last_seen: e.last, ports: [], protocols: [], operations: {}, operation_totals: {} };
+        edgeMap.set(id, j);
+      }
+      j.flows += e.flows;
+      j.packets += e.packets;
+      j.bytes += e.bytes;
+      j.first_seen = Math.min(j.first_seen, e.first);
+      j.last_seen = Math.max(j.last_seen, e.last);
+      for (const [port, [f, p, b]] of e.ports) {
+        const cur = j.ports.find((x) => x.port === port);
+        if (cur === undefined) j.ports.push({ port, flows: f, packets: p, bytes: b });
+        else {
+          cur.flows += f;
+          cur.packets += p;
+          cur.bytes += b;
+        }
+      }
+      for (const s of e.services) if (!j.protocols.includes(s)) j.protocols.push(s);
+      for (const [proto, ops] of e.ops) {
+        const to = (j.operations[proto] ??= {});
+        for (const [name, o] of ops) {
+          const cur = to[name];
+          if (cur === undefined) to[name] = { count: o.count, category: o.category };
+          else cur.count += o.count;
+          j.operation_totals[o.category] = (j.operation_totals[o.category] ?? 0) + o.count;
+        }
+      }
+    }
+    const edges = [...edgeMap.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    for (const j of edges) {
+      j.ports.sort((x, y) => y.flows - x.flows || (x.port < y.port ? -1 : 1));
+      j.protocols.sort();
+    }
+
+    // 5. Purdue levels: roles first, then by the levels of the peers.
+    const peers = new Map<string, Set<string>>();
+    for (const j of edges) {
+      (peers.get(j.source) ?? peers.set(j.source, new Set()).get(j.source)!).add(j.target);
+      (peers.get(j.target) ?? peers.set(j.target, new Set()).get(j.target)!).add(j.source);
+    }
+    const levelOf = new Map<string, number | null>();
+    for (const a of out) {
+      const p = inferPurdue(a.role.value, roleInputs.get(a.id)!, []);
+      if (p.level !== null || a.role.value === 'switch_router') {
+        a.purdue_level = p;
+        levelOf.set(a.id, p.level);
+      }
+    }
+    for (const a of out) {
+      if (levelOf.has(a.id)) continue;
+      const pl: number[] = [];
+      for (const q of peers.get(a.id) ?? []) {
+        const l = levelOf.get(q);
+        if (l !== undefined && l !== null) pl.push(l);
+      }
+      a.purdue_level = inferPurdue(a.role.value, roleInputs.get(a.id)!, pl);
+    }
+
+    const changes = this.changes(out);
+    let dropped = 0;
+    for (const e of [...this.ips.values(), ...this.macs.values()]) for (const c of e.fields.values()) dropped += c.dropped;
+    return {
+      assets: out,
+      edges,
+      changes,
+      span: { first: Number.isFinite(this.first) ? this.first : 0, last: Number.isFinite(this.last) ? this.last : 0 },
+      dropped_claims: dropped,
+    };
+  }
+
+  /** Changes, from the claims' first-seen times (so they do not depend on record order). */
+  private changes(assets: AssetJSON[]): AssetChange[] {
+    const out: AssetChange[] = [];
+    const start = Number.isFinite(this.first) ? this.first : 0;
+    for (const a of assets) {
+      const label = assetLabel(a);
+      if (a.first_seen > start + NEW_ASSET_AFTER) {
+        out.push({ ts: a.first_seen, change: 'new_asset', asset_id: a.id, description: `new device ${label} appeared ${Math.round((a.first_seen - start) / 60)} min after the start` });
+      }
+      for (const [field, list] of [['firmware', a.firmware], ['serial', a.serial], ['model', a.model]] as const) {
+        const strong = list.filter((c) => c.confidence >= CONFIDENCE.SELF_ANNOUNCED).sort((x, y) => x.first_seen - y.first_seen || (x.value < y.value ? -1 : 1));
+        for (let i = 1; i < strong.length; i++) {
+          const prev = strong[i - 1];
+          const cur = strong[i];
+          if (cur.first_seen <= prev.first_seen) continue;
+          out.push({
+            ts: cur.first_seen, change: `${field}_changed`, asset_id: a.id, field, old_value: prev.value, new_value: cur.value,
+            source: cur.evidence.record, uid: cur.evidence.uid, description: `${field} of ${label} changed from ${prev.value} to ${cur.value}`,
+          });
+        }
+      }
+      if (a.key === 'mac') {
+        const ips = [...a.ipv4, ...a.ipv6].sort((x, y) => x.first_seen - y.first_seen || (x.value < y.value ? -1 : 1));
+        for (let i = 1; i < ips.length; i++) {
+          if (ips[i].first_seen <= a.first_seen + 1) continue;
+          out.push({
+            ts: ips[i].first_seen, change: 'mac_new_ip', asset_id: a.id, field: 'ip', old_value: ips[i - 1].value, new_value: ips[i].value,
+            source: ips[i].evidence.record, uid: ips[i].evidence.uid, description: `${a.mac[0]?.value ?? a.id} appeared with a new IP address ${ips[i].value}`,
+          });
+        }
+      }
+    }
+    // A known IP with a new MAC (another device took the address, or spoofing).
+    for (const [ip, e] of this.ips) {
+      const owned = [...e.macs].filter(([m]) => isUnicastMac(m)).sort((x, y) => x[1].first - y[1].first || (x[0] < y[0] ? -1 : 1));
+      const hosts = owned.filter(([m]) => this.macs.get(m) !== undefined && !(this.macs.get(m)!.bindings.size >= ROUTER_MIN_IPV4));
+      for (let i = 1; i < hosts.length; i++) {
+        if (hosts[i][1].first <= hosts[0][1].first) continue;
+        out.push({
+          ts: hosts[i][1].first, change: 'ip_new_mac', asset_id: `mac:${hosts[i][0]}`, field: 'mac', old_value: hosts[i - 1][0], new_value: hosts[i][0],
+          source: hosts[i][1].source, description: `${ip} is now used by ${hosts[i][0]} (was ${hosts[i - 1][0]})`,
+        });
+      }
+    }
+    return out.sort((x, y) => x.ts - y.ts || (x.asset_id < y.asset_id ? -1 : 1) || (x.change < y.change ? -1 : 1));
+  }
+}
+
+/** The record type that first showed a MAC entity (its earliest binding, else the earliest claim). */
+function firstSource(m: Entity): string {
+  let best: Binding | null = null;
+  for (const b of m.bindings.values()) if (best === null || b.first < best.first) best = b;
+  if (best !== null) return best.source;
+  let src = 'l2';
+  let t = Infinity;
+  for (const c of m.fields.values()) for (const x of c.list()) if (x.first_seen < t) [t, src] = [x.first_seen, x.source];
+  return src;
+}
+
+function bindOne(m: Map<string, Binding>, k: string, own: boolean, source: string, ts: number): void {
+  const b = m.get(k);
+  if (b === undefined) m.set(k, { own, count: 1, first: ts, last: ts, source });
+  else {
+    b.count++;
+    if (own && !b.own) {
+      b.own = true;
+      b.source = source;
+    }
+    if (ts < b.first) b.first = ts;
+    if (ts > b.last) b.last = ts;
+  }
+}
+
+function addressClaim(set: ClaimSet, ip: string, b: Binding): void {
+  set.add({ value: ip, source: b.source, confidence: b.own ? 90 : 70, ts: b.first, field: b.own ? 'own address' : 'ip address' });
+  if (b.last !== b.first) set.add({ value: ip, source: b.source, confidence: b.own ? 90 : 70, ts: b.last, field: b.own ? 'own address' : 'ip address' });
+}
+
+/** Whether the responder of a TCP connection answered (as Zeek's known_services: the handshake completed, or it sent data). */
+function respAnswered(r: Record<string, unknown>): boolean {
+  const h = typeof r.history === 'string' ? r.history : '';
+  if (h.includes('h') || h.includes('d')) return true;
+  const st = r.conn_state;
+  return st === 'SF' || st === 'S1' || st === 'S2' || st === 'S3' || st === 'RSTO' || st === 'RSTR';
+}
+
+function addService(m: Map<string, Service>, proto: string, port: number, service: string, peer: string, first: number, last: number): void {
+  const k = `${proto}/${port}`;
+  let s = m.get(k);
+  if (s === undefined) m.set(k, (s = { proto, port, services: new Set(), flows: 0, peers: new Set(), first, last }));
+  s.flows++;
+  for (const x of service.split(',')) if (x !== '') s.services.add(x);
+  if (s.peers.size < MAX_PEERS) s.peers.add(peer);
+  if (first < s.first) s.first = first;
+  if (last > s.last) s.last = last;
+}
+
+function mergeServices(into: Map<string, Service>, from: Map<string, Service>): void {
+  for (const [k, s] of from) {
+    const cur = into.get(k);
+    if (cur === undefined) {
+      into.set(k, { ...s, services: new Set(s.services), peers: new Set(s.peers) });
+      continue;
+    }
+    cur.flows += s.flows;
+    for (const x of s.services) cur.services.add(x);
+    for (const p of s.peers) if (cur.peers.size < MAX_PEERS) cur.peers.add(p);
+    cur.first = Math.min(cur.first, s.first);
+    cur.last = Math.max(cur.last, s.last);
+  }
+}
+
+function servicesJSON(m: Map<string, Service>): ServiceJSON[] {
+  return [...m.values()]
+    .map((s) => ({ proto: s.proto, port: s.port, service: [...s.services].sort().join(','), flows: s.flows, peers: s.peers.size, first_seen: s.first, last_seen: s.last }))
+    .sort((a, b) => b.flows - a.flows || a.port - b.port || (a.proto < b.proto ? -1 : 1));
+}
+
+/** A short name for messages: the best name, else an IP, else the id. */
+export function assetLabel(a: AssetJSON): string {
+  const n = a.names[0]?.value;
+  const ip = a.ipv4[0]?.value ?? a.ipv6[0]?.value;
+  if (n !== undefined && ip !== undefined) return `${n} (${ip})`;
+  return n ?? ip ?? a.mac[0]?.value ?? a.id;
+}

@@ -1,0 +1,66 @@
+// What the record mappers report to the inventory. A mapper reads one record type (the
+// records of one protocol) and turns the values that say something about a device into
+// observations: claims on an address, MAC/IP bindings, role features and operations on an
+// edge. The inventory consumes records only, never packets.
+
+/** The fields of an asset that are sets of claims. */
+export const CLAIM_FIELDS = ['name', 'vendor', 'model', 'firmware', 'serial', 'os', 'device_type', 'software', 'hardware'] as const;
+export type ClaimField = (typeof CLAIM_FIELDS)[number];
+
+/** Operation categories on an edge (what one side did to the other). */
+export type OpCategory = 'read' | 'write' | 'program' | 'control' | 'discovery' | 'other';
+
+/** Confidence levels used by the mappers (0-100), so sources compare on one scale. */
+export const CONFIDENCE = {
+  /** An identity object the device itself returned (ListIdentity, SZL, Modbus device identification, I-Am, DCP). */
+  DEVICE_IDENTITY: 90,
+  /** A name or description the device announced about itself (LLDP, CDP, DHCP hostname, NetBIOS, mDNS, SNMP sysName). */
+  SELF_ANNOUNCED: 80,
+  /** A banner or user agent (software strings). */
+  BANNER: 70,
+  /** A name another party gave it (DNS answers, PTR). */
+  THIRD_PARTY: 60,
+  /** A hint from a table (the MAC address's OUI) or a heuristic (DHCP fingerprint, TTL). */
+  TABLE: 40,
+  HEURISTIC: 30,
+} as const;
+
+/** Which address an observation is about. */
+export interface Target {
+  ip?: string;
+  mac?: string;
+}
+
+export interface Observer {
+  /** A claim on the device at `t`. */
+  claim(t: Target, field: ClaimField, value: string, confidence: number, source: string, ts: number, uid: string | undefined, recordField: string, kind?: string): void;
+  /**
+   * `mac` uses `ip`. `own` is true when the record says the address is the device's own
+   * (ARP sender, DHCP assignment, LLDP management address); false when the binding was only
+   * seen on a packet (a router's MAC carries many hosts' addresses).
+   */
+  bind(mac: string, ip: string, own: boolean, source: string, ts: number): void;
+  /** A role feature (see roles.ts): `modbus_server`, `s7_program_download`, `lldp_router`… */
+  feature(t: Target, feature: string, ts: number, detail?: string): void;
+  /** An operation from `origIp` to `respIp` (Modbus write, S7 download, CIP service…). */
+  op(origIp: string, respIp: string, protocol: string, name: string, category: OpCategory, ts: number): void;
+}
+
+export type RecordMapper = (rec: Record<string, unknown>, o: Observer) => void;
+
+/** Reads a string field; '' when absent or not a non-empty string. */
+export function str(r: Record<string, unknown>, k: string): string {
+  const v = r[k];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** Reads a number field; NaN when absent. */
+export function num(r: Record<string, unknown>, k: string): number {
+  const v = r[k];
+  return typeof v === 'number' ? v : NaN;
+}
+
+/** The flow fields every flow record carries. */
+export function flowOf(r: Record<string, unknown>): { ts: number; uid: string | undefined; orig: string; resp: string } {
+  return { ts: num(r, 'ts'), uid: typeof r.uid === 'string' ? r.uid : undefined, orig: str(r, 'id.orig_h'), resp: str(r, 'id.resp_h') };
+}
