@@ -34,8 +34,12 @@ const COMMANDS = new Map<number, string>([
   [CMD.CANCEL, 'Cancel'],
 ]);
 
+/**
+ * A command a device may send: one the specification defines, or 0x0001..0x0003, which it
+ * reserves for legacy use (RSLinx still sends 0x0001 before List Services).
+ */
 export function isKnownCommand(c: number): boolean {
-  return COMMANDS.has(c);
+  return COMMANDS.has(c) || (c >= 0x0001 && c <= 0x0003);
 }
 
 export function commandName(c: number): string {
