@@ -1,0 +1,166 @@
+// The inventory from hand-made records: MAC/IP folding and router detection, claims and
+// their conflicts, independence from record order, changes, roles, and the export formats.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AssetBuilder, type Inventory } from './builder.ts';
+import { ClaimSet } from './claims.ts';
+import { assetsCSV, graphML } from './export.ts';
+import { MAPPERS } from './mappers.ts';
+import { CONFIDENCE, num, str, type Observer, type RecordMapper } from './observe.ts';
+
+const HMI = { ip: '10.0.0.10', mac: '00:1c:06:00:00:10' };
+const PLC = { ip: '10.0.0.20', mac: '00:1c:06:00:00:20' };
+const GW = { ip: '10.0.0.1', mac: '00:00:0c:00:00:01' };
+
+let uidN = 0;
+function conn(ts: number, o: { ip: string; mac: string }, r: { ip: string; mac: string }, port: number, extra: Record<string, unknown> = {}) {
+  return {
+    ts, uid: `C${String(uidN++).padStart(18, '0')}`, 'id.orig_h': o.ip, 'id.orig_p': 40000 + (uidN % 1000), 'id.resp_h': r.ip, 'id.resp_p': port,
+    proto: 'tcp', duration: 1, conn_state: 'SF', history: 'ShADadFf', orig_pkts: 5, orig_ip_bytes: 300, resp_pkts: 4, resp_ip_bytes: 250,
+    orig_l2_addr: o.mac, resp_l2_addr: r.mac, ...extra,
+  };
+}
+
+/** Test records: `ident` claims identity values; `feat` reports a role feature. */
+const testMappers: Map<string, RecordMapper> = new Map([
+  ...MAPPERS,
+  ['ident', (r: Record<string, unknown>, o: Observer) => {
+    o.claim({ ip: str(r, 'ip') }, str(r, 'field') as 'firmware', str(r, 'value'), num(r, 'confidence'), 'ident', num(r, 'ts'), str(r, 'uid') || undefined, 'value');
+  }],
+  ['feat', (r: Record<string, unknown>, o: Observer) => {
+    o.feature({ ip: str(r, 'ip') }, str(r, 'feature'), num(r, 'ts'));
+  }],
+  ['op', (r: Record<string, unknown>, o: Observer) => {
+    o.op(str(r, 'id.orig_h'), str(r, 'id.resp_h'), 'modbus', str(r, 'name'), r.category as 'write', num(r, 'ts'));
+  }],
+]);
+
+function build(records: [string, object][]): Inventory {
+  const b = new AssetBuilder(testMappers);
+  for (const [t, r] of records) b.write(t, r);
+  return b.finalize();
+}
+
+function plantRecords(): [string, object][] {
+  const recs: [string, object][] = [];
+  const t0 = 1_700_000_000;
+  for (let i = 0; i < 5; i++) recs.push(['conn', conn(t0 + i * 10, HMI, PLC, 502, { service: 'modbus' })]);
+  // Internet hosts reached through the gateway: their packets carry the gateway's MAC.
+  for (let i = 0; i < 6; i++) recs.push(['conn', conn(t0 + 60 + i, HMI, { ip: `93.184.216.${30 + i}`, mac: GW.mac }, 443, { service: 'ssl' })]);
+  recs.push(['arp', { ts: t0 + 1, orig_mac: GW.mac, orig_h: GW.ip, resp_h: HMI.ip, sha_mismatch: false }]);
+  recs.push(['ident', { ts: t0 + 5, ip: PLC.ip, field: 'firmware', value: 'V2.8.1', confidence: CONFIDENCE.DEVICE_IDENTITY, uid: 'Cx1' }]);
+  recs.push(['ident', { ts: t0 + 5, ip: PLC.ip, field: 'model', value: '6ES7 315-2EH14-0AB0', confidence: CONFIDENCE.DEVICE_IDENTITY, uid: 'Cx1' }]);
+  recs.push(['feat', { ts: t0 + 5, ip: PLC.ip, feature: 's7_server' }]);
+  recs.push(['feat', { ts: t0 + 5, ip: HMI.ip, feature: 'modbus_client' }]);
+  recs.push(['op', { ts: t0 + 7, 'id.orig_h': HMI.ip, 'id.resp_h': PLC.ip, name: 'WRITE_SINGLE_REGISTER', category: 'write' }]);
+  return recs;
+}
+
+test('devices on the segment are keyed by MAC; hosts behind the router by IP; the router is found', () => {
+  const inv = build(plantRecords());
+  const ids = inv.assets.map((a) => a.id);
+  assert.ok(ids.includes(`mac:${HMI.mac}`));
+  assert.ok(ids.includes(`mac:${PLC.mac}`));
+  assert.ok(ids.includes('ip:93.184.216.30'));
+  const gw = inv.assets.find((a) => a.id === `mac:${GW.mac}`)!;
+  assert.equal(gw.role.value, 'switch_router');
+  // The gateway keeps its own address (ARP), not those of the hosts behind it.
+  assert.deepEqual(gw.ipv4.map((c) => c.value), [GW.ip]);
+  const hmi = inv.assets.find((a) => a.id === `mac:${HMI.mac}`)!;
+  assert.deepEqual(hmi.ipv4.map((c) => c.value), [HMI.ip]);
+  assert.equal(hmi.vendor[0].value.startsWith('Siemens'), true);
+  assert.equal(hmi.vendor[0].source, 'oui');
+  const remote = inv.assets.find((a) => a.id === 'ip:93.184.216.30')!;
+  assert.equal(remote.key, 'ip');
+  assert.equal(remote.purdue_level.level, 5);
+});
+
+test('roles, levels, services and operations come from features, conn records and op records', () => {
+  const inv = build(plantRecords());
+  const plc = inv.assets.find((a) => a.id === `mac:${PLC.mac}`)!;
+  const hmi = inv.assets.find((a) => a.id === `mac:${HMI.mac}`)!;
+  assert.equal(plc.role.value, 'plc');
+  assert.equal(plc.purdue_level.level, 1);
+  assert.equal(hmi.role.value, 'hmi');
+  assert.equal(hmi.purdue_level.level, 2);
+  assert.deepEqual(plc.services_offered.map((s) => [s.proto, s.port, s.service, s.flows, s.peers]), [['tcp', 502, 'modbus', 5, 1]]);
+  assert.equal(plc.firmware[0].value, 'V2.8.1');
+  assert.deepEqual(plc.firmware[0].evidence, { record: 'ident', uid: 'Cx1', ts: 1_700_000_005, field: 'value' });
+  const e = inv.edges.find((x) => x.source === hmi.id && x.target === plc.id)!;
+  assert.equal(e.flows, 5);
+  assert.deepEqual(e.protocols, ['modbus']);
+  assert.deepEqual(e.operations, { modbus: { WRITE_SINGLE_REGISTER: { count: 1, category: 'write' } } });
+  assert.equal(e.operation_totals.write, 1);
+  assert.equal(e.packets, 5 * 9);
+});
+
+test('the inventory does not depend on the order of the records', () => {
+  const recs = plantRecords();
+  const a = JSON.stringify(build(recs));
+  for (let seed = 1; seed < 6; seed++) {
+    const shuffled = [...recs];
+    let s = seed;
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      s = (s * 1103515245 + 12345) & 0x7fffffff;
+      const j = s % (i + 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+    }
+    assert.equal(JSON.stringify(build(shuffled)), a);
+  }
+});
+
+test('claims: best confidence first; equally sure sources that disagree are all kept', () => {
+  const c = new ClaimSet();
+  c.add({ value: 'A', source: 'x', confidence: 90, ts: 5, field: 'f' });
+  c.add({ value: 'B', source: 'y', confidence: 90, ts: 3, field: 'f' });
+  c.add({ value: 'C', source: 'z', confidence: 40, ts: 1, field: 'f' });
+  c.add({ value: 'A', source: 'x', confidence: 90, ts: 2, uid: 'Cearly', field: 'f' });
+  assert.deepEqual(c.best().map((x) => x.value), ['A', 'B']);
+  assert.deepEqual(c.list().map((x) => x.value), ['A', 'B', 'C']);
+  const a = c.list()[0];
+  assert.equal(a.count, 2);
+  assert.equal(a.first_seen, 2);
+  assert.equal(a.last_seen, 5);
+  assert.equal(a.evidence.uid, 'Cearly');
+});
+
+test('changes: new device after the first hour, firmware changed, a MAC with a new IP, an IP with a new MAC', () => {
+  const t0 = 1_700_000_000;
+  const recs = plantRecords();
+  recs.push(['ident', { ts: t0 + 7200, ip: PLC.ip, field: 'firmware', value: 'V3.2.6', confidence: CONFIDENCE.DEVICE_IDENTITY, uid: 'Cx2' }]);
+  const late = { ip: '10.0.0.99', mac: '00:1c:06:00:00:99' };
+  recs.push(['conn', conn(t0 + 5400, late, PLC, 102)]);
+  recs.push(['conn', conn(t0 + 6000, { ip: '10.0.0.21', mac: PLC.mac }, HMI, 80)]);
+  recs.push(['conn', conn(t0 + 6500, { ip: HMI.ip, mac: '00:1c:06:00:00:66' }, PLC, 502)]);
+  const ch = build(recs).changes;
+  const kinds = ch.map((c) => `${c.change} ${c.asset_id}`);
+  assert.ok(kinds.includes(`new_asset mac:${late.mac}`), kinds.join('; '));
+  const fw = ch.find((c) => c.change === 'firmware_changed')!;
+  assert.deepEqual([fw.old_value, fw.new_value, fw.uid, fw.ts], ['V2.8.1', 'V3.2.6', 'Cx2', t0 + 7200]);
+  assert.ok(ch.some((c) => c.change === 'mac_new_ip' && c.asset_id === `mac:${PLC.mac}` && c.new_value === '10.0.0.21'));
+  assert.ok(ch.some((c) => c.change === 'ip_new_mac' && c.new_value === '00:1c:06:00:00:66'));
+  assert.deepEqual(ch.map((c) => c.ts), [...ch.map((c) => c.ts)].sort((x, y) => x - y));
+});
+
+test('broadcast and multicast addresses are no devices', () => {
+  const inv = build([
+    ['conn', { ...conn(1, HMI, { ip: '255.255.255.255', mac: 'ff:ff:ff:ff:ff:ff' }, 47808), proto: 'udp' }],
+    ['conn', { ...conn(2, HMI, { ip: '239.255.255.250', mac: '01:00:5e:7f:ff:fa' }, 1900), proto: 'udp' }],
+  ]);
+  assert.deepEqual(inv.assets.map((a) => a.id), [`mac:${HMI.mac}`]);
+  assert.equal(inv.edges.length, 0);
+});
+
+test('CSV quotes what needs quoting and defuses formulas; GraphML escapes markup', () => {
+  const recs = plantRecords();
+  recs.push(['ident', { ts: 9, ip: PLC.ip, field: 'name', value: '=cmd|"x",<PLC & co>', confidence: 95 }]);
+  const inv = build(recs);
+  const csv = assetsCSV(inv.assets);
+  assert.ok(csv.includes(`"'=cmd|""x"",<PLC & co>"`), csv);
+  assert.equal(csv.split('\n')[0].split(',')[0], 'id');
+  const ml = graphML(inv);
+  assert.ok(ml.includes('=cmd|&quot;x&quot;,&lt;PLC &amp; co&gt;'));
+  assert.equal((ml.match(/<node /g) ?? []).length, inv.assets.length);
+  assert.equal((ml.match(/<edge /g) ?? []).length, inv.edges.length);
+  assert.ok(ml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<graphml '));
+});
