@@ -474,7 +474,7 @@ export function parseResponse(d: Uint8Array, off: number, len: number, t: Txn, m
     case REPORT_SERVER_ID: {
       if (!expectAtLeast(p, fc, 'response', len, 2)) return;
       const bc = byteCount(p, fc, 'response', d[o], n - 1);
-      t.responseData = hexOf(d, o, n);
+      t.responseData = hexOf(d, o + 1, bc);
       if (fc === REPORT_SERVER_ID) t.slaveIdText = textOf(d, o + 1, bc);
       return;
     }

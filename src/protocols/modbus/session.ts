@@ -25,7 +25,7 @@ import {
 export const MAX_PENDING = 500;
 /** Seconds a request waits for its response before it is written unmatched. */
 export const REQUEST_TIMEOUT = 60;
-/** Bytes skipped without a single valid message after which the flow is not Modbus. */
+/** Bytes skipped, without a single valid message on the flow, after which it is not Modbus. */
 const REJECT_AFTER_SKIPPED = 4096;
 
 export const MODBUS_EVENTS = {
@@ -65,7 +65,9 @@ export class ModbusSession implements Session, PduFramer {
   private lostResp = false;
   private validOrig = false;
   private validResp = false;
+  /** Bytes skipped as not the start of a header (for the reject rule). */
   private skippedBytes = 0;
+  private rejected = false;
   private links = 0;
 
   constructor(ctx: SessionContext) {
@@ -76,6 +78,7 @@ export class ModbusSession implements Session, PduFramer {
   // ---- Session ----
 
   data(isOrig: boolean, d: Uint8Array, off: number, len: number): void {
+    if (this.rejected) return;
     this.framer.data(isOrig, d, off, len);
   }
 
@@ -93,31 +96,40 @@ export class ModbusSession implements Session, PduFramer {
   // ---- PduFramer ----
 
   pduLength(d: Uint8Array, off: number, avail: number, isOrig: boolean): number {
+    if (this.rejected) return -1;
     const lost = isOrig ? this.lostOrig : this.lostResp;
     if (avail >= 4 && (d[off + 2] | d[off + 3]) !== 0) {
       if (!lost) this.loseSync(isOrig, 'unknown_protocol_id', `protocol id ${readU16(d, off + 2)}`);
-      return -1;
+      return this.skip();
     }
     if (avail < 6) return 0;
     const length = readU16(d, off + 4);
     if (length < 2 || length > MBAP_MAX_LENGTH) {
       if (!lost) this.loseSync(isOrig, 'invalid_length', `MBAP length ${length}`);
-      return -1;
+      return this.skip();
     }
     if (lost) {
       if (avail < 8) return 0;
-      if (!plausibleAfterLoss(d[off + 7], length)) return -1;
+      if (!plausibleAfterLoss(d[off + 7], length)) return this.skip();
     }
     return 6 + length;
   }
 
+  /** No header here: the framer skips a byte. Too many without any valid message: not Modbus. */
+  private skip(): number {
+    if (++this.skippedBytes > REJECT_AFTER_SKIPPED && !this.validOrig && !this.validResp) {
+      this.rejected = true;
+      this.ctx.reject('no valid Modbus/TCP message');
+    }
+    return -1;
+  }
+
   skipped(isOrig: boolean, bytes: number, afterGap: boolean): void {
-    this.skippedBytes += bytes;
     this.ctx.event('resync', `${bytes} bytes skipped${afterGap ? ' after a gap' : ''}`, isOrig);
-    if (!this.validOrig && !this.validResp && this.skippedBytes > REJECT_AFTER_SKIPPED) this.ctx.reject('no valid Modbus/TCP message');
   }
 
   pdu(isOrig: boolean, d: Uint8Array, off: number, len: number): void {
+    if (this.rejected) return;
     if (isOrig) this.lostOrig = false;
     else this.lostResp = false;
     const ts = this.ctx.ts;
