@@ -4,13 +4,17 @@
 import { Registry } from '../dissect/registry.ts';
 import type { L2ProtocolDef, ProtocolDef } from '../dissect/types.ts';
 import { arp } from './arp/index.ts';
+import { bacnet } from './bacnet/index.ts';
 import { cip } from './cip/index.ts';
+import { cotp } from './cotp/index.ts';
 import { dnp3 } from './dnp3/index.ts';
 import { enip } from './enip/index.ts';
 import { goose } from './goose/index.ts';
 import { iec104 } from './iec104/index.ts';
 import { modbus } from './modbus/index.ts';
 import { mqtt } from './mqtt/index.ts';
+import { s7comm } from './s7comm/index.ts';
+import { s7comm_plus } from './s7comm_plus/index.ts';
 
 /** Protocols over TCP and UDP (and children of other protocols). */
 export const PROTOCOLS: readonly ProtocolDef[] = [
@@ -20,6 +24,10 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   dnp3,
   modbus,
   mqtt,
+  bacnet,
+  cotp,
+  s7comm,
+  s7comm_plus,
 ];
 
 /** Layer-2 protocols (no IP). */
