@@ -43,7 +43,6 @@ interface Sides {
   io: Frames;
 }
 
-const hex = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 
 async function ours(file: string): Promise<Sides> {
   const r = await runEngine([file]);
