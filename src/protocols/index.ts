@@ -13,6 +13,7 @@ import { goose } from './goose/index.ts';
 import { iec104 } from './iec104/index.ts';
 import { modbus } from './modbus/index.ts';
 import { mqtt } from './mqtt/index.ts';
+import { profinet } from './profinet/index.ts';
 import { s7comm } from './s7comm/index.ts';
 import { s7comm_plus } from './s7comm_plus/index.ts';
 
@@ -34,6 +35,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
 export const L2_PROTOCOLS: readonly L2ProtocolDef[] = [
   arp,
   goose,
+  profinet,
 ];
 
 let registry: Registry | null = null;
