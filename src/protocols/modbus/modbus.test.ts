@@ -542,6 +542,23 @@ test('a read device identification response with bad objects keeps what is there
   assert.deepEqual([dev[1].object_id, dev[1].object_value, dev[1].conformity_level, dev[1].more_follows, dev[1].next_object_id], ['VendorName', 'ab', 'Extended Identification (Stream, Individual)', true, 0xb7]);
 });
 
+test('a Read Device Identification response with more than 128 objects: too_many_objects, 128 records', () => {
+  const objs: Uint8Array[] = [];
+  for (let i = 0; i < 200; i++) objs.push(new Uint8Array([0x80 + (i % 128), 1, 0x41])); // private object, 1 byte "A"
+  const r = adu(1, 1, concat(hex`2b 0e 03 83 00 00 c8`, ...objs)); // extended, 200 objects (MBAP length 608: invalid_length too)
+  const run = runSession(modbus, [req(adu(1, 1, hex`2b 0e 03 80`)), resp(r)]);
+  assert.deepEqual(run.events.map((e) => e.name), ['invalid_length', 'too_many_objects']);
+  const dev = run.records.filter(([t]) => t === 'modbus_read_device_identification' && t).map(([, x]) => x);
+  assert.equal(dev.length, 1 + 128);
+  assert.deepEqual([dev[1].object_id, dev[1].object_value, dev[128].object_id], ['private-128', 'A', 'private-255']);
+});
+
+test('responses pair with the waiting request of their unit when two units share a transaction id', () => {
+  const run = runSession(modbus, [req(concat(rd(7, 1, 100), rd(7, 2, 200))), resp(rdResp(7, 2, 22)), resp(rdResp(7, 1, 11))]);
+  assert.deepEqual(run.events, []);
+  assert.deepEqual(run.records.map(([, r]) => [r.unit, r.address, r.response_values, r.matched]), [[2, 200, [22], true], [1, 100, [11], true]]);
+});
+
 // ---- truncation and segmentation ----
 
 /** Minimal PDU length of each function's request and response (§6), for the truncation test. */

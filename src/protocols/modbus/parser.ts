@@ -19,6 +19,8 @@ import {
 
 /** Bytes of request_data / response_data kept (as hex) per message. */
 export const DATA_BYTES_KEPT = 256;
+/** Device identification objects kept per response (one record each); more are counted, not kept. */
+export const MAX_DEVICE_OBJECTS = 128;
 
 /** Problem flags of a parse. */
 export const PROBLEM = {
@@ -115,6 +117,8 @@ export class Msg {
   moreFollows = -1;
   nextObjectId = -1;
   objects: DeviceObject[] | undefined = undefined;
+  /** Objects of the response beyond MAX_DEVICE_OBJECTS (parsed, not kept). */
+  objectsDropped = 0;
 
   reset(): void {
     this.maskAddress = -1;
@@ -131,6 +135,7 @@ export class Msg {
     this.moreFollows = -1;
     this.nextObjectId = -1;
     this.objects = undefined;
+    this.objectsDropped = 0;
   }
 }
 
@@ -587,11 +592,13 @@ function parseDeviceIdResponse(d: Uint8Array, off: number, n: number, m: Msg, p:
     if (l > n - i - 2) {
       p.length(`Read Device Identification response: object ${id} of ${l} bytes, ${n - i - 2} left`);
       // Keep what is there of the value.
-      objects.push({ id, value: textOf(d, off + i + 2, n - i - 2) });
+      if (objects.length < MAX_DEVICE_OBJECTS) objects.push({ id, value: textOf(d, off + i + 2, n - i - 2) });
+      else m.objectsDropped++;
       i = n;
       break;
     }
-    objects.push({ id, value: textOf(d, off + i + 2, l) });
+    if (objects.length < MAX_DEVICE_OBJECTS) objects.push({ id, value: textOf(d, off + i + 2, l) });
+    else m.objectsDropped++;
     i += 2 + l;
   }
   if (i < n) p.length(`Read Device Identification response: ${n - i} bytes after the last object`);

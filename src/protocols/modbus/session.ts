@@ -16,7 +16,7 @@ import {
   READ_WRITE_MULTIPLE_REGISTERS, UMAS, conformityName, diagnosticName, exceptionName, functionName, isKnownException, isKnownFunction,
   meiTypeName, objectIdName, readDeviceIdName, umasFunctionName, umasStatusName,
 } from './constants.ts';
-import { Msg, PROBLEM, Problems, Txn, parseRequest, parseResponse, readU16 } from './parser.ts';
+import { MAX_DEVICE_OBJECTS, Msg, PROBLEM, Problems, Txn, parseRequest, parseResponse, readU16 } from './parser.ts';
 import {
   RECORD_MASK_WRITE_REGISTER, RECORD_MODBUS, RECORD_READ_DEVICE_IDENTIFICATION, RECORD_READ_WRITE_MULTIPLE_REGISTERS,
 } from './records.ts';
@@ -38,6 +38,7 @@ export const MODBUS_EVENTS = {
   invalid_value: 'a value the specification does not allow: a quantity out of range, a coil value other than 0xff00/0x0000, a byte count that does not fit the quantity',
   unknown_function: 'a function code that is neither public nor a known vendor-specific one',
   unknown_exception: 'an exception response with an exception code the specification does not define',
+  too_many_objects: `a Read Device Identification response with more than ${MAX_DEVICE_OBJECTS} objects: the rest are not recorded`,
 } as const;
 
 type EventName = keyof typeof MODBUS_EVENTS;
@@ -175,24 +176,27 @@ export class ModbusSession implements Session, PduFramer {
   private response(ts: number, tid: number, unit: number, fc: number, d: Uint8Array, off: number, len: number): void {
     const pending = this.pending;
     let t: Txn | null = null;
-    let i = 0;
-    while (i < pending.length && pending[i].tid !== tid) i++;
-    if (i < pending.length) {
+    // The oldest waiting request this answers; else any with its transaction id (a mismatch).
+    let sameTid: Txn | null = null;
+    for (let i = 0; i < pending.length; i++) {
       const q = pending[i];
+      if (q.tid !== tid) continue;
       if (q.unit === unit && (fc === q.func || fc === (q.func | EXCEPTION_BIT))) {
         t = q;
         pending.splice(i, 1);
-      } else {
-        this.ctx.event(
-          'response_mismatch',
-          `tid ${tid}: response unit ${unit} ${functionName(fc)}, request unit ${q.unit} ${functionName(q.func)}`,
-          false,
-        );
+        break;
       }
-    } else {
-      this.ctx.event('response_without_request', `tid ${tid} ${functionName(fc)}`, false);
+      sameTid ??= q;
     }
-    t ??= new Txn(ts, tid, unit, fc);
+    if (t === null) {
+      if (sameTid !== null) {
+        const q = sameTid;
+        this.ctx.event('response_mismatch', `tid ${tid}: response unit ${unit} ${functionName(fc)}, request unit ${q.unit} ${functionName(q.func)}`, false);
+      } else {
+        this.ctx.event('response_without_request', `tid ${tid} ${functionName(fc)}`, false);
+      }
+      t = new Txn(ts, tid, unit, fc);
+    }
     parseResponse(d, off, len, t, this.msg, this.problems);
     if (t.linkId === undefined && needsLink(fc)) t.linkId = this.newLink();
     this.report(false);
@@ -290,6 +294,7 @@ export class ModbusSession implements Session, PduFramer {
         read_registers: m.readRegisters,
       });
     } else if (fc === ENCAPSULATED_INTERFACE_TRANSPORT && m.deviceIdCode >= 0) {
+      if (m.objectsDropped > 0) this.ctx.event('too_many_objects', `${MAX_DEVICE_OBJECTS + m.objectsDropped} objects`, isOrig);
       const objects = isOrig ? undefined : m.objects;
       const count = objects === undefined || objects.length === 0 ? 1 : objects.length;
       for (let i = 0; i < count; i++) {
