@@ -171,10 +171,13 @@ function parseParameters(d: Uint8Array, p: number, hEnd: number, connect: boolea
   let preferred = -1;
   while (p < hEnd) {
     if (p + 2 > hEnd) {
-      t.badParameter = true;
+      if (d[p] >= 0x80) t.badParameter = true;
       return;
     }
     const code = d[p];
+    // ISO 8073 parameter codes all have the high bit set; anything else is data that an
+    // application put in the header (RDP's negotiation request in CR/CC, for one).
+    if (code < 0x80) return;
     const len = d[p + 1];
     const v = p + 2;
     if (v + len > hEnd) {

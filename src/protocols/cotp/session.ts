@@ -17,6 +17,11 @@ export const MAX_TSDU = 128 * 1024;
 const MAX_CONCATENATED = 8;
 /** TSDUs offered to the child probes before the flow's payload is left uninterpreted. */
 const MAX_CHILD_TRIES = 8;
+/**
+ * Bytes of one side without a TPKT, before any TSDU was seen, after which the connection is
+ * taken to have left COTP (RDP switching to TLS after the X.224 handshake, for one).
+ */
+const MAX_BYTES_WITHOUT_TPKT = 4096;
 
 /** One side's TSDU being reassembled from DTs without EOT. */
 class Tsdu {
@@ -46,9 +51,10 @@ export class CotpSession implements Session, PduFramer {
   private readonly framer: StreamFramer;
   private readonly tpdu = new Tpdu();
   private readonly tsdu: [Tsdu, Tsdu] = [new Tsdu(), new Tsdu()];
-  /** Per side: out of step with the TPKT boundaries (after a gap or garbage). */
+  /** Per side: out of step with the TPKT boundaries (after a gap or garbage): resynchronise strictly. */
   private readonly lost = [false, false];
-  private readonly afterGap = [false, false];
+  /** Per side: bytes skipped since the last TPKT. */
+  private readonly skippedBytes = [0, 0];
   private child: Session | null = null;
   private childTries = 0;
   /** Extended formats agreed in CC (4-byte sequence numbers in DT/AK). */
@@ -73,7 +79,6 @@ export class CotpSession implements Session, PduFramer {
     const s = isOrig ? 0 : 1;
     this.framer.gap(isOrig, len);
     this.lost[s] = true;
-    this.afterGap[s] = true;
     this.tsdu[s].reset();
     this.child?.gap(isOrig, len);
   }
@@ -88,15 +93,13 @@ export class CotpSession implements Session, PduFramer {
     if (this.done) return -1;
     const s = isOrig ? 0 : 1;
     const n = tpktLength(d, off, avail, this.lost[s]);
-    if (n < 0 && !this.lost[s]) {
-      if (!this.sawData && !this.afterGap[s]) {
-        // Not TPKT where a TPKT must start, before any data: the connection turned into
-        // something else after the X.224 handshake (RDP switching to TLS, for one).
+    if (n < 0) {
+      // The framer skips one byte for every -1.
+      this.lost[s] = true;
+      if (++this.skippedBytes[s] > MAX_BYTES_WITHOUT_TPKT && !this.sawData) {
         this.done = true;
         this.ctx.reject('the stream is not TPKT');
-        return -1;
       }
-      this.lost[s] = true;
     }
     return n;
   }
@@ -108,7 +111,7 @@ export class CotpSession implements Session, PduFramer {
   pdu(isOrig: boolean, d: Uint8Array, off: number, len: number): void {
     const s = isOrig ? 0 : 1;
     this.lost[s] = false;
-    this.afterGap[s] = false;
+    this.skippedBytes[s] = 0;
     if (len < TPKT_MIN_LEN) {
       this.ctx.event('bad_tpkt_length', `TPKT length ${len}`, isOrig);
       return;

@@ -35,7 +35,7 @@ export const s7comm: ProtocolDef = {
     bad_protocol_id: 'a TSDU on an S7comm connection that does not start with protocol id 0x32',
     bad_length: 'the header announces more parameter and data bytes than the PDU holds, or the PDU is shorter than its header',
     unknown_rosctr: 'a ROSCTR other than Job, Ack, Ack-Data and User-Data',
-    bad_parameter: 'a parameter too short for its function, a malformed variable specification or userdata parameter head',
+    bad_parameter: 'a parameter too short for its function, or a malformed variable specification',
     bad_data: 'a data item or userdata data that runs past the data part',
     too_many_items: `a Read/Write Var job with more than ${MAX_ITEMS} items (the rest are not recorded)`,
     too_many_pending: `more than ${MAX_PENDING} Read/Write Var jobs waiting for an answer (the oldest is written unanswered)`,

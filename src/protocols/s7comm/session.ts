@@ -201,7 +201,6 @@ export class S7commSession implements Session {
       this.ctx.event('bad_parameter', `userdata parameter of ${h.paramAvail} bytes`, isOrig);
       return;
     }
-    if (u.head !== 0x000112) this.ctx.event('bad_parameter', `userdata parameter head 0x${u.head.toString(16).padStart(6, '0')}`, isOrig);
     rec.function_code = hex2(u.typeGroup);
     rec.function_name = userdataFunctionName(u.typeGroup);
     rec.subfunction_code = hex2(u.subfunction);
@@ -216,13 +215,11 @@ export class S7commSession implements Session {
   // ---- functions ----
 
   private setup(isOrig: boolean, d: Uint8Array, p: number, n: number, rec: S7commRecord): void {
-    if (n < 8) {
-      this.ctx.event('bad_parameter', `Setup Communication parameter of ${n} bytes`, isOrig);
-      return;
-    }
-    rec.max_amq_calling = be16(d, p + 2);
-    rec.max_amq_called = be16(d, p + 4);
-    rec.pdu_length = be16(d, p + 6);
+    // function, reserved, max AmQ calling, max AmQ called, PDU length
+    if (n >= 4) rec.max_amq_calling = be16(d, p + 2);
+    if (n >= 6) rec.max_amq_called = be16(d, p + 4);
+    if (n >= 8) rec.pdu_length = be16(d, p + 6);
+    else this.ctx.event('bad_parameter', `Setup Communication parameter of ${n} bytes`, isOrig);
   }
 
   private varJob(isOrig: boolean, d: Uint8Array, h: S7Header, func: number, rec: S7commRecord): void {
