@@ -11,6 +11,7 @@ import { dnp3 } from './dnp3/index.ts';
 import { enip } from './enip/index.ts';
 import { goose } from './goose/index.ts';
 import { iec104 } from './iec104/index.ts';
+import { mms } from './mms/index.ts';
 import { modbus } from './modbus/index.ts';
 import { mqtt } from './mqtt/index.ts';
 import { profinet } from './profinet/index.ts';
@@ -29,6 +30,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   cotp,
   s7comm,
   s7comm_plus,
+  mms,
 ];
 
 /** Layer-2 protocols (no IP). */
