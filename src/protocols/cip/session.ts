@@ -28,7 +28,6 @@ class Pending {
   readonly cls = new Int32Array(MAX_PENDING);
   readonly inst = new Int32Array(MAX_PENDING);
   readonly seq = new Int32Array(MAX_PENDING);
-  head = 0;
   count = 0;
 }
 
@@ -499,33 +498,55 @@ export class CipSession implements Session {
     const q = this.pending[isOrig ? 0 : 1];
     if (q.count === MAX_PENDING) {
       this.ctx.event('flooded', `more than ${MAX_PENDING} requests without a reply`, isOrig);
-      q.head = (q.head + 1) % MAX_PENDING;
-      q.count--;
+      this.remove(q, 0, 1);
     }
-    const i = (q.head + q.count) % MAX_PENDING;
+    const i = q.count++;
     q.code[i] = code;
     q.alt[i] = alt;
     q.cls[i] = cls;
     q.inst[i] = inst;
     q.seq[i] = seq;
-    q.count++;
   }
 
-  /** Finds the request a reply from this side answers (the other side's queue); sets req*. */
+  /**
+   * Finds the request a reply from this side answers, in the other side's queue, and sets
+   * req*: a connected reply answers the request of its sequence count, an unconnected one
+   * the oldest unconnected request of its service. Older requests of the same kind were
+   * not answered (or their replies were not captured) and are dropped.
+   */
   private match(isOrig: boolean, code: number, seq: number): void {
     const q = this.pending[isOrig ? 1 : 0];
+    const connected = seq >= 0;
     for (let k = 0; k < q.count; k++) {
-      const i = (q.head + k) % MAX_PENDING;
-      if (q.code[i] !== code && q.alt[i] !== code) continue;
-      if (seq >= 0 && q.seq[i] !== seq) continue;
-      this.reqCode = q.code[i];
-      this.reqClass = q.cls[i];
-      this.reqInst = q.inst[i];
-      // requests before it were not answered (or their replies were not captured)
-      q.head = (i + 1) % MAX_PENDING;
-      q.count -= k + 1;
+      if (q.seq[k] >= 0 !== connected) continue;
+      if (q.code[k] !== code && q.alt[k] !== code) continue;
+      if (connected && q.seq[k] !== seq) continue;
+      this.reqCode = q.code[k];
+      this.reqClass = q.cls[k];
+      this.reqInst = q.inst[k];
+      // keep the other kind's entries before k, drop this kind's
+      let w = 0;
+      for (let j = 0; j < q.count; j++) {
+        if (j === k || (j < k && q.seq[j] >= 0 === connected)) continue;
+        if (w !== j) this.move(q, j, w);
+        w++;
+      }
+      q.count = w;
       return;
     }
+  }
+
+  private move(q: Pending, from: number, to: number): void {
+    q.code[to] = q.code[from];
+    q.alt[to] = q.alt[from];
+    q.cls[to] = q.cls[from];
+    q.inst[to] = q.inst[from];
+    q.seq[to] = q.seq[from];
+  }
+
+  private remove(q: Pending, at: number, n: number): void {
+    for (let j = at + n; j < q.count; j++) this.move(q, j, j - n);
+    q.count -= n;
   }
 
   // ---- I/O and identity ----
