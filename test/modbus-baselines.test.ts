@@ -196,3 +196,26 @@ test('Zeek 7 modbus.log of Plant1_ModbusTCP.pcap (controlthings): every row is a
   const { missing } = mapPduRows(rows, (run.records.get('modbus') ?? []) as Rec[]);
   assert.deepEqual(missing.slice(0, 10), [], `${missing.length} of ${rows.length} rows have no PDU of ours`);
 });
+
+test('malformed traces: the events their bytes call for, no internal error, the flows go on', { skip }, async () => {
+  // modbus-eit.pcap frame 2: a Read Device Identification response "2b 0e 01 00 4d b7 00"
+  // + 4 bytes: More Follows 0x4d (only 0x00/0xff are allowed) and 4 bytes after the 0
+  // objects it announces. Frame 4: exception 4 to function 43.
+  const eit = await runEngine([join(CORPUS, 'zeek/testing/btest/Traces/modbus/modbus-eit.pcap')]);
+  assert.deepEqual(eit.counters.dissectors.modbus.events, { invalid_value: 1, invalid_length: 1 });
+  assert.equal(eit.counters.dissectors.modbus.internal_errors, 0);
+  const dev = (eit.records.get('modbus_read_device_identification') ?? []) as Rec[];
+  assert.deepEqual(dev.filter((r) => r.is_orig === false).map((r) => [r.conformity_level, r.more_follows, r.next_object_id]), [['unknown-0', true, 0xb7]]);
+  const ex = ((eit.records.get('modbus') ?? []) as Rec[]).find((r) => r.unit === 255);
+  assert.deepEqual([ex?.exception_code, ex?.matched], ['SLAVE_DEVICE_FAILURE', true]);
+  // 4SICS frame 1: READ_WRITE_MULTIPLE_REGISTERS "17 0000 0000 00df 2112 bf …": read
+  // quantity 0, write quantity 0x2112 (both out of range), byte count 191 with 244 bytes
+  // after it. Frame 2: exception 10 (gateway path unavailable).
+  const sics = await runEngine([join(CORPUS, 'zeek/testing/btest/Traces/modbus/4SICS-GeekLounge-151022-min.pcap')]);
+  assert.deepEqual(sics.counters.dissectors.modbus.events, { invalid_value: 1, invalid_length: 1 });
+  const rw = ((sics.records.get('modbus') ?? []) as Rec[])[0];
+  assert.deepEqual([rw.func, rw.exception_code, rw.matched], ['READ_WRITE_MULTIPLE_REGISTERS', 'GATEWAY_PATH_UNAVAILABLE', true]);
+  const rwm = (sics.records.get('modbus_read_write_multiple_registers') ?? []) as Rec[];
+  assert.deepEqual(rwm.map((r) => [r.request_response, r.read_start_address, r.read_quantity, r.write_start_address]), [['REQUEST', 0, 0, 0xdf]]);
+  for (const r of [eit, sics]) assert.equal(r.counters.internalErrors, 0);
+});

@@ -102,6 +102,7 @@ interface FileResult {
 async function compare(file: string): Promise<FileResult> {
   const path = join(CORPUS, file);
   const r = await runEngine([path]);
+  assert.equal(r.counters.dissectors.modbus?.internal_errors ?? 0, 0, `${file}: internal errors`);
   const records = (r.records.get('modbus') ?? []) as Record<string, unknown>[];
   const pdus = pdusOf(records);
   const ours = new Bag();

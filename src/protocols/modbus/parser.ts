@@ -65,13 +65,23 @@ export class Txn {
   hasResponse = false;
   address: number | undefined = undefined;
   quantity: number | undefined = undefined;
+  /** Values the request writes (single writes); the multiple writes keep their bytes instead (below). */
   requestValues: number[] | undefined = undefined;
+  /**
+   * WRITE_MULTIPLE_COILS: the coil bytes as sent (a copy) and the number of coils;
+   * WRITE_MULTIPLE_REGISTERS: the register bytes. A waiting request holds bytes, not one
+   * number per value; they are unpacked when the record is written.
+   */
+  requestBits: Uint8Array | undefined = undefined;
+  requestBitCount = 0;
+  requestWords: Uint8Array | undefined = undefined;
   responseValues: number[] | undefined = undefined;
   linkId: string | undefined = undefined;
   /** Diagnostics sub-functions, -1 when none. */
   requestSub = -1;
   responseSub = -1;
-  requestData: string | undefined = undefined;
+  /** Request data the other fields do not hold (a copy of at most DATA_BYTES_KEPT bytes; hex when written). */
+  requestRaw: Uint8Array | undefined = undefined;
   responseData: string | undefined = undefined;
   /** Exception code of the response, -1 when none. */
   exception = -1;
@@ -160,6 +170,19 @@ export function hexOf(d: Uint8Array, off: number, n: number): string | undefined
     s += HEX[b >> 4] + HEX[b & 15];
   }
   return s;
+}
+
+/** A copy of d[off, off+n), at most DATA_BYTES_KEPT bytes; undefined when n <= 0. */
+export function keep(d: Uint8Array, off: number, n: number): Uint8Array | undefined {
+  if (n <= 0) return undefined;
+  return d.slice(off, off + (n > DATA_BYTES_KEPT ? DATA_BYTES_KEPT : n));
+}
+
+/** The values of a request, as the record writes them. */
+export function requestValuesOf(t: Txn): number[] | undefined {
+  if (t.requestBits !== undefined) return bits(t.requestBits, 0, t.requestBitCount);
+  if (t.requestWords !== undefined) return registers(t.requestWords, 0, t.requestWords.length >> 1);
+  return t.requestValues;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -268,12 +291,12 @@ export function parseRequest(d: Uint8Array, off: number, len: number, t: Txn, m:
     case GET_COMM_EVENT_LOG:
     case REPORT_SERVER_ID:
       expectLength(p, fc, 'request', len, 1);
-      t.requestData = hexOf(d, o, n);
+      t.requestRaw = keep(d, o, n);
       return;
     case DIAGNOSTICS: {
       if (!expectAtLeast(p, fc, 'request', len, 3)) return;
       t.requestSub = readU16(d, o);
-      t.requestData = hexOf(d, o + 2, n - 2);
+      t.requestRaw = keep(d, o + 2, n - 2);
       return;
     }
     case WRITE_MULTIPLE_COILS:
@@ -293,13 +316,14 @@ export function parseRequest(d: Uint8Array, off: number, len: number, t: Txn, m:
         quantityRange(p, fc, q, MAX_WRITE_BITS);
         if (d[o + 4] !== (q + 7) >> 3) p.value(`WRITE_MULTIPLE_COILS request: byte count ${d[o + 4]} for ${q} coils`);
         const have = q < bc * 8 ? q : bc * 8;
-        t.requestValues = bits(d, o + 5, have);
+        t.requestBits = d.slice(o + 5, o + 5 + ((have + 7) >> 3));
+        t.requestBitCount = have;
         t.quantity = have;
       } else {
         quantityRange(p, fc, q, MAX_WRITE_REGISTERS);
         if (d[o + 4] !== 2 * q) p.value(`WRITE_MULTIPLE_REGISTERS request: byte count ${d[o + 4]} for ${q} registers`);
         const have = q < bc >> 1 ? q : bc >> 1;
-        t.requestValues = registers(d, o + 5, have);
+        t.requestWords = d.slice(o + 5, o + 5 + 2 * have);
         t.quantity = have;
       }
       return;
@@ -310,14 +334,14 @@ export function parseRequest(d: Uint8Array, off: number, len: number, t: Txn, m:
       // Sub-requests of 7 bytes: reference type, file number, record number, record length.
       if (bc % 7 !== 0) p.length(`READ_FILE_RECORD request: byte count ${bc} is not a multiple of 7`);
       t.quantity = Math.floor(bc / 7);
-      t.requestData = hexOf(d, o + 1, bc);
+      t.requestRaw = keep(d, o + 1, bc);
       return;
     }
     case WRITE_FILE_RECORD: {
       if (!expectAtLeast(p, fc, 'request', len, 2)) return;
       const bc = byteCount(p, fc, 'request', d[o], n - 1);
       t.quantity = countFileRefs(d, o + 1, bc, p, fc);
-      t.requestData = hexOf(d, o + 1, bc);
+      t.requestRaw = keep(d, o + 1, bc);
       return;
     }
     case MASK_WRITE_REGISTER: {
@@ -355,7 +379,7 @@ export function parseRequest(d: Uint8Array, off: number, len: number, t: Txn, m:
         m.objectId = d[o + 2];
         if (m.deviceIdCode < 1 || m.deviceIdCode > 4) p.value(`Read Device Identification request: Read Device ID code ${m.deviceIdCode} outside 1..4`);
       } else {
-        t.requestData = hexOf(d, o + 1, n - 1);
+        t.requestRaw = keep(d, o + 1, n - 1);
       }
       return;
     }
@@ -363,12 +387,12 @@ export function parseRequest(d: Uint8Array, off: number, len: number, t: Txn, m:
       if (!expectAtLeast(p, fc, 'request', len, 3)) return;
       t.umasKey = d[o];
       t.umasFunc = d[o + 1];
-      t.requestData = hexOf(d, o + 2, n - 2);
+      t.requestRaw = keep(d, o + 2, n - 2);
       return;
     }
     default:
       // Functions without a structure of their own (vendor-specific, unknown): their bytes.
-      t.requestData = hexOf(d, o, n);
+      t.requestRaw = keep(d, o, n);
   }
 }
 

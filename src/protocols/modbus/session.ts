@@ -16,7 +16,9 @@ import {
   READ_WRITE_MULTIPLE_REGISTERS, UMAS, conformityName, diagnosticName, exceptionName, functionName, isKnownException, isKnownFunction,
   meiTypeName, objectIdName, readDeviceIdName, umasFunctionName, umasStatusName,
 } from './constants.ts';
-import { MAX_DEVICE_OBJECTS, Msg, PROBLEM, Problems, Txn, parseRequest, parseResponse, readU16 } from './parser.ts';
+import {
+  MAX_DEVICE_OBJECTS, Msg, PROBLEM, Problems, Txn, hexOf, parseRequest, parseResponse, readU16, requestValuesOf,
+} from './parser.ts';
 import {
   RECORD_MASK_WRITE_REGISTER, RECORD_MODBUS, RECORD_READ_DEVICE_IDENTIFICATION, RECORD_READ_WRITE_MULTIPLE_REGISTERS,
 } from './records.ts';
@@ -238,13 +240,13 @@ export class ModbusSession implements Session, PduFramer {
       func: functionName(t.func),
       address: t.address,
       quantity: t.quantity,
-      request_values: t.requestValues,
+      request_values: requestValuesOf(t),
       response_values: t.responseValues,
       modbus_detailed_link_id: t.linkId,
       matched: t.hasRequest && t.hasResponse,
       request_subfunction_code: t.requestSub >= 0 ? diagnosticName(t.requestSub) : undefined,
       response_subfunction_code: t.responseSub >= 0 ? diagnosticName(t.responseSub) : undefined,
-      request_data: t.requestData,
+      request_data: t.requestRaw === undefined ? undefined : hexOf(t.requestRaw, 0, t.requestRaw.length),
       response_data: t.responseData,
       exception_code: t.exception >= 0 ? exceptionName(t.exception) : undefined,
       mei_type: t.mei >= 0 ? meiTypeName(t.mei) : undefined,
