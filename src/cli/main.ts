@@ -26,7 +26,8 @@ function seconds(name: string) {
 }
 
 interface AnalyzeCliOptions {
-  out: string;
+  out?: string;
+  db?: string;
   format: 'ndjson' | 'zeek';
   workers: number;
   maxFlows?: number;
@@ -56,12 +57,16 @@ export function addFlowOptions(cmd: Command): Command {
 }
 
 async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<number> {
+  if (o.out === undefined && o.db === undefined) {
+    throw new PalisadeError('E_USAGE', 'say where the results go: --out DIR (record files), --db FILE (a database for the console), or both');
+  }
   const progress = makeProgress(o.progress);
   let result;
   try {
     result = await analyze({
       inputs,
       outDir: o.out,
+      db: o.db,
       format: o.format,
       workers: o.workers,
       flow: flowConfigFrom(o),
@@ -90,7 +95,8 @@ export function buildProgram(): Command {
       .command('analyze')
       .description('analyse captures (pcap, pcapng, gzip-compressed; directories are searched recursively) and write records')
       .argument('<inputs...>', 'capture files or directories')
-      .requiredOption('-o, --out <dir>', 'output directory for records and stats.json')
+      .option('-o, --out <dir>', 'output directory for records, stats.json and the inventory (at least one of --out and --db)')
+      .option('--db <file>', 'SQLite database to write records, inventory and stats into, for `palisade serve` (created if missing; the same captures analysed again replace their earlier records)')
       .addOption(new Option('-f, --format <format>', 'record format: ndjson (one JSON record per line) or zeek (Zeek TSV logs)').choices(['ndjson', 'zeek']).default('ndjson'))
       .option('-w, --workers <n>', 'worker threads; flows are spread over them by a symmetric hash', positiveInt('--workers'), 1)
       .option('--no-progress', 'never show the progress bar (it is shown only when stderr is a terminal)')

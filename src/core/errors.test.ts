@@ -26,6 +26,8 @@ test('every error code maps to its documented exit code', () => {
     E_OUTPUT: 6,
     E_WORKER: 1,
     E_NO_INVENTORY: 3,
+    E_STORE: 6,
+    E_USER_EXISTS: 2,
   };
   assert.deepEqual(Object.fromEntries(Object.entries(ERRORS).map(([k, v]) => [k, v.exit])), pinned);
 });

@@ -38,6 +38,8 @@ export const ERRORS = {
   E_OUTPUT: { exit: EXIT.OUTPUT, summary: 'output could not be written' },
   E_WORKER: { exit: EXIT.INTERNAL, summary: 'a worker thread failed' },
   E_NO_INVENTORY: { exit: EXIT.INPUT, summary: 'an output directory holds no (readable) assets.json' },
+  E_STORE: { exit: EXIT.OUTPUT, summary: 'the database cannot be opened or written' },
+  E_USER_EXISTS: { exit: EXIT.USAGE, summary: 'a user of that name exists already' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

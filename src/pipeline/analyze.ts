@@ -19,12 +19,17 @@ import { AssetBuilder, type Inventory } from '../assets/builder.ts';
 import { MAPPERS } from '../assets/mappers.ts';
 import { ASSET_CHANGE_FIELDS, assetsCSV, assetsJSON, graphJSON, graphML } from '../assets/export.ts';
 import { registerZeekFields } from '../events/ndjson.ts';
+import { SqliteStore } from '../store/sqlite.ts';
+import { captureIdentity } from '../store/identity.ts';
 
 registerZeekFields('asset_changes', ASSET_CHANGE_FIELDS);
 
 export interface AnalyzeOptions {
   inputs: string[];
-  outDir: string;
+  /** Output directory for record files and stats.json; none when only a database is written. */
+  outDir?: string;
+  /** A database (SQLite file) to write records, inventory and stats into. */
+  db?: string;
   format?: RecordFormat;
   workers?: number;
   flow?: Partial<FlowConfig>;
@@ -80,8 +85,15 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const { files, skipped } = await expandInputs(opts.inputs);
   const total = files.reduce((a, f) => a + f.size, 0);
   const workers = Math.max(1, Math.floor(opts.workers ?? 1));
-  const output = new RecordOutput(opts.outDir, { format: opts.format ?? 'ndjson' });
-  const summary = new ConnSummary(output);
+  const outDir = opts.outDir;
+  const output = outDir !== undefined ? new RecordOutput(outDir, { format: opts.format ?? 'ndjson' }) : null;
+  const store = opts.db !== undefined ? new SqliteStore(opts.db) : null;
+  const capture = store !== null ? store.beginCapture(await captureIdentity(files.map((f) => f.path))) : null;
+  const sinks: RecordSink[] = [];
+  if (output !== null) sinks.push(output);
+  if (capture !== null) sinks.push(capture);
+  const fileSink: RecordSink = sinks.length === 1 ? sinks[0] : { write: (t, r) => { for (const x of sinks) x.write(t, r); } };
+  const summary = new ConnSummary(fileSink);
   const builder = opts.assets === false ? null : new AssetBuilder(MAPPERS);
   // Every record goes to the files (through the summary) and to the inventory.
   const records: RecordSink = builder === null ? summary : {
@@ -148,26 +160,44 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     }
   } catch (e) {
     await abort();
+    capture?.abort();
+    store?.close();
     throw e;
   }
   const counters = await finish();
-  const inventory = builder?.finalize();
-  if (inventory !== undefined) for (const c of inventory.changes) output.write('asset_changes', c);
-  await output.close();
+  let inventory = builder?.finalize();
+  if (inventory !== undefined && output !== null) for (const c of inventory.changes) output.write('asset_changes', c);
+  await output?.close();
   const elapsed = (performance.now() - t0) / 1000;
   const stats = buildStats(counters, inputs, skipped.map((s) => s.path), workers, started, elapsed, VERSION);
   if (inventory !== undefined) stats.assets = assetCounts(inventory);
+  if (store !== null && capture !== null) {
+    try {
+      capture.finish(stats);
+      // The database's inventory covers every capture in it: rebuilt from all records when
+      // others are there, else this run's.
+      if (store.captures().length > 1 && opts.assets !== false) {
+        const all = new AssetBuilder(MAPPERS);
+        store.eachRecord((t, r) => all.write(t, r));
+        inventory = all.finalize();
+      }
+      if (inventory !== undefined) store.replaceInventory(inventory);
+    } finally {
+      store.close();
+    }
+  }
   const extra: string[] = [];
   const put = (name: string, text: string) => {
+    if (outDir === undefined) return;
     try {
-      mkdirSync(opts.outDir, { recursive: true });
-      writeFileSync(join(opts.outDir, name), text);
+      mkdirSync(outDir, { recursive: true });
+      writeFileSync(join(outDir, name), text);
     } catch (e) {
-      throw new PalisadeError('E_OUTPUT', `${opts.outDir}: cannot write ${name} (${(e as Error).message}); check the directory's permissions and free space`, { file: opts.outDir, cause: e });
+      throw new PalisadeError('E_OUTPUT', `${outDir}: cannot write ${name} (${(e as Error).message}); check the directory's permissions and free space`, { file: outDir, cause: e });
     }
-    extra.push(join(opts.outDir, name));
+    extra.push(join(outDir, name));
   };
-  if (inventory !== undefined) {
+  if (inventory !== undefined && outDir !== undefined) {
     put('assets.json', assetsJSON(inventory, { palisade_version: VERSION, generated: new Date().toISOString() }));
     put('assets.csv', assetsCSV(inventory.assets));
     put('graph.json', graphJSON(inventory));
@@ -176,7 +206,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   put('stats.json', JSON.stringify(stats, null, 2) + '\n');
   let exitCode: ExitCode = EXIT.OK;
   for (const e of errors) if (e.exitCode > exitCode) exitCode = e.exitCode;
-  return { stats, summary, files: [...output.files(), ...extra], errors, exitCode, inventory };
+  return { stats, summary, files: [...(output?.files() ?? []), ...extra], errors, exitCode, inventory };
 }
 
 function assetCounts(inv: Inventory): NonNullable<AnalysisStats['assets']> {
