@@ -13,6 +13,7 @@ import { goose } from './goose/index.ts';
 import { iec104 } from './iec104/index.ts';
 import { mms } from './mms/index.ts';
 import { modbus } from './modbus/index.ts';
+import { opcua } from './opcua/index.ts';
 import { mqtt } from './mqtt/index.ts';
 import { profinet } from './profinet/index.ts';
 import { s7comm } from './s7comm/index.ts';
@@ -25,6 +26,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   iec104,
   dnp3,
   modbus,
+  opcua,
   mqtt,
   bacnet,
   cotp,
