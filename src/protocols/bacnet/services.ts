@@ -53,6 +53,7 @@ export class ServiceFields {
   duration = -1;
   /** DCC enable-disable / ReinitializeDevice state. */
   state = -1;
+  /** A non-empty password was sent (the password itself is never kept). */
   passwordPresent = false;
   /** Error PDU. */
   errorClass = -1;
@@ -490,7 +491,7 @@ export class ServiceDecoder {
     f.state = this.uint();
     if (this.atEnd()) return SP_OK;
     if (!this.next() || !isCtx(this.t, 2)) return SP_MALFORMED;
-    f.passwordPresent = true;
+    f.passwordPresent = this.t.len > 1; // a character set octet and at least one character
     return SP_OK;
   }
 
@@ -501,7 +502,7 @@ export class ServiceDecoder {
     f.state = this.uint();
     if (this.atEnd()) return SP_OK;
     if (!this.next() || !isCtx(this.t, 1)) return SP_MALFORMED;
-    f.passwordPresent = true;
+    f.passwordPresent = this.t.len > 1;
     return SP_OK;
   }
 

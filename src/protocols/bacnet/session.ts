@@ -117,10 +117,11 @@ export class BacnetSession implements Session {
     if (r !== OK) {
       const ev = PROBLEM_EVENTS[r];
       if (ev !== '' && ev !== undefined) this.ctx.event(ev, this.detail(r), isOrig);
-      // A BVLC length longer than what was captured: the headers are there, go on with them.
+      // Only the BVLC length was wrong (parseFrame checks it last): the message is read as
+      // tshark and ICSNPP read it, and it counts as BACnet.
       if (r !== P_BAD_BVLC_LENGTH) return;
     }
-    if (r === OK) this.ctx.valid(isOrig);
+    this.ctx.valid(isOrig);
     if (f.netMsg >= 0) {
       this.ctx.confirm();
       return;
