@@ -445,3 +445,13 @@ test('fuzzing: random datagrams and bit-flipped valid messages never throw', () 
     { numRuns: 3000 },
   );
 });
+
+test('every record field and every event is documented in docs/protocols/bacnet.md', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../../docs/protocols/bacnet.md', import.meta.url), 'utf8');
+  for (const [type, fields] of Object.entries(bacnet.records)) {
+    assert.ok(doc.includes(`\`${type}\``), `record type ${type}`);
+    for (const f of fields) assert.ok(doc.includes(`\`${f.name}\``), `${type}.${f.name}`);
+  }
+  for (const ev of Object.keys(bacnet.events)) assert.ok(doc.includes(`\`${ev}\``), `event ${ev}`);
+});
