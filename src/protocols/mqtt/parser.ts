@@ -517,7 +517,8 @@ export class MqttParser {
         c.pos = end;
         break;
       }
-      const [name, kind] = def;
+      const name = def[0];
+      const kind = def[1];
       let value: string;
       let num = -1;
       switch (kind) {
