@@ -380,6 +380,8 @@ export class OpcuaSession implements Session {
       return;
     }
     const msgType = MESSAGE_TYPES.get(type)!;
+    // The body of an intermediate chunk goes on in the next one: no event for a body cut short there.
+    if (chunk !== CHUNK_F) whole = false;
     const plain = this.plaintext(isOrig, type === MSG_OPN ? policyUri : this.policy);
     if (!plain) {
       // Encrypted: sequence header and body are unreadable; one row per chunk.
@@ -503,12 +505,13 @@ export class OpcuaSession implements Session {
     if (policy === SECURITY_POLICY_NONE) return true;
     if (this.mode === 3) return false;
     const r = this.r;
-    if (r.left() < 12) return false;
+    if (r.left() < 8) return false;
     const d = r.d;
     const p = r.pos;
     const requestId = (d[p + 4] | (d[p + 5] << 8) | (d[p + 6] << 16) | (d[p + 7] << 24)) >>> 0;
     const t = this.pending.get(requestId);
     if (t !== undefined && this.continues(t, isOrig)) return true;
+    if (r.left() < 12) return false;
     const enc = d[p + 8];
     let ok = false;
     if (enc === 1) ok = d[p + 9] === 0 && SERVICES.has(d[p + 10] | (d[p + 11] << 8));
