@@ -318,7 +318,9 @@ export class BacnetSession implements Session {
     const f = this.f;
     if (f.deleteOff >= 0) return [bipAt(d, f.deleteOff)];
     if (f.entriesTotal === 0) return undefined;
-    return f.entries.map((p) => bipAt(d, p));
+    const out: string[] = [];
+    for (let i = 0; i < f.entries.length; i++) out.push(bipAt(d, f.entries[i]));
+    return out;
   }
 
   // ---- APDUs ----
