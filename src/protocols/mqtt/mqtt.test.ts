@@ -392,3 +392,18 @@ test('fuzzing: random bytes and bit-flipped conversations never throw', () => {
     { numRuns: 400 },
   );
 });
+
+test('docs/protocols/mqtt.md documents every field of every record type and every event', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../../docs/protocols/mqtt.md', import.meta.url), 'utf8');
+  const rows = doc.split('\n').filter((l) => l.startsWith('|'));
+  const documented = (name: string) => rows.some((l) => new RegExp(`(^\\|\\s*|[ ,\`])${name.replace('.', '\\.')}([ ,\`|])`).test(l));
+  for (const [type, fields] of Object.entries(mqtt.records)) {
+    assert.ok(doc.includes(`### \`${type}\``), `section for ${type}`);
+    // The connection header (ts, uid, id.*) is documented once, for all four.
+    for (const f of fields.slice(6)) assert.ok(documented(f.name), `${type}.${f.name} documented`);
+    assert.deepEqual(fields.slice(0, 6).map((f) => f.name), ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p']);
+  }
+  assert.ok(doc.includes('`ts, uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p`'));
+  for (const e of Object.keys(mqtt.events)) assert.ok(doc.includes(`mqtt.${e}`), `event mqtt.${e} documented`);
+});

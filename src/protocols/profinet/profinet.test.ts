@@ -319,3 +319,15 @@ function runFrames(frames: { bytes: Uint8Array; ts: number }[]): Out {
     internal: (c?.internal_errors ?? 0) + e.counters().internalErrors,
   };
 }
+
+test('docs/protocols/profinet.md documents every field of every record type and every event', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../../docs/protocols/profinet.md', import.meta.url), 'utf8');
+  const rows = doc.split('\n').filter((l) => l.startsWith('|'));
+  const documented = (name: string) => rows.some((l) => new RegExp(`(^\\|\\s*|[ ,\`])${name}([ ,\`|])`).test(l));
+  for (const [type, fields] of Object.entries(profinet.records)) {
+    assert.ok(doc.includes(`### \`${type}\``), `section for ${type}`);
+    for (const f of fields) assert.ok(documented(f.name), `${type}.${f.name} documented`);
+  }
+  for (const e of Object.keys(profinet.events)) assert.ok(doc.includes(`profinet.${e}`), `event profinet.${e} documented`);
+});
