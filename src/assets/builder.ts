@@ -18,7 +18,7 @@ import { ouiVendor } from './oui.ts';
 import { inferPurdue, inferRole, type Role, type RoleInput } from './roles.ts';
 
 
-/** A MAC address that carries at least this many IPv4 addresses (or any public one not its own) is a router. */
+/** A MAC address that carries at least this many IPv4 addresses (or any that came through a router hop) is a router. */
 export const ROUTER_MIN_IPV4 = 4;
 /** Distinct peers counted exactly per service (beyond it: "at least"). */
 const MAX_PEERS = 1024;
@@ -39,6 +39,9 @@ interface Binding {
   first: number;
   last: number;
   source: string;
+  /** Flows whose packets from this IP arrived with a TTL a router had decremented, and with an initial TTL. */
+  routed: number;
+  direct: number;
 }
 
 class Entity {
@@ -310,8 +313,12 @@ export class AssetBuilder implements Observer {
     const s = this.ip(rh);
     const om = typeof r.orig_l2_addr === 'string' ? r.orig_l2_addr : '';
     const rm = typeof r.resp_l2_addr === 'string' ? r.resp_l2_addr : '';
-    if (om !== '') this.bind(om, oh, false, 'conn', ts);
-    if (rm !== '') this.bind(rm, rh, false, 'conn', ts);
+    const ot = typeof r.orig_ttl === 'number' ? r.orig_ttl : -1;
+    const rt = typeof r.resp_ttl === 'number' ? r.resp_ttl : -1;
+    if (om !== '') this.bindTtl(om, oh, ts, ot);
+    if (rm !== '') this.bindTtl(rm, rh, ts, rt);
+    if (ot >= 0) this.ttlHint(oh, ot, typeof r.orig_syn_window === 'number' ? r.orig_syn_window : -1, ts, r.uid as string, 'orig_ttl');
+    if (rt >= 0) this.ttlHint(rh, rt, typeof r.resp_syn_window === 'number' ? r.resp_syn_window : -1, ts, r.uid as string, 'resp_ttl');
     const answered = rPk > 0 && (proto !== 'tcp' || respAnswered(r));
     const svcKey = proto === 'icmp' ? 'icmp' : `${proto}/${rp}`;
     if (o !== null) {
@@ -355,6 +362,24 @@ export class AssetBuilder implements Observer {
     }
   }
 
+  /** A conn binding, with what the TTL says about the path (a router in between or not). */
+  private bindTtl(mac: string, ip: string, ts: number, ttl: number): void {
+    this.bind(mac, ip, false, 'conn', ts);
+    if (ttl < 0) return;
+    const b = this.macs.get(mac)?.bindings.get(ip);
+    if (b === undefined) return;
+    if (INITIAL_TTLS.has(ttl)) b.direct++;
+    else b.routed++;
+  }
+
+  /** The initial TTL (and SYN window) as an OS hint. */
+  private ttlHint(ip: string, ttl: number, win: number, ts: number, uid: string, field: string): void {
+    const initial = ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+    const os = initial === 128 ? 'Windows' : initial === 64 ? 'Linux/Unix' : initial === 255 ? 'network device or embedded OS' : '';
+    if (os === '') return;
+    this.claim({ ip }, 'os', os, CONFIDENCE.HEURISTIC, 'conn', ts, uid, win >= 0 ? `${field} (initial ${initial}), syn window ${win}` : `${field} (initial ${initial})`);
+  }
+
   // ---- the devices ----
 
   finalize(): Inventory {
@@ -365,9 +390,10 @@ export class AssetBuilder implements Observer {
       let remote = false;
       for (const [ip, b] of m.bindings) {
         if (isIPv4(ip)) v4++;
-        // A public address on a local segment's packets comes through a router, unless the
-        // device announced it as its own (ARP, DHCP).
-        if (!b.own && !isPrivateIp(ip)) remote = true;
+        if (b.own) continue;
+        // Packets from an address that a router's hop decremented came through this MAC; without
+        // TTLs, a public address is taken to be remote.
+        if (b.routed > b.direct || (b.routed + b.direct === 0 && !isPrivateIp(ip))) remote = true;
       }
       if (v4 >= ROUTER_MIN_IPV4 || remote || (m.features.get('lldp_router') ?? 0) > 0 || (m.features.get('cdp_router') ?? 0) > 0) routers.add(mac);
     }
@@ -637,9 +663,12 @@ function firstSource(m: Entity): string {
   return src;
 }
 
+/** Initial TTLs of common stacks: a packet that arrives with one of them did not cross a router. */
+const INITIAL_TTLS = new Set([30, 32, 60, 64, 128, 255]);
+
 function bindOne(m: Map<string, Binding>, k: string, own: boolean, source: string, ts: number): void {
   const b = m.get(k);
-  if (b === undefined) m.set(k, { own, count: 1, first: ts, last: ts, source });
+  if (b === undefined) m.set(k, { own, count: 1, first: ts, last: ts, source, routed: 0, direct: 0 });
   else {
     b.count++;
     if (own && !b.own) {

@@ -33,6 +33,8 @@ const PROBE_BYTES = 4096;
 const PROBE_CHUNKS = 6;
 /** weird records written per flow and event name (all are counted). */
 const WEIRDS_PER_FLOW = 5;
+/** weird records written per layer-2 protocol and event name for the whole run (all are counted). */
+const WEIRDS_PER_L2_EVENT = 100;
 /** Child sessions per flow (a parent that opens more raises `<parent>.too_many_children`… as an internal cap). */
 const MAX_CHILDREN = 16;
 
@@ -154,15 +156,16 @@ class Ctx implements SessionContext {
 
   record(type: string, fields: RecordFields, ts?: number): void {
     const i = this.m.info(this.fd);
-    const r: Record<string, unknown> = {
+    // An object literal with a spread: V8 clones the fields' shape in one step.
+    const r = {
       ts: ts ?? this.m.ts,
       uid: i.uid,
       'id.orig_h': i.origH,
       'id.orig_p': i.origP,
       'id.resp_h': i.respH,
       'id.resp_p': i.respP,
+      ...fields,
     };
-    for (const k in fields) r[k] = fields[k];
     this.m.emit(this.counters, type, r);
   }
 
@@ -226,6 +229,7 @@ export class DissectManager implements FlowListener {
   ts = 0;
   private readonly counters = new Map<string, ProtocolCounters>();
   private readonly l2Sessions = new Map<string, L2Session>();
+  private readonly l2Weirds = new Map<string, number>();
   private readonly hint: ProbeHint = { transport: 'tcp', portMatch: false, isOrig: true, srcPort: 0, dstPort: 0 };
   /** The flow of the current callback (its view is valid during the callback only). */
   private cur: Flow | null = null;
@@ -569,6 +573,9 @@ export class DissectManager implements FlowListener {
         direction: isOrig === undefined ? undefined : isOrig ? 'orig' : 'resp',
       };
     } else {
+      const n = this.l2Weirds.get(full) ?? 0;
+      this.l2Weirds.set(full, n + 1);
+      if (n >= WEIRDS_PER_L2_EVENT) return;
       w = { ts: this.ts, name: full, addl, notice: false, peer: 'palisade', source: protocol };
     }
     this.out.write('weird', w);

@@ -13,6 +13,10 @@ const PINNED = [
   'tunnel_parents set[string]', 'ip_proto count',
   'orig_l2_addr string', 'resp_l2_addr string', 'vlan int', 'inner_vlan int', 'community_id string',
   'orig_l2_bytes count', 'resp_l2_bytes count',
+    'orig_ttl count',
+    'resp_ttl count',
+    'orig_syn_window count',
+    'resp_syn_window count',
 ];
 
 test('conn columns are pinned', () => {

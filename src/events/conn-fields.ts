@@ -66,6 +66,14 @@ export interface ConnRecord {
   orig_l2_bytes?: number;
   /** Palisade: link-layer bytes the responder sent (sum of frame lengths on the wire). */
   resp_l2_bytes?: number;
+  /** Palisade: IP TTL (IPv6 hop limit) of the originator's first packet. */
+  orig_ttl?: number;
+  /** Palisade: IP TTL (IPv6 hop limit) of the responder's first packet. */
+  resp_ttl?: number;
+  /** Palisade: TCP window of the originator's first SYN. */
+  orig_syn_window?: number;
+  /** Palisade: TCP window of the responder's first SYN-ACK. */
+  resp_syn_window?: number;
 }
 
 /** conn.log columns, in Zeek's order, then Palisade's extensions. */
@@ -104,6 +112,10 @@ export const CONN_ZEEK_FIELDS = [
   // Palisade extensions
   { name: 'orig_l2_bytes', type: 'count' },
   { name: 'resp_l2_bytes', type: 'count' },
+  { name: 'orig_ttl', type: 'count' },
+  { name: 'resp_ttl', type: 'count' },
+  { name: 'orig_syn_window', type: 'count' },
+  { name: 'resp_syn_window', type: 'count' },
 ] as const satisfies readonly ZeekField[];
 
 // Compile-time check: every ConnRecord key has a column and every column a ConnRecord key.

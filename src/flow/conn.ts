@@ -105,5 +105,9 @@ export function buildConnRecord(f: Flow): ConnRecord {
       : communityIdV4(f.proto, oa[0], ra[0], op, cp),
     orig_l2_bytes: o.l2Bytes,
     resp_l2_bytes: r.l2Bytes,
+    orig_ttl: o.ttl >= 0 ? o.ttl : undefined,
+    resp_ttl: r.ttl >= 0 ? r.ttl : undefined,
+    orig_syn_window: o.synWindow >= 0 ? o.synWindow : undefined,
+    resp_syn_window: r.synWindow >= 0 ? r.synWindow : undefined,
   };
 }

@@ -8,7 +8,7 @@ import { IPPROTO, TCP_FLAG, type Packet } from '../decode/packet.ts';
 import { DEFAULT_REASSEMBLY_LIMITS, TcpReassembler, type ReassemblyLimits, type StreamSink } from './reassembly.ts';
 import {
   BLOCK, E_ACK_SEQ, E_ACK_WRAPS, E_FLAGS, E_IP_BYTES, E_L2_BYTES, E_LAST_SEQ, E_PKTS, E_RXMT_CNT, E_RXMT_THRESH, E_SEQ_WRAPS, E_SIZE,
-  E_START_SEQ, E_STATE, EF_DID_CLOSE, F_HIST_SEEN, SIDE_A, SIDE_B, F_D0, F_D1, F_D2, F_D3, F_DEADLINE, F_FLAGS, F_HASH, F_ICMP_CODE, F_LAST_TS,
+  E_START_SEQ, E_STATE, E_SYN_WIN, E_TTL, EF_DID_CLOSE, F_HIST_SEEN, SIDE_A, SIDE_B, F_D0, F_D1, F_D2, F_D3, F_DEADLINE, F_FLAGS, F_HASH, F_ICMP_CODE, F_LAST_TS,
   F_PORTS, F_PVL, F_S0, F_S1, F_S2, F_S3, F_SCHED, F_START_TS, FL_ALIVE, FL_ORIG_IS_A, FL_V6, Flow, FlowStore, TCP_STATE,
   type Endpoint,
 } from './flow.ts';
@@ -195,10 +195,14 @@ export class FlowTable implements StreamSink<number> {
     const fwd = this.fwd;
     // Side A sent the flow's first packet; this packet is from A when it travels forward.
     const eb = b + (fwd ? SIDE_A : SIDE_B);
-    st[eb + E_PKTS]++;
+    if (++st[eb + E_PKTS] === 1) st[eb + E_TTL] = p.ttl + 1;
     st[eb + E_IP_BYTES] += p.ipLen;
     st[eb + E_L2_BYTES] += p.wirelen;
-    if (proto === IPPROTO.TCP && this.tcpEstablished(id, b, eb, fwd, p)) return;
+    if (proto === IPPROTO.TCP) {
+      if (this.tcpEstablished(id, b, eb, fwd, p)) return;
+      // The SYN's window is part of the sender's OS fingerprint.
+      if ((p.tcpFlags & SYN) !== 0 && st[eb + E_SYN_WIN] === 0) st[eb + E_SYN_WIN] = p.window + 1;
+    }
     const f = this.v.bind(id);
     const isOrig = fwd === f.origIsS;
     if (proto === IPPROTO.TCP) this.tcp(f, isOrig, p);

@@ -92,6 +92,10 @@ export const E_MISSED = 24;
 /** MAC address: first 2 bytes (-1 when unknown) and last 4. */
 export const E_MAC_HI = 25;
 export const E_MAC_LO = 26;
+/** IP TTL (IPv6 hop limit) of this side's first packet, plus 1 (0: no packet yet). */
+export const E_TTL = 27;
+/** TCP window of this side's first SYN (or SYN-ACK), plus 1 (0: none seen). */
+export const E_SYN_WIN = 28;
 
 export const EF_SEEN = 1;
 export const EF_DID_CLOSE = 2;
@@ -223,6 +227,10 @@ export class Endpoint {
   /** MAC address: last 4 bytes. */
   get macLo(): number { return this.st.f[this.b + E_MAC_LO]; }
   set macLo(v: number) { this.st.f[this.b + E_MAC_LO] = v; }
+  /** IP TTL / hop limit of this side's first packet; -1 when it sent none. */
+  get ttl(): number { return this.st.f[this.b + E_TTL] - 1; }
+  /** TCP window of this side's first SYN or SYN-ACK; -1 when none was seen. */
+  get synWindow(): number { return this.st.f[this.b + E_SYN_WIN] - 1; }
   /** This side's stream reassembler (TCP), or null. */
   get reasm(): TcpReassembler<number> | null {
     return this.st.reasm[2 * this.flow.id + this.side] ?? null;
