@@ -248,3 +248,13 @@ test('IEC 104: information object addresses, values and CP56Time2a tags agree wi
   assert.ok(total > 500, `values compared: ${total}`);
   assert.ok(pct >= 99, `agreement ${pct.toFixed(2)}%`);
 });
+
+test('IEC 104: nDPI\'s malformed capture raises bad_start, and every connection still counts as IEC 104', { skip: !HAVE_CORPUS ? 'no corpus' : false }, async () => {
+  const r = await runEngine([join(CORPUS, 'ndpi/tests/cfgs/default/pcap/iec60780-5-104.pcap')]);
+  const c = r.counters.dissectors.iec104;
+  assert.ok((c.events.bad_start ?? 0) >= 4, JSON.stringify(c.events));
+  assert.equal(c.internal_errors, 0);
+  assert.equal(c.confirmed, c.flows);
+  const conns = (r.records.get('conn') ?? []) as Record<string, unknown>[];
+  assert.equal(conns.filter((x) => x.service === 'iec104').length, c.flows);
+});

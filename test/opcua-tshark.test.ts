@@ -109,3 +109,15 @@ test('OPC UA: ≥ 99% of messages agree with tshark on message type, request id 
   assert.ok(total > 2000, `messages compared: ${total}`);
   assert.ok(pct >= 99, `agreement ${pct.toFixed(2)}%`);
 });
+
+test('OPC UA on another port is found by content (tshark needs "Decode As" there); a crafted request raises bad_body', { skip: !HAVE_CORPUS ? 'no corpus' : false }, async () => {
+  // ITI's opc-ua-ap-method-wireshark-freeze.pcap: two connections to port 12001; the server answers the
+  // last request of each with ERR (BadInternalError, BadDecodingError).
+  const r = await runEngine([join(CORPUS, 'iti-ics-security-tools/pcaps/OPC/opc-ua-ap-method-wireshark-freeze.pcap')]);
+  const c = r.counters.dissectors.opcua;
+  assert.deepEqual([c.flows, c.confirmed, c.internal_errors], [2, 2, 0]);
+  assert.ok((c.events.bad_body ?? 0) > 0);
+  const rows = (r.records.get('opcua') ?? []) as Record<string, unknown>[];
+  assert.deepEqual(rows.filter((x) => x.msg_type === 'ERR').map((x) => x.error_name).sort(), ['BadDecodingError', 'BadInternalError']);
+  assert.ok(rows.every((x) => x['id.resp_p'] === 12001));
+});

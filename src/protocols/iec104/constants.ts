@@ -12,6 +12,11 @@ export const CONTROL_LENGTH = 4;
 export const ASDU_HEADER_LENGTH = 6;
 /** Information object address length in IEC 104. */
 export const IOA_LENGTH = 3;
+/**
+ * Bytes a side may carry before its first APDU without that being an anomaly: the keep-alive
+ * byte(s) a capture that starts in the middle of a connection begins with.
+ */
+export const LEADING_JUNK = 8;
 /** I-frame sequence numbers count modulo 2^15. */
 export const SEQ_MODULO = 32768;
 

@@ -3,7 +3,7 @@
 // frame format requires; for an I frame also a defined type identification, a cause of
 // transmission and objects that fill the APDU.
 import { PROBE, type ProbeHint, type ProbeResult, type ProtocolDef } from '../../dissect/types.ts';
-import { APCI_I, ASDU_HEADER_LENGTH, CONTROL_LENGTH, IOA_LENGTH, TYPES } from './constants.ts';
+import { APCI_I, ASDU_HEADER_LENGTH, CONTROL_LENGTH, IOA_LENGTH, LEADING_JUNK, TYPES } from './constants.ts';
 import { elementSize, parseApci, Apci } from './parser.ts';
 import { IEC104_FIELDS, IEC104_OBJECT_FIELDS } from './records.ts';
 import { Iec104Session, plausibleHeader } from './session.ts';
@@ -30,20 +30,18 @@ function plausibleAsdu(d: Uint8Array, off: number, len: number): boolean {
   return p === end;
 }
 
-/** Leading bytes a flow on port 2404 may carry before its first APDU (keep-alive bytes of a capture that starts mid-stream). */
-const JUNK_ON_PORT = 8;
 
 export function probeIec104(d: Uint8Array, off: number, len: number, hint: ProbeHint): ProbeResult {
   if (len < 1) return PROBE.MAYBE;
   if (d[off] === 0x68 || !hint.portMatch) return probeAt(d, off, len);
   // On the port: skip a few bytes of junk to the first APDU that passes the strict checks.
-  const max = Math.min(len, JUNK_ON_PORT + 1);
+  const max = Math.min(len, LEADING_JUNK + 1);
   for (let i = 1; i < max; i++) {
     if (d[off + i] !== 0x68) continue;
     const r = probeAt(d, off + i, len - i);
     if (r !== PROBE.NO) return r;
   }
-  return len <= JUNK_ON_PORT ? PROBE.MAYBE : PROBE.NO;
+  return len <= LEADING_JUNK ? PROBE.MAYBE : PROBE.NO;
 }
 
 /** The strict check of an APDU at d[off]. */

@@ -4,7 +4,7 @@
 import { StreamFramer, type PduFramer } from '../../dissect/stream.ts';
 import type { Session, SessionContext } from '../../dissect/types.ts';
 import {
-  APCI_S, APCI_U, ASDU_HEADER_LENGTH, CONTROL_LENGTH, IOA_LENGTH, MAX_APDU_LENGTH, SEQ_MODULO, START,
+  APCI_S, APCI_U, ASDU_HEADER_LENGTH, CONTROL_LENGTH, IOA_LENGTH, LEADING_JUNK, MAX_APDU_LENGTH, SEQ_MODULO, START,
   U_FUNCTIONS, causeName, typeName, uFunctionName,
 } from './constants.ts';
 import {
@@ -47,6 +47,8 @@ export class Iec104Session implements Session, PduFramer {
   private readonly expectTx = [-1, -1];
   /** Per side: the position is uncertain (after a gap or garbage): accept only a header that is exactly right. */
   private readonly lost = [false, false];
+  /** Per side: an APDU was seen. */
+  private readonly seen = [false, false];
   private everValid = false;
   private badBytes = 0;
 
@@ -84,13 +86,16 @@ export class Iec104Session implements Session, PduFramer {
   }
 
   skipped(isOrig: boolean, bytes: number, afterGap: boolean): void {
-    // After a gap, skipping to the next header is expected; elsewhere it is garbage.
-    if (!afterGap) this.ctx.event('bad_start', `${bytes} bytes without an APDU start`, isOrig);
+    // After a gap, skipping to the next header is expected, and so are a few keep-alive bytes
+    // before a side's first APDU (a capture that starts mid-connection); elsewhere it is garbage.
+    if (afterGap || (!this.seen[isOrig ? 0 : 1] && bytes <= LEADING_JUNK)) return;
+    this.ctx.event('bad_start', `${bytes} bytes without an APDU start`, isOrig);
   }
 
   pdu(isOrig: boolean, d: Uint8Array, off: number, len: number): void {
     const side = isOrig ? 0 : 1;
     this.lost[side] = false;
+    this.seen[side] = true;
     const a = this.apci;
     const ctx = this.ctx;
     if (!parseApci(d, off, len, a)) {
