@@ -165,6 +165,7 @@ export class DataItem {
   /** Length field as sent (bits for transport sizes 3, 4, 5). */
   length = 0;
   dataOff = 0;
+  /** Bytes of data present; -1 when even the item's header is missing. */
   dataLen = 0;
 }
 
@@ -175,7 +176,11 @@ export class DataItem {
  * when its return code is success (failed items are the 4 header bytes alone).
  */
 export function readDataItem(d: Uint8Array, p: number, end: number, last: boolean, answer: boolean, it: DataItem): number {
-  if (p + 4 > end) return -1;
+  if (p + 4 > end) {
+    it.dataOff = p;
+    it.dataLen = -1;
+    return -1;
+  }
   it.returnCode = d[p];
   it.tsize = d[p + 1];
   it.length = be16(d, p + 2);

@@ -159,13 +159,13 @@ export class S7commSession implements Session {
     rec.function_code = hex2(func);
     rec.function_name = functionName(func);
     if (func === FUNC_SETUP_COMMUNICATION) {
-      this.setup(isOrig, d, p, n, rec);
+      this.setup(isOrig, d, h, rec);
     } else if (func === FUNC_READ_VAR || func === FUNC_WRITE_VAR) {
       this.varJob(isOrig, d, h, func, rec);
     } else if (func === FUNC_PLC_CONTROL) {
       const pi = parsePiService(d, p, n);
       if (pi === null) {
-        this.ctx.event('bad_parameter', 'PLC Control parameter too short for its PI service', isOrig);
+        if (!h.truncated) this.ctx.event('bad_parameter', 'PLC Control parameter too short for its PI service', isOrig);
       } else {
         rec.subfunction_code = pi.service;
         rec.subfunction_name = piServiceName(pi.service);
@@ -184,7 +184,7 @@ export class S7commSession implements Session {
       func = d[h.paramOff];
       rec.function_code = hex2(func);
       rec.function_name = functionName(func);
-      if (func === FUNC_SETUP_COMMUNICATION) this.setup(isOrig, d, h.paramOff, h.paramAvail, rec);
+      if (func === FUNC_SETUP_COMMUNICATION) this.setup(isOrig, d, h, rec);
       else if (h.rosctr === ROSCTR_ACK_DATA && isBlockTransfer(func)) this.blockTransfer(isOrig, d, h, func);
       if ((func === FUNC_READ_VAR || func === FUNC_WRITE_VAR) && h.paramAvail >= 2) rec.item_count = d[h.paramOff + 1];
     }
@@ -214,18 +214,20 @@ export class S7commSession implements Session {
 
   // ---- functions ----
 
-  private setup(isOrig: boolean, d: Uint8Array, p: number, n: number, rec: S7commRecord): void {
+  private setup(isOrig: boolean, d: Uint8Array, h: S7Header, rec: S7commRecord): void {
     // function, reserved, max AmQ calling, max AmQ called, PDU length
+    const p = h.paramOff;
+    const n = h.paramAvail;
     if (n >= 4) rec.max_amq_calling = be16(d, p + 2);
     if (n >= 6) rec.max_amq_called = be16(d, p + 4);
     if (n >= 8) rec.pdu_length = be16(d, p + 6);
-    else this.ctx.event('bad_parameter', `Setup Communication parameter of ${n} bytes`, isOrig);
+    else if (!h.truncated) this.ctx.event('bad_parameter', `Setup Communication parameter of ${n} bytes`, isOrig);
   }
 
   private varJob(isOrig: boolean, d: Uint8Array, h: S7Header, func: number, rec: S7commRecord): void {
     const list = parseVarItems(d, h.paramOff, h.paramAvail, MAX_ITEMS);
     rec.item_count = list.declared;
-    if (list.bad) this.ctx.event('bad_parameter', 'a variable specification is malformed or runs past the parameter', isOrig);
+    if (list.bad && !h.truncated) this.ctx.event('bad_parameter', 'a variable specification is malformed or runs past the parameter', isOrig);
     if (list.declared > MAX_ITEMS) this.ctx.event('too_many_items', `${list.declared} items, the first ${MAX_ITEMS} are recorded`, isOrig);
     const items = list.items;
     if (func === FUNC_WRITE_VAR) {
@@ -234,9 +236,11 @@ export class S7commSession implements Session {
       let q = h.dataOff;
       for (let i = 0; i < items.length && q >= 0 && q < end; i++) {
         q = readDataItem(d, q, end, i === list.declared - 1, false, it);
-        items[i].dataLen = it.dataLen;
-        items[i].dataHex = hexOf(d, it.dataOff, Math.min(it.dataLen, MAX_DATA_HEX));
-        if (q < 0) this.ctx.event('bad_data', `Write Var data item ${i + 1} runs past the data part`, isOrig);
+        if (it.dataLen >= 0) {
+          items[i].dataLen = it.dataLen;
+          items[i].dataHex = hexOf(d, it.dataOff, Math.min(it.dataLen, MAX_DATA_HEX));
+        }
+        if (q < 0 && !h.truncated) this.ctx.event('bad_data', `Write Var data item ${i + 1} runs past the data part`, isOrig);
       }
     }
     const key = pendingKey(isOrig, h.pduRef);
@@ -302,9 +306,9 @@ export class S7commSession implements Session {
           q = readDataItem(d, q, end, i === answered - 1, true, it);
           rec.return_code = hex2(it.returnCode);
           rec.return_code_name = returnCodeName(it.returnCode);
-          rec.data_length = it.dataLen;
+          rec.data_length = it.dataLen >= 0 ? it.dataLen : undefined;
           rec.data = it.dataLen > 0 ? hexOf(d, it.dataOff, Math.min(it.dataLen, MAX_DATA_HEX)) : undefined;
-          if (q < 0) this.ctx.event('bad_data', `Read Var answer item ${i + 1} runs past the data part`, !job.isOrig);
+          if (q < 0 && !h.truncated) this.ctx.event('bad_data', `Read Var answer item ${i + 1} runs past the data part`, !job.isOrig);
         } else {
           rec.return_code = hex2(d[q]);
           rec.return_code_name = returnCodeName(d[q]);
@@ -356,7 +360,7 @@ export class S7commSession implements Session {
             const l = asciiNumber(d, q + 2, 6);
             if (l >= 0) rec.blocklength = l;
           }
-        } else {
+        } else if (!h.truncated) {
           this.ctx.event('bad_parameter', `${functionName(func)} file name runs past the parameter`, isOrig);
         }
       }
@@ -386,7 +390,7 @@ export class S7commSession implements Session {
     const dlen = be16(d, dp + 2);
     const po = dp + 4;
     const pl = Math.min(dlen, h.dataAvail - 4);
-    if (dlen > h.dataAvail - 4) this.ctx.event('bad_data', `userdata data announces ${dlen} bytes, ${h.dataAvail - 4} are there`, isOrig);
+    if (dlen > h.dataAvail - 4 && !h.truncated) this.ctx.event('bad_data', `userdata data announces ${dlen} bytes, ${h.dataAvail - 4} are there`, isOrig);
     if (u.type === UD_TYPE_REQUEST) {
       if (pl >= 4) this.szlRecord(isOrig, d, po, pl, h, u, ret);
       return;
@@ -436,14 +440,10 @@ export class S7commSession implements Session {
     this.ctx.record('s7comm_read_szl', rec as unknown as Record<string, unknown>);
     if (!answer || s.recordLen <= 0) return;
     const list = s.id & 0xff;
-    let changed = false;
-    if (list === SZL_MODULE_IDENTIFICATION) {
-      changed = readModuleIdentification(d, s.recordsOff, s.recordsAvail, s.recordLen, s.recordCount, this.identity);
-    } else if (list === SZL_COMPONENT_IDENTIFICATION) {
-      changed = readComponentIdentification(d, s.recordsOff, s.recordsAvail, s.recordLen, s.recordCount, this.identity);
-    } else {
-      return;
-    }
+    if (list !== SZL_MODULE_IDENTIFICATION && list !== SZL_COMPONENT_IDENTIFICATION) return;
+    const changed = list === SZL_MODULE_IDENTIFICATION
+      ? readModuleIdentification(d, s.recordsOff, s.recordsAvail, s.recordLen, s.recordCount, this.identity)
+      : readComponentIdentification(d, s.recordsOff, s.recordsAvail, s.recordLen, s.recordCount, this.identity);
     if (changed) {
       this.identityDirty = true;
       this.identityIsOrig = isOrig;
