@@ -18,6 +18,7 @@ import { mqtt } from './mqtt/index.ts';
 import { profinet } from './profinet/index.ts';
 import { s7comm } from './s7comm/index.ts';
 import { s7comm_plus } from './s7comm_plus/index.ts';
+import { synchrophasor } from './synchrophasor/index.ts';
 
 /** Protocols over TCP and UDP (and children of other protocols). */
 export const PROTOCOLS: readonly ProtocolDef[] = [
@@ -33,6 +34,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   s7comm,
   s7comm_plus,
   mms,
+  synchrophasor,
 ];
 
 /** Layer-2 protocols (no IP). */
