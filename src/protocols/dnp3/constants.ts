@@ -19,6 +19,9 @@ export const LINK_MAX_FRAME = LINK_HEADER_LEN + 250 + 2 * 16;
 export const CTL_DIR = 0x80;
 export const CTL_PRM = 0x40;
 export const CTL_FUNC = 0x0f;
+/** Primary link functions that carry user data (transport segments). */
+export const LFC_CONFIRMED_USER_DATA = 3;
+export const LFC_UNCONFIRMED_USER_DATA = 4;
 
 // ---- transport layer ----
 

@@ -208,7 +208,7 @@ function parseObject(d: Uint8Array, p: number, end: number, fc: number, v: Fragm
   const rangeCode = qualifier & 0x0f;
   const rangeSize = RANGE_FIELD_SIZE[rangeCode];
   const prefixSize = PREFIX_SIZE[prefixCode];
-  if (rangeSize < 0 || prefixSize < 0 || (qualifier & 0x80) !== 0) {
+  if (rangeSize < 0 || prefixSize < 0) {
     v.partialObject(group, variation);
     v.problem(PROBLEM_MALFORMED, `reserved qualifier 0x${qualifier.toString(16)} (g${group}v${variation})`);
     return -1;
@@ -243,9 +243,15 @@ function parseObject(d: Uint8Array, p: number, end: number, fc: number, v: Fragm
   }
   p += rangeSize;
   v.object(group, variation, qualifier, count, low, high);
-  if (count <= 0 || !hasData(fc, group)) return p;
+  // Objects with a size prefix carry their bytes whatever the function (a READ of a file block).
+  if (count <= 0 || (prefixCode < 4 && !hasData(fc, group))) return p;
   const size = objectSize(group, variation);
-  if (size === SIZE_NONE) return p;
+  if (size === SIZE_NONE) {
+    if (group === 60) return p;
+    // "Any variation" names objects; it cannot carry them.
+    v.problem(PROBLEM_MALFORMED, `g${group}v${variation} with ${count} objects of data (variation 0 carries none)`);
+    return -1;
+  }
   if (count > MAX_POINTS) v.problem(PROBLEM_TOO_MANY_POINTS, `${count} points in g${group}v${variation}`);
   const each = count <= MAX_POINTS;
   // Objects with a size prefix: walk them by their sizes.

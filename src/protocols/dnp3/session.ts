@@ -14,7 +14,7 @@
 import type { FlowInfo, Session, SessionContext, Transport } from '../../dissect/types.ts';
 import { StreamFramer, type PduFramer } from '../../dissect/stream.ts';
 import {
-  BLOCK_CROB, BLOCK_PCB, FC_RESPONSE, LINK_HEADER_LEN, LINK_MAX_FRAME, LINK_MIN_LEN, TH_FIN, TH_FIR, TH_SEQ,
+  BLOCK_CROB, BLOCK_PCB, CTL_FUNC, CTL_PRM, FC_RESPONSE, LFC_CONFIRMED_USER_DATA, LFC_UNCONFIRMED_USER_DATA, LINK_HEADER_LEN, LINK_MAX_FRAME, LINK_MIN_LEN, TH_FIN, TH_FIR, TH_SEQ,
   expectsResponse, functionName, iinFlags, isKnownFunction, objectName, operationTypeName, statusName, tripCodeName,
 } from './constants.ts';
 import {
@@ -176,6 +176,14 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
       return;
     }
     if (lenField === LINK_MIN_LEN) return; // link-layer service frame (no user data)
+    const ctl = d[off + 3];
+    const lfc = ctl & CTL_FUNC;
+    if ((ctl & CTL_PRM) === 0 || (lfc !== LFC_CONFIRMED_USER_DATA && lfc !== LFC_UNCONFIRMED_USER_DATA)) {
+      // Only (un)confirmed user data frames carry transport segments (IEEE 1815 §9.2); a
+      // device ignores the data of any other link function, and so do we.
+      this.ctx.event('unexpected_link_data', `${lenField - LINK_MIN_LEN} bytes of user data in a link frame of function ${lfc}${(ctl & CTL_PRM) !== 0 ? '' : ' (secondary)'}`, isOrig);
+      return;
+    }
     const dst = d[off + 4] | (d[off + 5] << 8);
     const src = d[off + 6] | (d[off + 7] << 8);
     const n = unpackUserData(d, off, len, USER);
