@@ -415,3 +415,17 @@ test('fuzzing: random bytes and bit-flipped messages never throw', () => {
     { numRuns: 400 },
   );
 });
+
+test('docs/protocols/iec104.md documents every field of every record type and every event', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../../docs/protocols/iec104.md', import.meta.url), 'utf8');
+  const rows = doc.split('\n').filter((l) => l.startsWith('| `'));
+  for (const [type, fields] of Object.entries(iec104.records)) {
+    assert.ok(doc.includes(`### \`${type}\``), `section for ${type}`);
+    assert.deepEqual(fields.slice(0, 6).map((f) => f.name), ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p']);
+    // The rows of the section of this record type.
+    const section = doc.slice(doc.indexOf(`### \`${type}\``)).split('\n### ')[0];
+    for (const f of fields.slice(6)) assert.ok(section.includes(`| \`${f.name}\` |`), `${type}.${f.name} documented`);
+  }
+  for (const e of Object.keys(iec104.events)) assert.ok(rows.some((l) => l.startsWith(`| \`iec104.${e}\``)), `event iec104.${e} documented`);
+});

@@ -397,3 +397,12 @@ test('fuzzing: random bytes and bit-flipped conversations never throw', () => {
     { numRuns: 300 },
   );
 });
+
+test('docs/protocols/opcua.md documents every field and every event', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../../docs/protocols/opcua.md', import.meta.url), 'utf8');
+  const fields = opcua.records.opcua;
+  assert.deepEqual(fields.slice(0, 6).map((f) => f.name), ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p']);
+  for (const f of fields.slice(6)) assert.ok(doc.includes(`| \`${f.name}\` | ${f.type} |`), `opcua.${f.name} documented with its type`);
+  for (const e of Object.keys(opcua.events)) assert.ok(doc.includes(`| \`opcua.${e}\` |`), `event opcua.${e} documented`);
+});
