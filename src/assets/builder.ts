@@ -197,6 +197,8 @@ export class AssetBuilder implements Observer {
   private readonly mappers: ReadonlyMap<string, RecordMapper>;
   private first = Infinity;
   private last = -Infinity;
+  /** IPs seen as the destination of frames to a broadcast or multicast MAC (directed broadcasts). */
+  private readonly groupIps = new Set<string>();
   /** Records seen per type (what the inventory was built from). */
   readonly recordsSeen = new Map<string, number>();
 
@@ -317,6 +319,7 @@ export class AssetBuilder implements Observer {
     const rt = typeof r.resp_ttl === 'number' ? r.resp_ttl : -1;
     if (om !== '') this.bindTtl(om, oh, ts, ot);
     if (rm !== '') this.bindTtl(rm, rh, ts, rt);
+    if (rm !== '' && !isUnicastMac(rm) && this.groupIps.size < 65536) this.groupIps.add(rh);
     if (ot >= 0) this.ttlHint(oh, ot, typeof r.orig_syn_window === 'number' ? r.orig_syn_window : -1, ts, r.uid as string, 'orig_ttl');
     if (rt >= 0) this.ttlHint(rh, rt, typeof r.resp_syn_window === 'number' ? r.resp_syn_window : -1, ts, r.uid as string, 'resp_ttl');
     const answered = rPk > 0 && (proto !== 'tcp' || respAnswered(r));
@@ -412,6 +415,8 @@ export class AssetBuilder implements Observer {
     const assets = new Map<string, { id: string; key: 'mac' | 'ip'; mac: Entity | null; ips: Entity[] }>();
     for (const [mac, m] of this.macs) assets.set(`mac:${mac}`, { id: `mac:${mac}`, key: 'mac', mac: m, ips: [] });
     for (const [ip, e] of this.ips) {
+      // A directed broadcast (10.0.0.255 sent to ff:ff:ff:ff:ff:ff) is no device.
+      if (e.macs.size === 0 && this.groupIps.has(ip)) continue;
       const owner = ipOwner.get(ip);
       const id = owner !== undefined ? `mac:${owner}` : `ip:${ip}`;
       let a = assets.get(id);

@@ -1,7 +1,7 @@
 // Record mappers: per record type, what its fields say about devices (see observe.ts).
 // One function per record type; the record field names are those documented in
 // docs/protocols/<id>.md and docs/records/.
-import { CONFIDENCE, flowOf, num, str, type Observer, type OpCategory, type RecordMapper } from './observe.ts';
+import { CONFIDENCE, flowOf, num, str, type ClaimField, type Observer, type OpCategory, type RecordMapper } from './observe.ts';
 
 function arp(r: Record<string, unknown>, o: Observer): void {
   const ts = num(r, 'ts');
@@ -90,8 +90,215 @@ function modbusDeviceId(r: Record<string, unknown>, o: Observer): void {
   }
 }
 
+// ---- EtherNet/IP and CIP (docs/protocols/enip.md, cip.md) ----
+
+/** CIP services by category; other codes are 'other'. Class 0x06 (Connection Manager) services are connection setup. */
+function cipCategory(service: number, cls: string): OpCategory {
+  if (cls === '0x06') return service === 0x54 || service === 0x5b || service === 0x4e ? 'other' : 'read';
+  switch (service) {
+    case 0x01: case 0x03: case 0x0e: case 0x4c: case 0x52:
+      return 'read';
+    case 0x02: case 0x04: case 0x10: case 0x4d: case 0x4e: case 0x53:
+      return 'write';
+    case 0x05: case 0x06: case 0x07:
+      return 'control';
+    default:
+      return 'other';
+  }
+}
+
+function enip(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const cmd = str(r, 'enip_command');
+  if (cmd === 'List Identity' || cmd === 'List Services' || cmd === 'List Interfaces') {
+    if (r.is_orig === true) o.op(f.orig, f.resp, 'enip', cmd, 'discovery', f.ts);
+  }
+  if (r.is_orig === false) o.feature({ ip: str(r, 'source_h') || f.resp }, 'cip_server', f.ts);
+  else o.feature({ ip: str(r, 'source_h') || f.orig }, 'cip_client', f.ts);
+}
+
+function cip(r: Record<string, unknown>, o: Observer): void {
+  if (str(r, 'direction') !== 'request') return;
+  const f = flowOf(r);
+  const service = num(r, 'service');
+  const cls = str(r, 'class_id');
+  const cat = cipCategory(service, cls);
+  const name = str(r, 'cip_service') || `service 0x${service.toString(16)}`;
+  const src = str(r, 'source_h') || f.orig;
+  const dst = str(r, 'destination_h') || f.resp;
+  o.op(src, dst, 'cip', cls !== '' ? `${name} (${str(r, 'class_name') || cls})` : name, cat, f.ts);
+  // Program and mode changes: control services, and writes to the program or file objects.
+  if (cat === 'control' || ((cat === 'write' || service === 0x4b) && (cls === '0x37' || cls === '0x67' || cls === '0x68' || cls === '0x8e'))) {
+    o.feature({ ip: src }, 'cip_program', f.ts, name);
+  }
+}
+
+function cipIdentity(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  // The identity is the sender's: the device that answered List Identity or Get Attributes All.
+  const ip = str(r, 'source_h') || f.resp;
+  const dev = { ip };
+  const c = CONFIDENCE.DEVICE_IDENTITY;
+  const src = 'cip_identity';
+  const vendor = str(r, 'vendor_name');
+  if (vendor !== '' && !vendor.startsWith('unknown')) o.claim(dev, 'vendor', vendor, c, src, f.ts, f.uid, 'vendor_name');
+  const product = str(r, 'product_name');
+  if (product !== '') o.claim(dev, 'model', product, c, src, f.ts, f.uid, 'product_name');
+  const code = num(r, 'product_code');
+  if (Number.isFinite(code) && product === '') o.claim(dev, 'model', `product code ${code}`, c - 20, src, f.ts, f.uid, 'product_code');
+  const rev = str(r, 'revision');
+  if (rev !== '') o.claim(dev, 'firmware', rev, c, src, f.ts, f.uid, 'revision');
+  const serial = str(r, 'serial_number');
+  if (serial !== '') o.claim(dev, 'serial', serial, c, src, f.ts, f.uid, 'serial_number');
+  const type = str(r, 'device_type_name');
+  if (type !== '') o.claim(dev, 'device_type', type, c, src, f.ts, f.uid, 'device_type_name');
+  o.feature(dev, 'cip_server', f.ts);
+  const sock = str(r, 'socket_address');
+  if (sock !== '' && sock !== '0.0.0.0' && sock !== ip) o.claim(dev, 'name', `also ${sock}`, CONFIDENCE.HEURISTIC, src, f.ts, f.uid, 'socket_address', 'address');
+}
+
+// ---- BACnet (docs/protocols/bacnet.md) ----
+
+function bacnetDiscovery(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const svc = str(r, 'pdu_service');
+  const sender = { ip: str(r, 'source_h') || (r.is_orig === false ? f.resp : f.orig) };
+  const src = 'bacnet_discovery';
+  if (svc === 'who-is' || svc === 'who-has') {
+    o.feature(sender, 'bacnet_client', f.ts);
+    return;
+  }
+  if (svc !== 'i-am' && svc !== 'i-have' && svc !== 'who-am-i') return;
+  o.feature(sender, 'bacnet_device', f.ts);
+  const c = CONFIDENCE.DEVICE_IDENTITY;
+  const vendor = str(r, 'vendor');
+  if (vendor !== '' && !vendor.startsWith('unknown')) o.claim(sender, 'vendor', vendor, c, src, f.ts, f.uid, 'vendor');
+  if (svc === 'i-am') {
+    const inst = num(r, 'instance_number');
+    if (Number.isFinite(inst)) o.claim(sender, 'device_type', `BACnet device ${inst}`, c, src, f.ts, f.uid, 'instance_number');
+  }
+  const model = str(r, 'model_name');
+  if (model !== '') o.claim(sender, 'model', model, c, src, f.ts, f.uid, 'model_name');
+  const serial = str(r, 'serial_number');
+  if (serial !== '') o.claim(sender, 'serial', serial, c, src, f.ts, f.uid, 'serial_number');
+}
+
+/** Device object properties a device answers about itself. */
+const BACNET_DEVICE_PROPS: Record<string, ClaimField> = {
+  'object-name': 'name',
+  'vendor-name': 'vendor',
+  'model-name': 'model',
+  'firmware-revision': 'firmware',
+  'application-software-version': 'software',
+  'serial-number': 'serial',
+};
+
+function bacnetProperty(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const svc = str(r, 'pdu_service');
+  const isReq = svc.endsWith('-request') || svc === 'write-property' || svc === 'write-property-multiple';
+  const src = str(r, 'source_h') || (r.is_orig === false ? f.resp : f.orig);
+  const dst = str(r, 'destination_h') || (r.is_orig === false ? f.orig : f.resp);
+  if (isReq) {
+    o.feature({ ip: src }, 'bacnet_client', f.ts);
+    const write = svc.startsWith('write');
+    o.op(src, dst, 'bacnet', `${svc} ${str(r, 'property')}`.trim(), write ? 'write' : 'read', f.ts);
+    return;
+  }
+  if (!svc.endsWith('-ack')) return;
+  o.feature({ ip: src }, 'bacnet_device', f.ts);
+  if (str(r, 'object_type') !== 'device') return;
+  const field = BACNET_DEVICE_PROPS[str(r, 'property')];
+  const v = str(r, 'value');
+  if (field !== undefined && v !== '') {
+    const conf = field === 'name' ? CONFIDENCE.SELF_ANNOUNCED : CONFIDENCE.DEVICE_IDENTITY;
+    o.claim({ ip: src }, field, v, conf, 'bacnet_property', f.ts, f.uid, str(r, 'property'), field === 'name' ? 'bacnet' : undefined);
+  }
+}
+
+function bacnetDeviceControl(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  if (r.is_orig === false) return;
+  o.op(str(r, 'source_h') || f.orig, str(r, 'destination_h') || f.resp, 'bacnet', `${str(r, 'pdu_service')} ${str(r, 'device_state')}`.trim(), 'control', f.ts);
+}
+
+// ---- PROFINET DCP (docs/protocols/profinet.md) ----
+
+function profinetDcp(r: Record<string, unknown>, o: Observer): void {
+  const ts = num(r, 'ts');
+  const mac = str(r, 'src_mac');
+  const svc = str(r, 'service');
+  const type = str(r, 'service_type');
+  if (mac === '') return;
+  const dev = { mac };
+  if (svc === 'set' && type === 'request') {
+    o.feature(dev, 'dcp_configurator', ts);
+    return;
+  }
+  // Identify responses and Hello requests describe the sender itself.
+  if (!((svc === 'identify' && type.startsWith('response')) || svc === 'hello' || (svc === 'get' && type.startsWith('response')))) return;
+  const c = CONFIDENCE.DEVICE_IDENTITY;
+  const station = str(r, 'station_name');
+  if (station !== '') o.claim(dev, 'name', station, c, 'profinet_dcp', ts, undefined, 'station_name', 'profinet');
+  const tos = str(r, 'type_of_station');
+  if (tos !== '') o.claim(dev, 'model', tos, c, 'profinet_dcp', ts, undefined, 'type_of_station');
+  const vid = num(r, 'vendor_id');
+  const did = num(r, 'device_id');
+  if (Number.isFinite(vid)) {
+    const vname = PROFINET_VENDORS[vid];
+    if (vname !== undefined) o.claim(dev, 'vendor', vname, c, 'profinet_dcp', ts, undefined, 'vendor_id');
+    if (Number.isFinite(did)) o.claim(dev, 'hardware', `PROFINET device 0x${vid.toString(16).padStart(4, '0')}:0x${did.toString(16).padStart(4, '0')}`, c, 'profinet_dcp', ts, undefined, 'device_id');
+  }
+  const roles = Array.isArray(r.device_role_names) ? (r.device_role_names as string[]) : [];
+  for (const role of roles) {
+    o.claim(dev, 'device_type', role === 'io_device' ? 'PROFINET IO-Device' : role === 'io_controller' ? 'PROFINET IO-Controller' : `PROFINET ${role}`, c, 'profinet_dcp', ts, undefined, 'device_role_names');
+    if (role === 'io_controller') o.feature(dev, 'profinet_io_controller', ts);
+  }
+  const ip = str(r, 'ip');
+  if (ip !== '' && ip !== '0.0.0.0') o.bind(mac, ip, true, 'profinet_dcp', ts);
+}
+
+/**
+ * PROFINET vendor ids with a name. Only ids checked against captures are listed (42 is
+ * Siemens: the DCP Identify responses of SIMATIC and SCALANCE devices in the corpus);
+ * others are kept as the id in `hardware` (PROFINET vendor:device) without a vendor name.
+ */
+const PROFINET_VENDORS: Record<number, string> = {
+  0x002a: 'Siemens AG',
+};
+
+// ---- MQTT (docs/protocols/mqtt.md) ----
+
+function mqttConnect(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  o.feature({ ip: f.resp }, 'mqtt_broker', f.ts);
+  o.feature({ ip: f.orig }, 'mqtt_client', f.ts);
+  const id = str(r, 'client_id');
+  if (id !== '') o.claim({ ip: f.orig }, 'name', id, CONFIDENCE.HEURISTIC, 'mqtt_connect', f.ts, f.uid, 'client_id', 'mqtt');
+}
+
+function mqttPublish(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const pub = r.from_client === false ? f.resp : f.orig;
+  const edge = str(r, 'spb_edge_node_id');
+  if (edge !== '' && r.from_client !== false) {
+    o.feature({ ip: f.orig }, 'sparkplug_edge', f.ts);
+    o.claim({ ip: f.orig }, 'name', `${str(r, 'spb_group_id')}/${edge}`, CONFIDENCE.HEURISTIC, 'mqtt_publish', f.ts, f.uid, 'spb_edge_node_id', 'sparkplug');
+  }
+  void pub;
+}
+
 export const MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, RecordMapper>([
   ['arp', arp],
   ['modbus', modbus],
   ['modbus_read_device_identification', modbusDeviceId],
+  ['enip', enip],
+  ['cip', cip],
+  ['cip_identity', cipIdentity],
+  ['bacnet_discovery', bacnetDiscovery],
+  ['bacnet_property', bacnetProperty],
+  ['bacnet_device_control', bacnetDeviceControl],
+  ['profinet_dcp', profinetDcp],
+  ['mqtt_connect', mqttConnect],
+  ['mqtt_publish', mqttPublish],
 ]);

@@ -73,7 +73,7 @@ export function inferRole(i: RoleInput): RoleResult {
   if (f(i, 'mms_server') > 0) give('ied', 75, 'answers IEC 61850 MMS as a server');
   if (f(i, 'goose_publisher') > 0) give('ied', 85, 'publishes IEC 61850 GOOSE messages');
   if (f(i, 'synchrophasor_pmu') > 0) give('ied', 80, 'sends IEEE C37.118 synchrophasor data (a PMU)');
-  if (/communications adapter|i\/o|discrete|analog|drive|io-device/.test(types)) give('plc', 60, `field device identity: ${i.deviceTypes.join(', ')}`);
+  if (/communications adapter|i\/o|discrete|analog|drive|io-device/.test(types)) give('plc', 60, `controller or field device identity: ${i.deviceTypes.join(', ')}`);
 
   // Programming a controller makes an engineering workstation.
   const prog = f(i, 's7_program_download') + f(i, 's7_program_upload') + f(i, 's7_plc_control') + f(i, 'umas_program') + f(i, 'cip_program') + f(i, 'modbus_program');
@@ -150,8 +150,8 @@ export function inferPurdue(role: Role, i: RoleInput, peerLevels: readonly numbe
     case 'plc':
     case 'rtu':
     case 'ied':
-      if (/communications adapter|i\/o|discrete|analog|drive|io-device/.test(i.deviceTypes.join(' '))) {
-        return { level: 0, reason: 'field device (I/O, drive or PROFINET IO-Device): level 0, the process' };
+      if (/i\/o|discrete|analog|drive|io-device|sensor|actuator/.test(i.deviceTypes.join(' '))) {
+        return { level: 0, reason: 'field device (I/O, drive, sensor or PROFINET IO-Device): level 0, the process' };
       }
       return { level: 1, reason: `${role.toUpperCase()}: level 1, basic control` };
     case 'hmi':
