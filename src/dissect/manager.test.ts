@@ -7,7 +7,7 @@ import { tcpFrame, udpFrame, type TcpSpec } from '../../test/support/build.ts';
 import { Engine } from '../pipeline/engine.ts';
 import { Registry } from './registry.ts';
 import { StreamFramer } from './stream.ts';
-import { FLOW_HEADER_FIELDS, PROBE, type L2ProtocolDef, type ProtocolDef, type Session, type SessionContext } from './types.ts';
+import { FLOW_HEADER_FIELDS, PROBE, type L2ProtocolDef, type ProtocolDef, type Session, type SessionContext, type SharedState } from './types.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (d: Uint8Array, off: number, len: number) => new TextDecoder().decode(d.subarray(off, off + len));
@@ -240,4 +240,37 @@ test('layer 2: frames dispatched by EtherType', () => {
 test('the registry refuses bad ids, duplicate ids and a record type with two schemas', () => {
   assert.throws(() => new Registry([toy({ id: 'Bad-Id' })]), /lower-case/);
   assert.throws(() => new Registry([toy(), toy()]), /twice/);
+});
+
+test('shared state: one per engine for a protocol, seen by the sessions of every flow, ended at the end of input', () => {
+  let made = 0;
+  const def: ProtocolDef = {
+    ...toy({ id: 'joined', ports: [7777] }),
+    shared(sctx) {
+      made++;
+      const texts: string[] = [];
+      return {
+        add: (t: string) => texts.push(t),
+        end: () => sctx.record('joined_all', { texts: texts.slice() }),
+      } as SharedState & { add(t: string): void };
+    },
+    create(ctx) {
+      return {
+        data(isOrig, d, off, len) {
+          ctx.confirm();
+          (ctx.shared as SharedState & { add(t: string): void }).add(dec(d, off + 2, len - 2));
+        },
+        gap() {},
+        end() {},
+      };
+    },
+    records: { joined_all: [{ name: 'texts', type: 'vector[string]' }] },
+  };
+  const out: [string, Record<string, unknown>][] = [];
+  const e = new Engine({ write: (t, r) => out.push([t, r as Record<string, unknown>]) }, { registry: new Registry([def]) });
+  e.frame(udpFrame('10.0.0.1', '10.0.0.255', 5000, 7777, msg('one'), 1));
+  e.frame(udpFrame('10.0.0.2', '10.0.0.255', 5001, 7777, msg('two'), 2));
+  e.finish();
+  assert.equal(made, 1);
+  assert.deepEqual(out.filter(([t]) => t === 'joined_all').map(([, r]) => r.texts), [['one', 'two']]);
 });

@@ -19,7 +19,7 @@ import type { WeirdRecord } from '../events/weird.ts';
 import type { Registry } from './registry.ts';
 import {
   PROBE, type FlowInfo, type L2Context, type L2ProtocolDef, type ProbeHint, type ProtocolDef, type RecordFields, type Session,
-  type SessionContext, type Transport, type L2Session,
+  type SessionContext, type SharedState, type Transport, type L2Session,
 } from './types.ts';
 
 /** Where records go (the engine's RecordSink). */
@@ -200,13 +200,17 @@ class Ctx implements SessionContext {
   openChild(parent: string, isOrig: boolean, d: Uint8Array, off: number, len: number): Session | null {
     return this.m.openChild(this.fd, parent, isOrig, d, off, len);
   }
+
+  get shared(): SharedState | null {
+    return this.def.shared === undefined ? null : this.m.sharedFor(this.def);
+  }
 }
 
 class L2Ctx implements L2Context {
   readonly protocol: string;
   private readonly m: DissectManager;
   private readonly counters: ProtocolCounters;
-  constructor(m: DissectManager, def: L2ProtocolDef) {
+  constructor(m: DissectManager, def: L2ProtocolDef | ProtocolDef) {
     this.m = m;
     this.protocol = def.id;
     this.counters = m.countersFor(def.id);
@@ -229,6 +233,8 @@ export class DissectManager implements FlowListener {
   ts = 0;
   private readonly counters = new Map<string, ProtocolCounters>();
   private readonly l2Sessions = new Map<string, L2Session>();
+  /** ProtocolDef.shared states, by protocol id (made at first use). */
+  private readonly sharedStates = new Map<string, SharedState>();
   private readonly l2Weirds = new Map<string, number>();
   private readonly hint: ProbeHint = { transport: 'tcp', portMatch: false, isOrig: true, srcPort: 0, dstPort: 0 };
   /** The flow of the current callback (its view is valid during the callback only). */
@@ -376,7 +382,7 @@ export class DissectManager implements FlowListener {
     }
   }
 
-  /** End of input (after the flow table's flush): layer-2 protocols write what is pending. */
+  /** End of input (after the flow table's flush): layer-2 protocols and shared states write what is pending. */
   finish(): void {
     for (const [id, s] of this.l2Sessions) {
       try {
@@ -386,6 +392,24 @@ export class DissectManager implements FlowListener {
         this.noteInternal(e);
       }
     }
+    for (const [id, s] of this.sharedStates) {
+      try {
+        s.end();
+      } catch (e) {
+        this.countersFor(id).internalErrors++;
+        this.noteInternal(e);
+      }
+    }
+  }
+
+  /** The state `def`'s sessions share in this engine, made at first use. */
+  sharedFor(def: ProtocolDef): SharedState {
+    let s = this.sharedStates.get(def.id);
+    if (s === undefined) {
+      s = def.shared!(new L2Ctx(this, def));
+      this.sharedStates.set(def.id, s);
+    }
+    return s;
   }
 
   // ---- probing ----

@@ -1,7 +1,7 @@
 // Test helpers for protocol dissectors: byte arrays written as commented hex, a session run
 // without a flow table, and the segmentation and truncation checks every parser must pass.
 // Used by the tests beside each protocol (src/protocols/<id>/*.test.ts); not by the engine.
-import type { ProbeHint, ProtocolDef, RecordFields, Session, SessionContext, Transport, FlowInfo } from './types.ts';
+import type { L2Context, ProbeHint, ProtocolDef, RecordFields, Session, SessionContext, SharedState, Transport, FlowInfo } from './types.ts';
 import { PROBE } from './types.ts';
 
 /**
@@ -83,6 +83,8 @@ class TestCtx implements SessionContext {
   private readonly def: ProtocolDef;
   private readonly kids: readonly ProtocolDef[];
   readonly sessions: Session[] = [];
+  /** The protocol's shared state for this run (ProtocolDef.shared), made at first use. */
+  private sharedState: SharedState | null = null;
 
   constructor(def: ProtocolDef, flow: FlowInfo, run: SessionRun, kids: readonly ProtocolDef[], ts: number) {
     this.def = def;
@@ -91,6 +93,20 @@ class TestCtx implements SessionContext {
     this.run = run;
     this.kids = kids;
     this.ts = ts;
+  }
+
+  get shared(): SharedState | null {
+    if (this.def.shared === undefined) return null;
+    if (this.sharedState === null) {
+      this.sharedState = this.def.shared(new TestSharedCtx(this));
+    }
+    return this.sharedState;
+  }
+
+  /** Ends the shared states of this context and its children (end of input). */
+  endShared(): void {
+    this.sharedState?.end();
+    for (const c of this.childCtxs) c.endShared();
   }
 
   record(type: string, fields: RecordFields, ts?: number): void {
@@ -149,6 +165,25 @@ class TestCtx implements SessionContext {
   }
 }
 
+/** The context of a shared state in a test run: records and events land in the run's lists. */
+class TestSharedCtx implements L2Context {
+  readonly protocol: string;
+  private readonly owner: TestCtx;
+  constructor(owner: TestCtx) {
+    this.owner = owner;
+    this.protocol = owner.protocol;
+  }
+  get ts(): number {
+    return this.owner.ts;
+  }
+  record(type: string, fields: RecordFields): void {
+    this.owner.rawRecord(type, fields);
+  }
+  event(name: string, addl?: string): void {
+    this.owner.event(name, addl);
+  }
+}
+
 /**
  * Runs one session of `def` over `chunks` (TCP stream pieces or UDP datagrams) and ends it.
  * Throws whatever the session throws: a test run has no guard.
@@ -169,6 +204,7 @@ export function runSession(def: ProtocolDef, chunks: readonly Chunk[], opts: Run
   }
   s.end();
   for (const k of ctx.sessions) k.end();
+  ctx.endShared();
   return run;
 }
 

@@ -87,6 +87,20 @@ export interface SessionContext {
    * its PDUs (`data(isOrig, d, off, len)`, one call per PDU).
    */
   openChild(parent: string, isOrig: boolean, d: Uint8Array, off: number, len: number): Session | null;
+  /** The protocol's state shared by its sessions of this engine (ProtocolDef.shared); null when it has none. */
+  readonly shared: SharedState | null;
+}
+
+/**
+ * State a protocol keeps across the flows of one engine (one per thread), for protocols whose
+ * transactions span flows (DHCP: a client's broadcasts and the server's replies travel in
+ * different flows). Made by ProtocolDef.shared when the protocol's first session starts; its
+ * context writes records without a flow header. end() runs at the end of input, after every
+ * flow ended. With several worker threads each has its own, so a transaction whose flows land
+ * in different workers is seen in parts.
+ */
+export interface SharedState {
+  end(): void;
 }
 
 /** Per-flow state of one protocol. */
@@ -131,6 +145,8 @@ export interface ProtocolDef {
    */
   readonly trustPort?: boolean;
   create(ctx: SessionContext, transport: Transport): Session;
+  /** Makes the state the protocol's sessions of one engine share (SessionContext.shared); most protocols have none. */
+  shared?(ctx: L2Context): SharedState;
   readonly records: RecordSchemas;
   /** Anomaly events: name (without the `<id>.` prefix) → description. */
   readonly events: Readonly<Record<string, string>>;
