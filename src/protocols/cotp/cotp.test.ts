@@ -2,6 +2,7 @@
 // segmented DT reassembly, the hand-over of TSDUs to the child, malformed TPDUs raising their
 // events, truncation and segmentation independence, fuzzing.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { bytewise, concat, everySplit, hex, runSession, withoutTs, type Chunk } from '../../dissect/testing.ts';
@@ -232,4 +233,15 @@ test('fuzz: random bytes and bit-flipped conversations never throw', () => {
     }),
     { numRuns: 500 },
   );
+});
+
+test('docs/protocols/cotp.md documents every field of every record type and every event', () => {
+  const doc = readFileSync(new URL('../../../docs/protocols/cotp.md', import.meta.url), 'utf8');
+  const rows = doc.split('\n').filter((l) => l.startsWith('|'));
+  const documented = (name: string) => rows.some((l) => new RegExp(`(^\\|\\s*|[ ,\`])${name.replace('.', '\\.')}([ ,\`|])`).test(l));
+  for (const [type, list] of Object.entries(cotp.records)) {
+    assert.ok(doc.includes(`## \`${type}\` record`), `section for ${type}`);
+    for (const f of list) assert.ok(documented(f.name), `${type}.${f.name} documented`);
+  }
+  for (const e of Object.keys(cotp.events)) assert.ok(doc.includes(`cotp.${e}`), `event cotp.${e} documented`);
 });

@@ -4,6 +4,7 @@
 // identity, mode-transition pushes; malformed PDUs raising their events; caps; truncation,
 // segmentation (through COTP) and fuzzing.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { bytewise, concat, everySplit, hex, runSession, withoutTs, type Chunk } from '../../dissect/testing.ts';
@@ -413,4 +414,15 @@ test('fuzz: random PDUs and bit-flipped valid PDUs never throw', () => {
     }),
     { numRuns: 1000 },
   );
+});
+
+test('docs/protocols/s7comm.md documents every field of every record type and every event', () => {
+  const doc = readFileSync(new URL('../../../docs/protocols/s7comm.md', import.meta.url), 'utf8');
+  const rows = doc.split('\n').filter((l) => l.startsWith('|'));
+  const documented = (name: string) => rows.some((l) => new RegExp(`(^\\|\\s*|[ ,\`])${name.replace('.', '\\.')}([ ,\`|])`).test(l));
+  for (const [type, list] of Object.entries(s7comm.records)) {
+    assert.ok(doc.includes(`## \`${type}\` record`), `section for ${type}`);
+    for (const f of list) assert.ok(documented(f.name), `${type}.${f.name} documented`);
+  }
+  for (const e of Object.keys(s7comm.events)) assert.ok(doc.includes(`s7comm.${e}`), `event s7comm.${e} documented`);
 });
