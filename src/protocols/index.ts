@@ -10,6 +10,7 @@ import { cotp } from './cotp/index.ts';
 import { dnp3 } from './dnp3/index.ts';
 import { enip } from './enip/index.ts';
 import { goose } from './goose/index.ts';
+import { hart_ip } from './hart_ip/index.ts';
 import { iec104 } from './iec104/index.ts';
 import { mms } from './mms/index.ts';
 import { modbus } from './modbus/index.ts';
@@ -35,6 +36,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   s7comm_plus,
   mms,
   synchrophasor,
+  hart_ip,
 ];
 
 /** Layer-2 protocols (no IP). */
