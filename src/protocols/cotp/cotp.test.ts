@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { bytewise, concat, everySplit, hex, runSession, withoutTs, type Chunk } from '../../dissect/testing.ts';
 import { PROBE, type ProbeHint, type ProtocolDef } from '../../dissect/types.ts';
 import { s7comm } from '../s7comm/index.ts';
+import { s7comm_plus } from '../s7comm_plus/index.ts';
 import { cotp } from './index.ts';
 import { MAX_TSDU } from './session.ts';
 
@@ -220,7 +221,7 @@ test('truncation at every offset: no exception, and the records are a prefix of 
 test('fuzz: random bytes and bit-flipped conversations never throw', () => {
   fc.assert(
     fc.property(fc.array(fc.tuple(fc.boolean(), fc.uint8Array({ maxLength: 300 })), { maxLength: 12 }), (parts) => {
-      runSession(cotp, parts.map(([isOrig, bytes]) => ({ isOrig, bytes })), { children: [s7comm, echo] });
+      runSession(cotp, parts.map(([isOrig, bytes]) => ({ isOrig, bytes })), { children: [s7comm, s7comm_plus, echo] });
     }),
     { numRuns: 300 },
   );
@@ -229,7 +230,7 @@ test('fuzz: random bytes and bit-flipped conversations never throw', () => {
     fc.property(fc.array(fc.tuple(fc.nat(stream.length - 1), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 8 }), fc.nat(stream.length), (flips, cut) => {
       const b = stream.slice();
       for (const [at, bit] of flips) b[at] ^= 1 << bit;
-      runSession(cotp, [{ isOrig: true, bytes: b.subarray(0, cut) }, { isOrig: false, bytes: b.subarray(cut) }], { children: [s7comm, echo] });
+      runSession(cotp, [{ isOrig: true, bytes: b.subarray(0, cut) }, { isOrig: false, bytes: b.subarray(cut) }], { children: [s7comm, s7comm_plus, echo] });
     }),
     { numRuns: 500 },
   );
