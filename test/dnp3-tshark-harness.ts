@@ -101,6 +101,8 @@ const TSHARK_WRONG: Record<string, Partial<Record<keyof typeof REASONS, number[]
 };
 
 interface Frame {
+  /** File names of file control objects (dnp3.al.file_name). */
+  files: string[];
   funcs: number[];
   objs: number[];
   /** Frame numbers of this key. */
@@ -114,7 +116,7 @@ const nums = (s: string) => (s === '' ? [] : s.split(',').map(Number));
 
 async function tsharkFrames(file: string): Promise<{ byKey: Map<Key, Frame>; byFrame: Map<number, Frame> }> {
   const fields = ['frame.number', 'frame.time_epoch', 'ip.src', 'ipv6.src', 'tcp.srcport', 'udp.srcport', 'dnp3.al.func', 'dnp3.al.obj',
-    'dnp3.ctl', 'dnp3.tr.ctl', 'dnp3.al.ctl', 'dnp3.al.objq.prefix', 'dnp3.al.objq.range', '_ws.expert.message', 'tcp.analysis.retransmission'];
+    'dnp3.ctl', 'dnp3.tr.ctl', 'dnp3.al.ctl', 'dnp3.al.objq.prefix', 'dnp3.al.objq.range', '_ws.expert.message', 'tcp.analysis.retransmission', 'dnp3.al.file_name'];
   const args = ['-n', '-r', file, '-Y', 'dnp3', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])];
   let stdout: string;
   try {
@@ -128,21 +130,23 @@ async function tsharkFrames(file: string): Promise<{ byKey: Map<Key, Frame>; byF
   const byFrame = new Map<number, Frame>();
   for (const line of stdout.split('\n')) {
     if (line === '') continue;
-    const [num, ts, ip4, ip6, tport, uport, func, obj, ctl, tr, al, prefix, range, expert, retrans] = line.split('\t');
+    const [num, ts, ip4, ip6, tport, uport, func, obj, ctl, tr, al, prefix, range, expert, retrans, file] = line.split('\t');
     // A TCP retransmission repeats bytes the receiver already has: no new fragment (Palisade's
     // reassembly delivers each byte once; tshark dissects the copy again).
     if (retrans !== '') continue;
     const ip = (ip4 !== '' ? ip4 : ip6).split(',')[0];
     const port = Number((tport !== '' ? tport : uport).split(',')[0]);
     const one: Frame = {
+      files: file === '' ? [] : file.split(','),
       funcs: nums(func), objs: nums(obj), frames: [Number(num)],
       ev: { ctl: nums(ctl), tr: nums(tr), al: nums(al), prefix: nums(prefix), range: nums(range), expert },
     };
     byFrame.set(Number(num), one);
     const k = key(Number(ts), ip, port);
     const e = m.get(k);
-    if (e === undefined) m.set(k, { funcs: [...one.funcs], objs: [...one.objs], frames: [...one.frames], ev: one.ev });
+    if (e === undefined) m.set(k, { files: [...one.files], funcs: [...one.funcs], objs: [...one.objs], frames: [...one.frames], ev: one.ev });
     else {
+      e.files.push(...one.files);
       e.frames.push(...one.frames);
       e.funcs.push(...one.funcs);
       e.objs.push(...one.objs);
@@ -157,7 +161,7 @@ interface Side {
   objs: number[][];
 }
 
-async function palisade(file: string): Promise<{ parsed: Map<Key, Side>; records: Map<Key, { funcs: number[]; objs: number[] }> }> {
+async function palisade(file: string): Promise<{ parsed: Map<Key, Side>; records: Map<Key, { funcs: number[]; objs: number[]; files: string[] }> }> {
   const parsed = new Map<Key, Side>();
   const at = (k: Key) => {
     let e = parsed.get(k);
@@ -183,7 +187,7 @@ async function palisade(file: string): Promise<{ parsed: Map<Key, Side>; records
       return s;
     },
   };
-  const records = new Map<Key, { funcs: number[]; objs: number[] }>();
+  const records = new Map<Key, { funcs: number[]; objs: number[]; files: string[] }>();
   const engine = new Engine(
     {
       write(type, rec) {
@@ -191,9 +195,10 @@ async function palisade(file: string): Promise<{ parsed: Map<Key, Side>; records
         const r = rec as Record<string, unknown>;
         const k = key(r.ts as number, r.source_h as string, r.source_p as number);
         let e = records.get(k);
-        if (e === undefined) records.set(k, (e = { funcs: [], objs: [] }));
+        if (e === undefined) records.set(k, (e = { funcs: [], objs: [], files: [] }));
         e.objs.push((r.object_group as number) * 256 + (r.object_variation as number));
         e.funcs.push(r.fc_code as number);
+        if (r.file_name !== undefined) e.files.push(r.file_name as string);
       },
     },
     { registry: new Registry([observed]) },
@@ -207,10 +212,13 @@ async function palisade(file: string): Promise<{ parsed: Map<Key, Side>; records
   return { parsed, records };
 }
 
-const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const same = <T>(a: T[], b: T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const hex = (l: number[]) => l.map((x) => x.toString(16).padStart(4, '0')).join(',');
 
 export interface Tally {
+  /** File names of file control objects: in tshark's frames, and equal in Palisade's records. */
+  files: number;
+  filesAgree: number;
   pdus: number;
   funcAgree: number;
   agree: number;
@@ -255,7 +263,12 @@ export async function compareCapture(rel: string, t: Tally): Promise<void> {
     }
     // Records: the dnp3_objects of these frames against tshark's object list. A header cut
     // short is in tshark's list (and the parser's), never in a record.
-    const r = ours.records.get(k) ?? { funcs: [], objs: [] };
+    const r = ours.records.get(k) ?? { funcs: [], objs: [], files: [] };
+    if ((f?.files.length ?? 0) > 0 || r.files.length > 0) {
+      t.files += Math.max(f?.files.length ?? 0, r.files.length);
+      if (same(f?.files ?? [], r.files)) t.filesAgree += r.files.length;
+      else t.diffs.push(`file names ${rel} frames ${f?.frames ?? '-'}: tshark ${f?.files} / records ${r.files}`);
+    }
     const rObjs = r.objs.filter((_, i) => TSHARK_OBJECT_FUNCTIONS.has(r.funcs[i]));
     if ((f?.objs.length ?? 0) === 0 && rObjs.length === 0) continue;
     t.recordFrames++;
@@ -267,12 +280,13 @@ export async function compareCapture(rel: string, t: Tally): Promise<void> {
 
 /** Compares `captures` (a few at a time: tshark runs beside the engine) and checks the agreement. */
 export async function compareAll(captures: string[], minPdus: number): Promise<void> {
-  const t: Tally = { pdus: 0, funcAgree: 0, agree: 0, recordFrames: 0, recordAgree: 0, excluded: 0, diffs: [] };
+  const t: Tally = { files: 0, filesAgree: 0, pdus: 0, funcAgree: 0, agree: 0, recordFrames: 0, recordAgree: 0, excluded: 0, diffs: [] };
   for (let i = 0; i < captures.length; i += 4) await Promise.all(captures.slice(i, i + 4).map((c) => compareCapture(c, t)));
   const pct = (a: number, b: number) => (100 * a) / b;
-  const msg = `${captures.length} captures, fragments ${t.pdus} (${t.excluded} more in frames tshark reads wrong): function code ${pct(t.funcAgree, t.pdus).toFixed(2)}%, function code and objects ${pct(t.agree, t.pdus).toFixed(2)}%; dnp3_objects records in ${t.recordFrames} frames: ${pct(t.recordAgree, t.recordFrames).toFixed(2)}%\n${t.diffs.slice(0, Number(process.env.DNP3_DIFFS ?? 60)).join('\n')}`;
+  const msg = `${captures.length} captures, fragments ${t.pdus} (${t.excluded} more in frames tshark reads wrong): function code ${pct(t.funcAgree, t.pdus).toFixed(2)}%, function code and objects ${pct(t.agree, t.pdus).toFixed(2)}%; dnp3_objects records in ${t.recordFrames} frames: ${pct(t.recordAgree, t.recordFrames).toFixed(2)}%; file names ${t.filesAgree}/${t.files}\n${t.diffs.slice(0, Number(process.env.DNP3_DIFFS ?? 60)).join('\n')}`;
   console.log(msg);
   assert.ok(t.pdus >= minPdus, msg);
   assert.ok(pct(t.agree, t.pdus) >= 99, msg);
   assert.ok(pct(t.recordAgree, t.recordFrames) >= 99, msg);
+  assert.equal(t.filesAgree, t.files, msg);
 }

@@ -219,6 +219,29 @@ test('a file block read: objects with a size prefix carry data even in READ', ()
   assert.deepEqual(recs(run, 'dnp3_objects').map((r) => r.object_type), ['File Transport', 'Internal Indications']);
 });
 
+test('file transfer: OPEN_FILE with a g70v3 file command gives the file name', () => {
+  const name = new TextEncoder().encode('./test.xml');
+  const app = concat(
+    hex`
+      c1 19                 // FIR FIN seq 1, OPEN_FILE
+      46 03 5b 01           // g70v3 file command, qualifier 0x5b (2-octet size prefix, 1-octet count), count 1
+      24 00                 // object size 36
+      1a 00 0a 00           // file name offset 26, size 10
+      00 00 00 00 00 00     // time of creation
+      ff 01                 // permissions
+      00 00 00 00           // authentication key
+      00 00 00 00           // file size
+      01 00                 // operational mode: read
+      00 04                 // maximum block size 1024
+      07 00                 // request id 7
+    `,
+    name,
+  );
+  const run = runSession(dnp3, [O(req(0xc0, app))]);
+  assert.deepEqual(run.events, []);
+  assert.deepEqual(recs(run, 'dnp3_objects').map((r) => [r.function_code, r.object_type, r.file_name]), [['OPEN_FILE', 'File Command', './test.xml']]);
+});
+
 test('UDP: one datagram holds several link frames', () => {
   const run = runSession(dnp3, [O(concat(READ_CLASS0, SELECT_FRAME)), R(SELECT_RESPONSE)], { transport: 'udp' });
   assert.deepEqual(run.events, []);
@@ -421,7 +444,7 @@ test('fuzzing: random bytes, random chunks and bit flips of valid frames never t
     { numRuns: 300 },
   );
   // Application fragments of random bytes straight into the parser (CRCs cannot stop them there).
-  const v: FragmentVisitor = { header() {}, object() {}, partialObject() {}, crob() {}, analogOutput() {}, attribute() {}, problem() {} };
+  const v: FragmentVisitor = { header() {}, object() {}, partialObject() {}, crob() {}, analogOutput() {}, sizedObject() {}, attribute() {}, problem() {} };
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
       const end = parseFragment(bytes, 0, bytes.length, v);

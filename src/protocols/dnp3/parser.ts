@@ -103,6 +103,8 @@ export interface FragmentVisitor {
   crob(variation: number, index: number, control: number, count: number, onTime: number, offTime: number, status: number): void;
   /** One analog output block (g41v1-4). */
   analogOutput(variation: number, index: number, value: number, status: number): void;
+  /** One object of a header with a size prefix (file control, data sets, authentication): its bytes d[off..off+len). */
+  sizedObject(group: number, variation: number, d: Uint8Array, off: number, len: number): void;
   /** One device attribute (g0): data type code and value bytes d[off..off+len). */
   attribute(variation: number, index: number, type: number, d: Uint8Array, off: number, len: number): void;
   /** A problem (PROBLEM_*); after MALFORMED, UNKNOWN_OBJECT and TOO_MANY_OBJECTS the parse stops. */
@@ -255,7 +257,7 @@ function parseObject(d: Uint8Array, p: number, end: number, fc: number, v: Fragm
   if (count > MAX_POINTS) v.problem(PROBLEM_TOO_MANY_POINTS, `${count} points in g${group}v${variation}`);
   const each = count <= MAX_POINTS;
   // Objects with a size prefix: walk them by their sizes.
-  if (prefixCode >= 4) return walkSized(d, p, end, group, variation, count, prefixSize, v);
+  if (prefixCode >= 4) return walkSized(d, p, end, group, variation, count, prefixSize, each, v);
   const bits = objectPackedBits(group, variation);
   if (bits > 0 && prefixSize === 0) {
     const bytes = Math.ceil((count * bits) / 8);
@@ -295,12 +297,13 @@ function cut(v: FragmentVisitor, group: number, variation: number): number {
 }
 
 /** Objects each preceded by their size (1, 2 or 4 octets). */
-function walkSized(d: Uint8Array, p: number, end: number, group: number, variation: number, count: number, prefixSize: number, v: FragmentVisitor): number {
+function walkSized(d: Uint8Array, p: number, end: number, group: number, variation: number, count: number, prefixSize: number, each: boolean, v: FragmentVisitor): number {
   for (let i = 0; i < count; i++) {
     if (end - p < prefixSize) return cut(v, group, variation);
     const size = readLE(d, p, prefixSize);
     p += prefixSize;
     if (end - p < size) return cut(v, group, variation);
+    if (each) v.sizedObject(group, variation, d, p, size);
     p += size;
   }
   return p;

@@ -84,6 +84,8 @@ export interface Dnp3ObjectsRecord {
   qualifier: number;
   /** Device attributes (group 0) only: the first attribute's value as text (strings as sent, numbers in decimal, other types as hex). */
   attribute_value?: string;
+  /** File control objects (g70v3 file command, g70v7 file descriptor, g70v8 file specification): the first object's file name. */
+  file_name?: string;
 }
 
 const PEER = [
@@ -138,4 +140,5 @@ export const DNP3_OBJECTS_FIELDS: readonly ZeekField[] = [
   { name: 'object_variation', type: 'count' },
   { name: 'qualifier', type: 'count' },
   { name: 'attribute_value', type: 'string' },
+  { name: 'file_name', type: 'string' },
 ];

@@ -86,6 +86,7 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
   private objLow = -1;
   private objHigh = -1;
   private objAttribute: string | undefined = undefined;
+  private objFileName: string | undefined = undefined;
 
   constructor(ctx: SessionContext, transport: Transport) {
     this.ctx = ctx;
@@ -302,6 +303,7 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
     this.objLow = low;
     this.objHigh = high;
     this.objAttribute = undefined;
+    this.objFileName = undefined;
   }
 
   partialObject(group: number, variation: number): void {
@@ -362,6 +364,11 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
     });
   }
 
+  sizedObject(group: number, variation: number, d: Uint8Array, off: number, len: number): void {
+    if (group !== 70 || !this.objPending || this.objFileName !== undefined) return;
+    this.objFileName = fileName(variation, d, off, len);
+  }
+
   attribute(_variation: number, _index: number, type: number, d: Uint8Array, off: number, len: number): void {
     if (this.objPending && this.objAttribute === undefined) this.objAttribute = attributeText(type, d, off, len);
   }
@@ -400,6 +407,7 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
       object_variation: this.objVariation,
       qualifier: this.objQualifier,
       attribute_value: this.objAttribute,
+      file_name: this.objFileName,
     });
   }
 
@@ -431,14 +439,33 @@ function append(s: Side, d: Uint8Array, off: number, n: number): void {
 
 const HEX = '0123456789abcdef';
 
+/**
+ * The file name of a file control object: g70v3 file command and g70v7 file descriptor carry
+ * the name's offset and size (from the object's start) in their first four octets; g70v8 is the
+ * file specification string itself. Undefined for other variations or impossible offsets.
+ */
+export function fileName(variation: number, d: Uint8Array, off: number, len: number): string | undefined {
+  let start = 0;
+  let n = len;
+  if (variation === 3 || variation === 7) {
+    if (len < 4) return undefined;
+    start = d[off] | (d[off + 1] << 8);
+    n = d[off + 2] | (d[off + 3] << 8);
+    if (start < 4 || start > len || n > len - start) return undefined;
+  } else if (variation !== 8) return undefined;
+  return text(d, off + start, Math.min(n, MAX_ATTRIBUTE));
+}
+
+function text(d: Uint8Array, off: number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(d[off + i]);
+  return s;
+}
+
 /** A device attribute's value as text: VSTR as sent, UINT/INT/FLT in decimal, anything else hex. */
 export function attributeText(type: number, d: Uint8Array, off: number, len: number): string {
   const n = Math.min(len, MAX_ATTRIBUTE);
-  if (type === 1) {
-    let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(d[off + i]);
-    return s;
-  }
+  if (type === 1) return text(d, off, n);
   if ((type === 2 || type === 3) && len >= 1 && len <= 4) {
     let v = 0;
     for (let i = len - 1; i >= 0; i--) v = v * 256 + d[off + i];
