@@ -8,11 +8,20 @@ import { runDemo } from './demo.ts';
 import { parseSnaplen, positiveNumber, runCapture, type CaptureCliOptions } from './capture.ts';
 import { runAssets, type AssetsCliOptions } from './assets.ts';
 import { ROLES } from '../assets/roles.ts';
+import { DEFAULT_DB, runServe, runUserAdd, runUserList, runUserPasswd, runUserRemove } from './serve.ts';
 
 function positiveInt(name: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1 (got "${v}")`);
+    return n;
+  };
+}
+
+function positiveIntOrZero(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${name} must be a port number 0-65535 (got "${v}")`);
     return n;
   };
 }
@@ -134,6 +143,53 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'table (for people), csv or json').choices(['table', 'csv', 'json']).default('table'))
     .action((dir: string, o: AssetsCliOptions) => {
       process.exitCode = runAssets(dir, o);
+    });
+
+  program
+    .command('serve')
+    .description('serve the web console and API on a database written by `palisade analyze --db` (docs/console.md)')
+    .option('--db <file>', 'the database', DEFAULT_DB)
+    .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--port <n>', 'TCP port', positiveIntOrZero('--port'), 8080)
+    .option('--secure-cookies', 'mark the session cookie Secure (when the console is served behind TLS)')
+    .action(async (o: { db: string; host: string; port: number; secureCookies?: boolean }) => {
+      process.exitCode = await runServe(o);
+    });
+
+  const user = program.command('user').description('manage console accounts in a database');
+  user
+    .command('add')
+    .description('add an account; prints a generated password (to be changed at first login) unless --password-stdin')
+    .argument('<name>', 'user name: letters, digits and . _ @ -')
+    .addOption(new Option('--role <role>', 'viewer (read), analyst (read, triage alerts, upload captures) or admin (everything)').choices(['viewer', 'analyst', 'admin']).makeOptionMandatory())
+    .option('--db <file>', 'the database', DEFAULT_DB)
+    .option('--password-stdin', 'read the password from stdin instead of generating one')
+    .action(async (name: string, o: { role: string; db: string; passwordStdin?: boolean }) => {
+      process.exitCode = await runUserAdd(name, o);
+    });
+  user
+    .command('list')
+    .description('list the accounts')
+    .option('--db <file>', 'the database', DEFAULT_DB)
+    .action((o: { db: string }) => {
+      process.exitCode = runUserList(o);
+    });
+  user
+    .command('remove')
+    .description('remove an account and end its sessions')
+    .argument('<name>')
+    .option('--db <file>', 'the database', DEFAULT_DB)
+    .action((name: string, o: { db: string }) => {
+      process.exitCode = runUserRemove(name, o);
+    });
+  user
+    .command('passwd')
+    .description('set a new password (generated and printed once, or read from stdin) and end the account\'s sessions')
+    .argument('<name>')
+    .option('--db <file>', 'the database', DEFAULT_DB)
+    .option('--password-stdin', 'read the password from stdin')
+    .action(async (name: string, o: { db: string; passwordStdin?: boolean }) => {
+      process.exitCode = await runUserPasswd(name, o);
     });
 
   program

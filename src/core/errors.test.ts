@@ -28,6 +28,7 @@ test('every error code maps to its documented exit code', () => {
     E_NO_INVENTORY: 3,
     E_STORE: 6,
     E_USER_EXISTS: 2,
+    E_SERVE: 6,
   };
   assert.deepEqual(Object.fromEntries(Object.entries(ERRORS).map(([k, v]) => [k, v.exit])), pinned);
 });

@@ -40,6 +40,7 @@ export const ERRORS = {
   E_NO_INVENTORY: { exit: EXIT.INPUT, summary: 'an output directory holds no (readable) assets.json' },
   E_STORE: { exit: EXIT.OUTPUT, summary: 'the database cannot be opened or written' },
   E_USER_EXISTS: { exit: EXIT.USAGE, summary: 'a user of that name exists already' },
+  E_SERVE: { exit: EXIT.OUTPUT, summary: 'the console cannot listen on the address and port' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   outDir?: string;
   /** A database (SQLite file) to write records, inventory and stats into. */
   db?: string;
+  /** The capture's name in the database (default: the input file names). */
+  captureName?: string;
   format?: RecordFormat;
   workers?: number;
   flow?: Partial<FlowConfig>;
@@ -88,7 +90,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const outDir = opts.outDir;
   const output = outDir !== undefined ? new RecordOutput(outDir, { format: opts.format ?? 'ndjson' }) : null;
   const store = opts.db !== undefined ? new SqliteStore(opts.db) : null;
-  const capture = store !== null ? store.beginCapture(await captureIdentity(files.map((f) => f.path))) : null;
+  let capture = null;
+  if (store !== null) {
+    const id = await captureIdentity(files.map((f) => f.path));
+    capture = store.beginCapture(opts.captureName !== undefined ? { ...id, name: opts.captureName } : id);
+  }
   const sinks: RecordSink[] = [];
   if (output !== null) sinks.push(output);
   if (capture !== null) sinks.push(capture);
