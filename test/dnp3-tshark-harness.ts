@@ -7,7 +7,10 @@
 // Two views are compared. The parser's: a test observer on each session reports every
 // fragment it parses (function code, object headers including one cut short, which tshark
 // lists too). The records': Palisade's dnp3_objects records (ts, direction, fc_code,
-// object_group/object_variation) against tshark's objects of the same frames.
+// object_group/object_variation) against tshark's objects of the same frames; its
+// dnp3_control records against tshark's control blocks (dnp3.ctl.op, dnp3.ctl.trip,
+// dnp3.al.count, dnp3.al.on_time, dnp3.al.off_time, dnp3.al.anaout.*, and in responses
+// dnp3.al.ctrlstatus); file names (dnp3.al.file_name) against dnp3_objects.file_name.
 //
 // Wireshark 4.0 reads object headers only for some functions (TSHARK_OBJECT_FUNCTIONS); for
 // the others only the function code is compared. Frames where tshark is wrong are listed in
@@ -103,6 +106,12 @@ const TSHARK_WRONG: Record<string, Partial<Record<keyof typeof REASONS, number[]
 interface Frame {
   /** File names of file control objects (dnp3.al.file_name). */
   files: string[];
+  /** Control relay output / pattern control blocks: "op trip count on off" each, in order. */
+  crobs: string[];
+  /** Control status octets of the blocks (CROB, PCB, analog output). */
+  statuses: number[];
+  /** Analog output block values. */
+  values: number[];
   funcs: number[];
   objs: number[];
   /** Frame numbers of this key. */
@@ -111,12 +120,17 @@ interface Frame {
 }
 
 type Key = string;
+/** tshark's control blocks; one cut short by the end of a fragment (its status octet missing) is not a record. */
+const crobList = (op: number[], trip: number[], count: number[], on: number[], off: number[], statuses: number) =>
+  op.map((o, i) => `${o} ${trip[i]} ${count[i]} ${on[i]} ${off[i]}`).slice(0, statuses);
 const key = (ts: number, srcIp: string, srcPort: number): Key => `${ts.toFixed(6)} ${srcIp}:${srcPort}`;
 const nums = (s: string) => (s === '' ? [] : s.split(',').map(Number));
 
 async function tsharkFrames(file: string): Promise<{ byKey: Map<Key, Frame>; byFrame: Map<number, Frame> }> {
   const fields = ['frame.number', 'frame.time_epoch', 'ip.src', 'ipv6.src', 'tcp.srcport', 'udp.srcport', 'dnp3.al.func', 'dnp3.al.obj',
-    'dnp3.ctl', 'dnp3.tr.ctl', 'dnp3.al.ctl', 'dnp3.al.objq.prefix', 'dnp3.al.objq.range', '_ws.expert.message', 'tcp.analysis.retransmission', 'dnp3.al.file_name'];
+    'dnp3.ctl', 'dnp3.tr.ctl', 'dnp3.al.ctl', 'dnp3.al.objq.prefix', 'dnp3.al.objq.range', '_ws.expert.message', 'tcp.analysis.retransmission', 'dnp3.al.file_name',
+    'dnp3.ctl.op', 'dnp3.ctl.trip', 'dnp3.al.count', 'dnp3.al.on_time', 'dnp3.al.off_time', 'dnp3.al.ctrlstatus',
+    'dnp3.al.anaout.int', 'dnp3.al.anaout.float', 'dnp3.al.anaout.double'];
   const args = ['-n', '-r', file, '-Y', 'dnp3', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])];
   let stdout: string;
   try {
@@ -130,7 +144,7 @@ async function tsharkFrames(file: string): Promise<{ byKey: Map<Key, Frame>; byF
   const byFrame = new Map<number, Frame>();
   for (const line of stdout.split('\n')) {
     if (line === '') continue;
-    const [num, ts, ip4, ip6, tport, uport, func, obj, ctl, tr, al, prefix, range, expert, retrans, file] = line.split('\t');
+    const [num, ts, ip4, ip6, tport, uport, func, obj, ctl, tr, al, prefix, range, expert, retrans, file, op, trip, count, on, off, status, aInt, aFloat, aDouble] = line.split('\t');
     // A TCP retransmission repeats bytes the receiver already has: no new fragment (Palisade's
     // reassembly delivers each byte once; tshark dissects the copy again).
     if (retrans !== '') continue;
@@ -138,15 +152,21 @@ async function tsharkFrames(file: string): Promise<{ byKey: Map<Key, Frame>; byF
     const port = Number((tport !== '' ? tport : uport).split(',')[0]);
     const one: Frame = {
       files: file === '' ? [] : file.split(','),
+      crobs: crobList(nums(op), nums(trip), nums(count), nums(on), nums(off), nums(status).length),
+      statuses: nums(status),
+      values: [...nums(aInt), ...nums(aFloat), ...nums(aDouble)],
       funcs: nums(func), objs: nums(obj), frames: [Number(num)],
       ev: { ctl: nums(ctl), tr: nums(tr), al: nums(al), prefix: nums(prefix), range: nums(range), expert },
     };
     byFrame.set(Number(num), one);
     const k = key(Number(ts), ip, port);
     const e = m.get(k);
-    if (e === undefined) m.set(k, { files: [...one.files], funcs: [...one.funcs], objs: [...one.objs], frames: [...one.frames], ev: one.ev });
+    if (e === undefined) m.set(k, { files: [...one.files], crobs: [...one.crobs], statuses: [...one.statuses], values: [...one.values], funcs: [...one.funcs], objs: [...one.objs], frames: [...one.frames], ev: one.ev });
     else {
       e.files.push(...one.files);
+      e.crobs.push(...one.crobs);
+      e.statuses.push(...one.statuses);
+      e.values.push(...one.values);
       e.frames.push(...one.frames);
       e.funcs.push(...one.funcs);
       e.objs.push(...one.objs);
@@ -161,7 +181,11 @@ interface Side {
   objs: number[][];
 }
 
-async function palisade(file: string): Promise<{ parsed: Map<Key, Side>; records: Map<Key, { funcs: number[]; objs: number[]; files: string[] }> }> {
+async function palisade(file: string): Promise<{
+  parsed: Map<Key, Side>;
+  records: Map<Key, { funcs: number[]; objs: number[]; files: string[] }>;
+  controls: Map<Key, { crobs: string[]; statuses: number[]; values: number[] }>;
+}> {
   const parsed = new Map<Key, Side>();
   const at = (k: Key) => {
     let e = parsed.get(k);
@@ -188,11 +212,22 @@ async function palisade(file: string): Promise<{ parsed: Map<Key, Side>; records
     },
   };
   const records = new Map<Key, { funcs: number[]; objs: number[]; files: string[] }>();
+  const controls = new Map<Key, { crobs: string[]; statuses: number[]; values: number[] }>();
   const engine = new Engine(
     {
       write(type, rec) {
-        if (type !== 'dnp3_objects') return;
         const r = rec as Record<string, unknown>;
+        if (type === 'dnp3_control') {
+          const k = key(r.ts as number, r.source_h as string, r.source_p as number);
+          let e = controls.get(k);
+          if (e === undefined) controls.set(k, (e = { crobs: [], statuses: [], values: [] }));
+          const cc = r.control_code as number | undefined;
+          if (cc !== undefined) e.crobs.push(`${cc & 0x0f} ${cc >> 6} ${r.execute_count} ${r.on_time} ${r.off_time}`);
+          if (r.status !== undefined) e.statuses.push(r.status as number);
+          if (r.value !== undefined) e.values.push(r.value as number);
+          return;
+        }
+        if (type !== 'dnp3_objects') return;
         const k = key(r.ts as number, r.source_h as string, r.source_p as number);
         let e = records.get(k);
         if (e === undefined) records.set(k, (e = { funcs: [], objs: [], files: [] }));
@@ -209,13 +244,16 @@ async function palisade(file: string): Promise<{ parsed: Map<Key, Side>; records
     if (!isPalisadeError(e)) throw e;
   }
   engine.finish();
-  return { parsed, records };
+  return { parsed, records, controls };
 }
 
 const same = <T>(a: T[], b: T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const hex = (l: number[]) => l.map((x) => x.toString(16).padStart(4, '0')).join(',');
 
 export interface Tally {
+  /** Control blocks (dnp3_control records) in tshark's frames, and those whose fields and value agree. */
+  controls: number;
+  controlsAgree: number;
   /** File names of file control objects: in tshark's frames, and equal in Palisade's records. */
   files: number;
   filesAgree: number;
@@ -263,6 +301,23 @@ export async function compareCapture(rel: string, t: Tally): Promise<void> {
     }
     // Records: the dnp3_objects of these frames against tshark's object list. A header cut
     // short is in tshark's list (and the parser's), never in a record.
+    // Control blocks: CROB/PCB fields, analog output values, and the status of responses.
+    const c = ours.controls.get(k) ?? { crobs: [], statuses: [], values: [] };
+    const tc = f ?? { crobs: [], statuses: [], values: [] };
+    // tshark's dnp3.al.anaout.* also hold analog output statuses and events (g40, g42, g43):
+    // its values are those of the blocks only when no such header is in the frames.
+    if (f !== undefined && f.objs.some((o) => o >> 8 === 40 || o >> 8 === 42 || o >> 8 === 43)) {
+      tc.values = c.values;
+      if (!f.objs.some((o) => o >> 8 === 41)) tc.values = [];
+    }
+    const n2 = Math.max(tc.crobs.length + tc.values.length, c.crobs.length + c.values.length);
+    if (n2 > 0) {
+      t.controls += n2;
+      const response = tf.some((fc) => fc >= 0x80);
+      const valuesOk = same([...tc.values].sort((a, b) => a - b).map((x) => x.toPrecision(6)), [...c.values].sort((a, b) => a - b).map((x) => x.toPrecision(6)));
+      if (same(tc.crobs, c.crobs) && valuesOk && (!response || same(tc.statuses, c.statuses))) t.controlsAgree += n2;
+      else t.diffs.push(`controls ${rel} frames ${f?.frames ?? '-'}: tshark ${tc.crobs} ${tc.values} status ${tc.statuses} / records ${c.crobs} ${c.values} status ${c.statuses}`);
+    }
     const r = ours.records.get(k) ?? { funcs: [], objs: [], files: [] };
     if ((f?.files.length ?? 0) > 0 || r.files.length > 0) {
       t.files += Math.max(f?.files.length ?? 0, r.files.length);
@@ -280,13 +335,14 @@ export async function compareCapture(rel: string, t: Tally): Promise<void> {
 
 /** Compares `captures` (a few at a time: tshark runs beside the engine) and checks the agreement. */
 export async function compareAll(captures: string[], minPdus: number): Promise<void> {
-  const t: Tally = { files: 0, filesAgree: 0, pdus: 0, funcAgree: 0, agree: 0, recordFrames: 0, recordAgree: 0, excluded: 0, diffs: [] };
+  const t: Tally = { controls: 0, controlsAgree: 0, files: 0, filesAgree: 0, pdus: 0, funcAgree: 0, agree: 0, recordFrames: 0, recordAgree: 0, excluded: 0, diffs: [] };
   for (let i = 0; i < captures.length; i += 4) await Promise.all(captures.slice(i, i + 4).map((c) => compareCapture(c, t)));
   const pct = (a: number, b: number) => (100 * a) / b;
-  const msg = `${captures.length} captures, fragments ${t.pdus} (${t.excluded} more in frames tshark reads wrong): function code ${pct(t.funcAgree, t.pdus).toFixed(2)}%, function code and objects ${pct(t.agree, t.pdus).toFixed(2)}%; dnp3_objects records in ${t.recordFrames} frames: ${pct(t.recordAgree, t.recordFrames).toFixed(2)}%; file names ${t.filesAgree}/${t.files}\n${t.diffs.slice(0, Number(process.env.DNP3_DIFFS ?? 60)).join('\n')}`;
+  const msg = `${captures.length} captures, fragments ${t.pdus} (${t.excluded} more in frames tshark reads wrong): function code ${pct(t.funcAgree, t.pdus).toFixed(2)}%, function code and objects ${pct(t.agree, t.pdus).toFixed(2)}%; dnp3_objects records in ${t.recordFrames} frames: ${pct(t.recordAgree, t.recordFrames).toFixed(2)}%; file names ${t.filesAgree}/${t.files}; control blocks ${t.controlsAgree}/${t.controls}\n${t.diffs.slice(0, Number(process.env.DNP3_DIFFS ?? 60)).join('\n')}`;
   console.log(msg);
   assert.ok(t.pdus >= minPdus, msg);
   assert.ok(pct(t.agree, t.pdus) >= 99, msg);
   assert.ok(pct(t.recordAgree, t.recordFrames) >= 99, msg);
   assert.equal(t.filesAgree, t.files, msg);
+  assert.ok(pct(t.controlsAgree, t.controls) >= 99, msg);
 }

@@ -38,7 +38,7 @@ export const dnp3: ProtocolDef = {
     bad_transport_sequence: 'a transport segment out of sequence, without a first segment, or a first segment cutting a fragment short; the fragment was dropped',
     too_long_reassembly: `a fragment longer than ${MAX_SEGMENTS} transport segments; it was dropped`,
     too_many_objects: `more than ${MAX_OBJECTS} object headers in one fragment; the rest was not parsed`,
-    too_many_points: `an object header with more than ${MAX_POINTS} points; its objects were not read one by one`,
+    too_many_points: `an object header announcing more than ${MAX_POINTS} points`,
     unknown_function: 'an application function code the specification does not define (logged as unknown-<n>)',
     unknown_object: 'an object whose size is not known; the rest of the fragment was not parsed',
     malformed: 'an application fragment or link frame shorter than its headers say, or an impossible qualifier or range',

@@ -80,7 +80,7 @@ export function unpackUserData(d: Uint8Array, off: number, frameLen: number, out
 
 /** Object headers per fragment that are parsed (suricata's default max-objects). */
 export const MAX_OBJECTS = 2048;
-/** Points of one object header whose objects are read one by one (control blocks, attributes). */
+/** Points of one object header above which `too_many_points` is raised (objects are still read as far as the fragment holds them). */
 export const MAX_POINTS = 16384;
 
 export const PROBLEM_MALFORMED = 0;
@@ -254,32 +254,33 @@ function parseObject(d: Uint8Array, p: number, end: number, fc: number, v: Fragm
     v.problem(PROBLEM_MALFORMED, `g${group}v${variation} with ${count} objects of data (variation 0 carries none)`);
     return -1;
   }
+  // An absurd point count is an anomaly; the work stays bounded by the fragment's bytes.
   if (count > MAX_POINTS) v.problem(PROBLEM_TOO_MANY_POINTS, `${count} points in g${group}v${variation}`);
-  const each = count <= MAX_POINTS;
   // Objects with a size prefix: walk them by their sizes.
-  if (prefixCode >= 4) return walkSized(d, p, end, group, variation, count, prefixSize, each, v);
+  if (prefixCode >= 4) return walkSized(d, p, end, group, variation, count, prefixSize, v);
   const bits = objectPackedBits(group, variation);
   if (bits > 0 && prefixSize === 0) {
     const bytes = Math.ceil((count * bits) / 8);
     if (end - p < bytes) return cut(v, group, variation);
     return p + bytes;
   }
-  if (group === 0) return walkAttributes(d, p, end, variation, count, low, prefixSize, each, v);
+  if (group === 0) return walkAttributes(d, p, end, variation, count, low, prefixSize, v);
   if (size === SIZE_VARIABLE || size === SIZE_UNKNOWN) {
     v.problem(PROBLEM_UNKNOWN_OBJECT, `no size known for g${group}v${variation} with qualifier 0x${qualifier.toString(16)}`);
     return -1;
   }
-  // Fixed-size objects (packed ones with an index prefix take an octet each).
+  // Fixed-size objects (packed ones with an index prefix take an octet each). The objects that
+  // fit are read even when the fragment ends before the last one (partial results).
   const stride = prefixSize + (size > 0 ? size : 1);
-  if ((end - p) / stride < count) return cut(v, group, variation);
-  if (each && group === 12 && (variation === 1 || variation === 2)) {
-    for (let i = 0, q = p; i < count; i++, q += stride) {
+  const fit = Math.min(count, Math.floor((end - p) / stride));
+  if (group === 12 && (variation === 1 || variation === 2)) {
+    for (let i = 0, q = p; i < fit; i++, q += stride) {
       const index = prefixSize > 0 ? readLE(d, q, prefixSize) : low >= 0 ? low + i : -1;
       const o = q + prefixSize;
       v.crob(variation, index, d[o], d[o + 1], readLE(d, o + 2, 4), readLE(d, o + 6, 4), d[o + 10]);
     }
-  } else if (each && group === 41 && variation >= 1 && variation <= 4) {
-    for (let i = 0, q = p; i < count; i++, q += stride) {
+  } else if (group === 41 && variation >= 1 && variation <= 4) {
+    for (let i = 0, q = p; i < fit; i++, q += stride) {
       const index = prefixSize > 0 ? readLE(d, q, prefixSize) : low >= 0 ? low + i : -1;
       const o = q + prefixSize;
       if (variation === 1) v.analogOutput(1, index, readI32(d, o), d[o + 4]);
@@ -288,6 +289,7 @@ function parseObject(d: Uint8Array, p: number, end: number, fc: number, v: Fragm
       else v.analogOutput(4, index, readF64(d, o), d[o + 8]);
     }
   }
+  if (fit < count) return cut(v, group, variation);
   return p + stride * count;
 }
 
@@ -297,20 +299,20 @@ function cut(v: FragmentVisitor, group: number, variation: number): number {
 }
 
 /** Objects each preceded by their size (1, 2 or 4 octets). */
-function walkSized(d: Uint8Array, p: number, end: number, group: number, variation: number, count: number, prefixSize: number, each: boolean, v: FragmentVisitor): number {
+function walkSized(d: Uint8Array, p: number, end: number, group: number, variation: number, count: number, prefixSize: number, v: FragmentVisitor): number {
   for (let i = 0; i < count; i++) {
     if (end - p < prefixSize) return cut(v, group, variation);
     const size = readLE(d, p, prefixSize);
     p += prefixSize;
     if (end - p < size) return cut(v, group, variation);
-    if (each) v.sizedObject(group, variation, d, p, size);
+    v.sizedObject(group, variation, d, p, size);
     p += size;
   }
   return p;
 }
 
 /** Device attributes (g0): data type code, length, value. */
-function walkAttributes(d: Uint8Array, p: number, end: number, variation: number, count: number, low: number, prefixSize: number, each: boolean, v: FragmentVisitor): number {
+function walkAttributes(d: Uint8Array, p: number, end: number, variation: number, count: number, low: number, prefixSize: number, v: FragmentVisitor): number {
   for (let i = 0; i < count; i++) {
     let index = low >= 0 ? low + i : -1;
     if (prefixSize > 0) {
@@ -323,7 +325,7 @@ function walkAttributes(d: Uint8Array, p: number, end: number, variation: number
     const n = d[p + 1];
     p += 2;
     if (end - p < n) return cut(v, 0, variation);
-    if (each) v.attribute(variation, index, type, d, p, n);
+    v.attribute(variation, index, type, d, p, n);
     p += n;
   }
   return p;
