@@ -343,6 +343,19 @@ test('objects: unknown sizes, reserved qualifiers, ranges backwards, variation 0
   }
 });
 
+test('a fragment cut inside its objects keeps the control blocks that fit (partial results)', () => {
+  const app = hex`
+    c1 04                               // OPERATE
+    0c 01 28 02 00                      // g12v1, qualifier 0x28, count 2
+    05 00 41 01 e8 03 00 00 00 00 00 00 00  // index 5: Close / Pulse On, count 1, on 1000, off 0, status 0
+    06 00 41 01                         // index 6, cut after 4 of its 13 bytes
+  `;
+  const run = runSession(dnp3, [O(req(0xc0, app))]);
+  assert.deepEqual(names(run), ['malformed']);
+  assert.deepEqual(recs(run, 'dnp3_control').map((r) => [r.index_number, r.trip_control_code, r.operation_type, r.on_time]), [[5, 'Close', 'Pulse On', 1000]]);
+  assert.deepEqual(recs(run, 'dnp3_objects').map((r) => r.object_count), [2]);
+});
+
 test('unexpected user data in a link frame of another function is ignored with an event', () => {
   const run = runSession(dnp3, [O(frame(0xc2, OUTSTATION, MASTER, hex`c0 c1 01 3c 01 06`))]); // TEST_LINK_STATES with data
   assert.deepEqual(names(run), ['unexpected_link_data']);
