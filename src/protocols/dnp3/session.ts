@@ -9,8 +9,9 @@
 // unanswered instead, so every request appears in a record.
 //
 // Caps: a fragment of more than MAX_SEGMENTS transport segments is dropped
-// (`too_long_reassembly`); object headers and points per fragment are capped in parser.ts;
-// more than FLOOD_REQUESTS requests since the last response raise `flooded` once.
+// (`too_long_reassembly`); object headers per fragment are capped in parser.ts; more than
+// FLOOD_REQUESTS requests since the last response raise `flooded` once. The pairing state is
+// one kept request and a counter.
 import type { FlowInfo, Session, SessionContext, Transport } from '../../dissect/types.ts';
 import { StreamFramer, type PduFramer } from '../../dissect/stream.ts';
 import {
