@@ -288,6 +288,96 @@ function mqttPublish(r: Record<string, unknown>, o: Observer): void {
   void pub;
 }
 
+// ---- S7comm (docs/protocols/s7comm.md, s7comm_plus.md) ----
+
+function s7comm(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const rosctr = str(r, 'rosctr_name');
+  const src = str(r, 'source_h') || f.orig;
+  const dst = str(r, 'destination_h') || f.resp;
+  if (rosctr === 'Job-Request') {
+    o.feature({ ip: src }, 's7_client', f.ts);
+    const fn = str(r, 'function_name');
+    if (fn === 'PLC Stop' || fn === 'PLC Control') {
+      o.feature({ ip: src }, 's7_plc_control', f.ts, fn);
+      o.op(src, dst, 's7comm', fn === 'PLC Control' ? `PLC Control ${str(r, 'subfunction_name')}`.trim() : fn, 'control', f.ts);
+    } else if (fn === 'Setup communication') {
+      o.op(src, dst, 's7comm', fn, 'other', f.ts);
+    }
+  } else if (rosctr === 'ACK-Data' || rosctr === 'ACK') {
+    o.feature({ ip: src }, 's7_server', f.ts);
+  } else if (rosctr === 'User-Data') {
+    const fn = str(r, 'function_name');
+    if (fn.startsWith('Request')) {
+      o.feature({ ip: src }, 's7_client', f.ts);
+      o.op(src, dst, 's7comm', `${fn.replace(/^Request: /, '')}: ${str(r, 'subfunction_name')}`, str(r, 'subfunction_name') === 'Read SZL' ? 'discovery' : 'other', f.ts);
+    } else if (fn.startsWith('Response')) o.feature({ ip: src }, 's7_server', f.ts);
+  }
+}
+
+function s7ReadWrite(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const src = str(r, 'source_h') || f.orig;
+  const dst = str(r, 'destination_h') || f.resp;
+  const write = str(r, 'function_name') === 'Write Variable';
+  o.op(src, dst, 's7comm', `${write ? 'Write' : 'Read'} ${str(r, 'area_name')}`.trim(), write ? 'write' : 'read', f.ts);
+}
+
+function s7UploadDownload(r: Record<string, unknown>, o: Observer): void {
+  if (str(r, 'rosctr') !== 'Job-Request') return;
+  const f = flowOf(r);
+  const src = str(r, 'source_h') || f.orig;
+  const dst = str(r, 'destination_h') || f.resp;
+  const fn = str(r, 'function_name');
+  const down = /download/i.test(fn);
+  // In a download the PLC itself asks for the blocks (Download Block and Download Ended are
+  // jobs the PLC sends to the programming device); everything else is sent by the PG.
+  const plcAsks = fn === 'Download Block' || fn === 'Download Ended';
+  const pg = plcAsks ? dst : src;
+  const plc = plcAsks ? src : dst;
+  o.op(pg, plc, 's7comm', `${fn}${str(r, 'block_type') !== '' ? ` ${str(r, 'block_type')}` : ''}`, 'program', f.ts);
+  o.feature({ ip: pg }, down ? 's7_program_download' : 's7_program_upload', f.ts, str(r, 'filename'));
+  o.feature({ ip: plc }, 's7_server', f.ts);
+}
+
+function s7KnownDevice(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const dev = { ip: str(r, 'source_h') || f.resp };
+  const c = CONFIDENCE.DEVICE_IDENTITY;
+  const src = 's7comm_known_devices';
+  const put = (field: ClaimField, key: string, conf: number = c, kind?: string) => {
+    const v = str(r, key);
+    if (v !== '') o.claim(dev, field, v, conf, src, f.ts, f.uid, key, kind);
+  };
+  put('model', 'order_number');
+  put('model', 'module_type_name', c - 5);
+  put('model', 'module_name', c - 10);
+  put('firmware', 'firmware_version');
+  put('hardware', 'hardware_version');
+  put('serial', 'module_serial');
+  put('name', 'automation_system_name', CONFIDENCE.SELF_ANNOUNCED, 's7');
+  put('name', 'plant_name', CONFIDENCE.SELF_ANNOUNCED - 5, 's7_plant');
+  if (str(r, 'copyright').toLowerCase().includes('siemens') || num(r, 'manufacturer_id') === 42) o.claim(dev, 'vendor', 'Siemens AG', c, src, f.ts, f.uid, num(r, 'manufacturer_id') === 42 ? 'manufacturer_id' : 'copyright');
+  o.claim(dev, 'device_type', 'S7 CPU', c, src, f.ts, f.uid, 'module_type_name');
+  o.feature(dev, 's7_module_identity', f.ts);
+}
+
+function s7plus(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const src = str(r, 'source_h') || (r.is_orig === false ? f.resp : f.orig);
+  const dst = str(r, 'destination_h') || (r.is_orig === false ? f.orig : f.resp);
+  const opcode = str(r, 'opcode_name') || str(r, 'opcode');
+  if (/response/i.test(opcode)) {
+    o.feature({ ip: src }, 's7_plus_server', f.ts);
+    return;
+  }
+  if (!/request/i.test(opcode)) return;
+  o.feature({ ip: src }, 's7_client', f.ts);
+  const fn = str(r, 'function_name') || str(r, 'function');
+  const cat: OpCategory = /SetVariable|SetMultiVariables|CreateObject|DeleteObject/.test(fn) ? 'write' : /GetVariable|GetMultiVariables|Explore|GetLink/.test(fn) ? 'read' : 'other';
+  if (fn !== '') o.op(src, dst, 's7comm_plus', fn, cat, f.ts);
+}
+
 export const MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, RecordMapper>([
   ['arp', arp],
   ['modbus', modbus],
@@ -301,4 +391,9 @@ export const MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, Record
   ['profinet_dcp', profinetDcp],
   ['mqtt_connect', mqttConnect],
   ['mqtt_publish', mqttPublish],
+  ['s7comm', s7comm],
+  ['s7comm_read_write', s7ReadWrite],
+  ['s7comm_upload_download', s7UploadDownload],
+  ['s7comm_known_devices', s7KnownDevice],
+  ['s7comm_plus', s7plus],
 ]);

@@ -23,7 +23,7 @@ export function ouiVendor(mac: string): string {
   for (const n of [9, 7, 6]) {
     const v = t[hex.slice(0, n)];
     if (v !== undefined) {
-      const first = v.split('\n')[0].trim();
+      const first = v.split('\n')[0].trim().replace(/[,;\s]+$/, '');
       if (first !== '' && first.toLowerCase() !== 'private') return first;
       if (first.toLowerCase() === 'private') return '';
     }
