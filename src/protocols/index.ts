@@ -16,6 +16,7 @@ import { mms } from './mms/index.ts';
 import { modbus } from './modbus/index.ts';
 import { opcua } from './opcua/index.ts';
 import { mqtt } from './mqtt/index.ts';
+import { omron_fins } from './omron_fins/index.ts';
 import { profinet } from './profinet/index.ts';
 import { s7comm } from './s7comm/index.ts';
 import { s7comm_plus } from './s7comm_plus/index.ts';
@@ -37,6 +38,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   mms,
   synchrophasor,
   hart_ip,
+  omron_fins,
 ];
 
 /** Layer-2 protocols (no IP). */
