@@ -33,6 +33,5 @@ export const omron_fins: ProtocolDef = {
     bad_parameters: 'a memory area command whose parameters are cut short',
     tcp_error: 'a FINS/TCP message with a non-zero error code (the server refused the node or the frame)',
     resync: 'bytes that do not start a FINS/TCP header were skipped',
-    too_many_pending: 'more than 256 commands waiting for their response; the oldest is forgotten',
   },
 };

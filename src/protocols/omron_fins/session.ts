@@ -10,15 +10,12 @@ import {
 } from './constants.ts';
 import { FINS_BAD_HEADER, FINS_BAD_PARAMETERS, FINS_TRUNCATED, FinsTcp, type FinsFrame, parseFins, parseTcpHeader, tcpMessageLength } from './parser.ts';
 
-/** Commands waiting for their response per connection. */
-export const MAX_PENDING = 256;
-
 export class OmronFinsSession implements Session {
   private readonly ctx: SessionContext;
   private readonly transport: Transport;
   private readonly framer: StreamFramer | null;
   private readonly tcp = new FinsTcp();
-  /** Command times by direction and SID. */
+  /** Command times by direction and SID: at most 2 x 256 entries, so bounded by construction. */
   private readonly pending = new Map<number, number>();
 
   constructor(ctx: SessionContext, transport: Transport) {
@@ -76,12 +73,7 @@ export class OmronFinsSession implements Session {
     const ts = this.ctx.ts;
     if ((f.icf & ICF_RESPONSE) === 0) {
       if ((f.icf & ICF_NO_RESPONSE) === 0) {
-        const k = (isOrig ? 0 : 256) + f.sid;
-        if (!this.pending.has(k) && this.pending.size >= MAX_PENDING) {
-          this.ctx.event('too_many_pending', `more than ${MAX_PENDING} commands without a response`, isOrig);
-          this.pending.delete(this.pending.keys().next().value!);
-        }
-        this.pending.set(k, ts);
+        this.pending.set((isOrig ? 0 : 256) + f.sid, ts);
       }
     } else {
       const k = (isOrig ? 256 : 0) + f.sid;
