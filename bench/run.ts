@@ -200,14 +200,16 @@ async function bench(o: Options): Promise<number> {
   // Both worker counts must have done the same work: the packet count alone does not show it
   // (a run that decodes nothing still reads every packet). Every engine ends flows on the
   // capture's clock, so the flows must be exactly the same: any difference is a bug.
-  const p1 = results.find((r) => r.id === 'palisade-w1');
-  const p2 = results.find((r) => r.id === 'palisade-w2');
-  if (p1?.palisade_stats !== undefined && p2?.palisade_stats !== undefined && p1.palisade_stats.flows !== p2.palisade_stats.flows) {
-    const a = p1.palisade_stats.flows;
-    const b = p2.palisade_stats.flows;
-    const msg = `palisade found ${a} flows with 1 worker but ${b} with 2 workers`;
-    p2.error = `${msg}: the two runs did not do the same work (a bug: they must find the same flows), so their times cannot be compared`;
-    p2.median = undefined;
+  for (const sfx of ['', '-flows']) {
+    const p1 = results.find((r) => r.id === `palisade-w1${sfx}`);
+    const p2 = results.find((r) => r.id === `palisade-w2${sfx}`);
+    if (p1?.palisade_stats !== undefined && p2?.palisade_stats !== undefined && p1.palisade_stats.flows !== p2.palisade_stats.flows) {
+      const a = p1.palisade_stats.flows;
+      const b = p2.palisade_stats.flows;
+      const msg = `palisade found ${a} flows with 1 worker but ${b} with 2 workers`;
+      p2.error = `${msg}: the two runs did not do the same work (a bug: they must find the same flows), so their times cannot be compared`;
+      p2.median = undefined;
+    }
   }
 
   // The side-by-side table.
@@ -239,7 +241,7 @@ async function bench(o: Options): Promise<number> {
   const cpu = (id: string) => results.find((r) => r.id === id)?.median?.cpu_seconds;
   const ratios: Record<string, number> = {};
   const ratioLines: string[][] = [['ratio', 'wall', 'CPU', 'meaning (wall)']];
-  for (const [p, pl] of [['palisade-w1', 'palisade 1 worker'], ['palisade-w2', 'palisade 2 workers']]) {
+  for (const [p, pl] of [['palisade-w1', 'palisade 1 worker'], ['palisade-w2', 'palisade 2 workers'], ['palisade-w1-flows', 'palisade 1 worker, flows only'], ['palisade-w2-flows', 'palisade 2 workers, flows only']]) {
     for (const [peer, peerLabel] of [['ndpireader', 'ndpiReader'], ['tshark', 'tshark']]) {
       const a = wall(p);
       const b = wall(peer);
@@ -252,11 +254,19 @@ async function bench(o: Options): Promise<number> {
       ratioLines.push([`${pl} / ${peerLabel}`, fmt.ratio(a / b), fmt.ratio(cr), a / b > 1 ? `palisade takes ${(a / b).toFixed(2)}× as long` : `palisade is ${(b / a).toFixed(2)}× as fast`]);
     }
   }
-  const w1 = wall('palisade-w1');
-  const w2 = wall('palisade-w2');
-  if (w1 !== undefined && w2 !== undefined) {
-    ratios['speedup-w2-vs-w1'] = w1 / w2;
-    ratioLines.push(['speedup, 2 workers vs 1', fmt.ratio(w1 / w2), '-', 'wall(1 worker) / wall(2 workers); above 1 is faster']);
+  for (const sfx of ['', '-flows']) {
+    const w1 = wall(`palisade-w1${sfx}`);
+    const w2 = wall(`palisade-w2${sfx}`);
+    if (w1 !== undefined && w2 !== undefined) {
+      ratios[`speedup-w2-vs-w1${sfx}`] = w1 / w2;
+      ratioLines.push([`speedup, 2 workers vs 1${sfx === '' ? '' : ', flows only'}`, fmt.ratio(w1 / w2), '-', 'wall(1 worker) / wall(2 workers); above 1 is faster']);
+    }
+  }
+  const full = wall('palisade-w1');
+  const flows = wall('palisade-w1-flows');
+  if (full !== undefined && flows !== undefined) {
+    ratios['dissect-and-assets-cost-w1'] = full / flows;
+    ratioLines.push(['palisade 1 worker / flows only', fmt.ratio(full / flows), fmt.ratio((cpu('palisade-w1') ?? NaN) / (cpu('palisade-w1-flows') ?? NaN)), 'what the dissectors and the inventory cost']);
   }
   if (ratioLines.length > 1) log('\n' + table(ratioLines, 'lrrl'));
 

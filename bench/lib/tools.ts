@@ -28,15 +28,21 @@ export interface Tool {
 
 const PALISADE_BIN = join(REPO, 'bin', 'palisade');
 
-function palisade(workers: number): Tool {
+/**
+ * `palisade analyze`: the whole pipeline (dissectors and inventory), or with `flowsOnly` the
+ * packet engine's stage alone (decode, flows, TCP reassembly, conn records:
+ * `--protocols none --no-assets`).
+ */
+function palisade(workers: number, flowsOnly = false): Tool {
+  const extra = flowsOnly ? ['--protocols', 'none', '--no-assets'] : [];
   return {
-    id: `palisade-w${workers}`,
+    id: `palisade-w${workers}${flowsOnly ? '-flows' : ''}`,
     family: 'palisade',
-    label: `palisade ${workers} worker${workers === 1 ? '' : 's'}`,
+    label: `palisade ${workers} worker${workers === 1 ? '' : 's'}${flowsOnly ? ', flows only' : ''}`,
     command: (capture, scratch) => ({
       // process.execPath: the same Node.js that runs the bench, whatever `node` is on $PATH.
       cmd: process.execPath,
-      args: [PALISADE_BIN, 'analyze', capture, '--out', join(scratch, 'out'), '--no-progress', '--no-summary', '--workers', String(workers)],
+      args: [PALISADE_BIN, 'analyze', capture, '--out', join(scratch, 'out'), '--no-progress', '--no-summary', '--workers', String(workers), ...extra],
     }),
     report: (m, scratch) => {
       checkExit(m, `palisade --workers ${workers}`);
@@ -84,7 +90,7 @@ const tshark: Tool = {
   },
 };
 
-export const ALL_TOOLS: Tool[] = [palisade(1), palisade(2), ndpiReader, tshark];
+export const ALL_TOOLS: Tool[] = [palisade(1), palisade(2), palisade(1, true), palisade(2, true), ndpiReader, tshark];
 
 /** Debian package to install for each peer. */
 export const INSTALL_HINT: Record<Family, string> = {

@@ -8,6 +8,7 @@ import { runDemo } from './demo.ts';
 import { parseSnaplen, positiveNumber, runCapture, type CaptureCliOptions } from './capture.ts';
 import { runAssets, type AssetsCliOptions } from './assets.ts';
 import { ROLES } from '../assets/roles.ts';
+import { protocolIds } from '../protocols/index.ts';
 import { DEFAULT_DB, runServe, runUserAdd, runUserList, runUserPasswd, runUserRemove } from './serve.ts';
 
 function positiveInt(name: string) {
@@ -16,6 +17,15 @@ function positiveInt(name: string) {
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1 (got "${v}")`);
     return n;
   };
+}
+
+function parseProtocols(v: string): string[] {
+  if (v.trim() === 'none') return [];
+  const ids = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const known = new Set(protocolIds());
+  const bad = ids.filter((i) => !known.has(i));
+  if (bad.length > 0) throw new InvalidArgumentError(`unknown protocol${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; known: ${[...known].join(', ')}, or none`);
+  return ids;
 }
 
 function positiveIntOrZero(name: string) {
@@ -46,6 +56,7 @@ interface AnalyzeCliOptions {
   progress: boolean;
   summary: boolean;
   assets: boolean;
+  protocols?: string[];
 }
 
 export function flowConfigFrom(o: { maxFlows?: number; tcpTimeout?: number; udpTimeout?: number; icmpTimeout?: number }): Partial<FlowConfig> {
@@ -80,6 +91,7 @@ async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<numbe
       workers: o.workers,
       flow: flowConfigFrom(o),
       assets: o.assets,
+      protocols: o.protocols,
       onProgress: (d, t) => progress.update(d, t),
     });
   } finally {
@@ -110,7 +122,8 @@ export function buildProgram(): Command {
       .option('-w, --workers <n>', 'worker threads; flows are spread over them by a symmetric hash', positiveInt('--workers'), 1)
       .option('--no-progress', 'never show the progress bar (it is shown only when stderr is a terminal)')
       .option('--no-summary', 'do not print the summary on stdout')
-      .option('--no-assets', 'do not build the asset inventory and graph (assets.json, assets.csv, graph.json, graph.graphml, asset_changes)'),
+      .option('--no-assets', 'do not build the asset inventory and graph (assets.json, assets.csv, graph.json, graph.graphml, asset_changes)')
+      .option('--protocols <ids>', 'dissect only these protocols, comma-separated (`none` for no dissector: flows only); see docs/protocols/', parseProtocols),
   ).action(async (inputs: string[], o: AnalyzeCliOptions) => {
     process.exitCode = await runAnalyze(inputs, o);
   });

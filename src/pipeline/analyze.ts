@@ -19,6 +19,7 @@ import { AssetBuilder, type Inventory } from '../assets/builder.ts';
 import { MAPPERS } from '../assets/mappers.ts';
 import { ASSET_CHANGE_FIELDS, assetsCSV, assetsJSON, graphJSON, graphML } from '../assets/export.ts';
 import { registerZeekFields } from '../events/ndjson.ts';
+import { registryFor } from '../protocols/index.ts';
 import { SqliteStore } from '../store/sqlite.ts';
 import { captureIdentity } from '../store/identity.ts';
 
@@ -39,6 +40,8 @@ export interface AnalyzeOptions {
   onProgress?: (done: number, total: number) => void;
   /** Build the asset inventory and graph (default true). */
   assets?: boolean;
+  /** Dissect only these protocols (ids; [] for none). Default: all. */
+  protocols?: string[];
 }
 
 export interface AnalyzeResult {
@@ -111,11 +114,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const inputs: InputStats[] = [];
   const errors: PalisadeError[] = [];
 
+  const registry = opts.protocols !== undefined ? registryFor(opts.protocols) : undefined;
   let sink: FrameSink;
   let finish: () => Promise<EngineCounters>;
   let abort: () => Promise<void> = async () => {};
   if (workers === 1) {
-    const engine = new Engine(records, { flow: opts.flow });
+    const engine = new Engine(records, { flow: opts.flow, registry });
     sink = engine;
     finish = async () => {
       engine.finish();
@@ -125,8 +129,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     // N engines: this thread's and N-1 workers', each holding its share of the flow cap.
     const flow: Partial<FlowConfig> = { ...opts.flow };
     if (flow.maxFlows !== undefined) flow.maxFlows = Math.max(1, Math.ceil(flow.maxFlows / workers));
-    const local = new Engine(records, { flow });
-    const pool = startWorkers(workers - 1, records, flow);
+    const local = new Engine(records, { flow, registry });
+    const pool = startWorkers(workers - 1, records, flow, opts.protocols);
     const dispatcher = new Dispatcher(local, pool.rings);
     sink = dispatcher;
     finish = async () => {
@@ -238,14 +242,14 @@ class CountingSink implements FrameSink {
   }
 }
 
-function startWorkers(n: number, out: RecordSink, flow: Partial<FlowConfig>): { rings: RingBuffers[]; done: Promise<EngineCounters[]>; terminate: () => Promise<void> } {
+function startWorkers(n: number, out: RecordSink, flow: Partial<FlowConfig>, protocols: string[] | undefined): { rings: RingBuffers[]; done: Promise<EngineCounters[]>; terminate: () => Promise<void> } {
   const rings: RingBuffers[] = [];
   const workers: Worker[] = [];
   const results: Promise<EngineCounters>[] = [];
   for (let i = 0; i < n; i++) {
     const ring = createRing();
     rings.push(ring);
-    const init: WorkerInit = { ring, flow };
+    const init: WorkerInit = { ring, flow, protocols };
     const w = new Worker(new URL('./worker.ts', import.meta.url), { workerData: init });
     workers.push(w);
     results.push(

@@ -3,11 +3,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FlowConfig } from '../flow/flow-table.ts';
 import { Engine, type RecordSink } from './engine.ts';
+import { registryFor } from '../protocols/index.ts';
 import { RingReader, markRingFailed, type RingBuffers } from './frame-ring.ts';
 
 export interface WorkerInit {
   ring: RingBuffers;
   flow: Partial<FlowConfig>;
+  /** Only these protocols are dissected (undefined: all). */
+  protocols?: string[];
 }
 
 export type WorkerMessage =
@@ -34,7 +37,7 @@ class Batcher implements RecordSink {
 function run(): void {
   const init = workerData as WorkerInit;
   const out = new Batcher();
-  const engine = new Engine(out, { flow: init.flow });
+  const engine = new Engine(out, { flow: init.flow, registry: init.protocols !== undefined ? registryFor(init.protocols) : undefined });
   const reader = new RingReader(init.ring);
   const sink = (f: Parameters<Engine['frame']>[0], epoch: number, now: number) => engine.frameAt(f, epoch, now);
   while (reader.next(sink)) {
