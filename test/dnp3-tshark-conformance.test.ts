@@ -10,5 +10,6 @@ import { CAPTURES, compareAll, isConformance } from './dnp3-tshark-harness.ts';
 test('DNP3 agrees with tshark on the opendnp3 conformance dumps for ≥ 99% of application fragments', { skip: (!HAVE_CORPUS || !HAVE_TSHARK) && 'needs the corpus and tshark' }, async () => {
   const captures = CAPTURES.filter(isConformance);
   assert.ok(captures.length >= 90, `expected the opendnp3 conformance dumps, found ${captures.length}`);
-  await compareAll(captures, 400);
+  // The dumps' connections are all distinct (client ports differ), so one tshark run reads them merged.
+  await compareAll(captures, 400, true);
 });

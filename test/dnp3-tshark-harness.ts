@@ -19,6 +19,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { readCapture } from '../src/capture/source.ts';
 import { isPalisadeError } from '../src/core/errors.ts';
@@ -31,6 +33,7 @@ import { CORPUS, manifest } from './support/corpus.ts';
 import { TSHARK } from './support/tshark.ts';
 
 const run = promisify(execFile);
+const MERGECAP = process.env.MERGECAP ?? '/usr/bin/mergecap';
 
 /** Every corpus capture MANIFEST.md lists with dnp3. */
 export const CAPTURES = [...new Set(manifest().filter((r) => /\bdnp3\b/.test(r.protocols)).map((r) => r.path))].sort();
@@ -126,28 +129,47 @@ const crobList = (op: number[], trip: number[], count: number[], on: number[], o
 const key = (ts: number, srcIp: string, srcPort: number): Key => `${ts.toFixed(6)} ${srcIp}:${srcPort}`;
 const nums = (s: string) => (s === '' ? [] : s.split(',').map(Number));
 
-async function tsharkFrames(file: string): Promise<{ byKey: Map<Key, Frame>; byFrame: Map<number, Frame> }> {
-  const fields = ['frame.number', 'frame.time_epoch', 'ip.src', 'ipv6.src', 'tcp.srcport', 'udp.srcport', 'dnp3.al.func', 'dnp3.al.obj',
-    'dnp3.ctl', 'dnp3.tr.ctl', 'dnp3.al.ctl', 'dnp3.al.objq.prefix', 'dnp3.al.objq.range', '_ws.expert.message', 'tcp.analysis.retransmission', 'dnp3.al.file_name',
-    'dnp3.ctl.op', 'dnp3.ctl.trip', 'dnp3.al.count', 'dnp3.al.on_time', 'dnp3.al.off_time', 'dnp3.al.ctrlstatus',
-    'dnp3.al.anaout.int', 'dnp3.al.anaout.float', 'dnp3.al.anaout.double'];
-  const args = ['-n', '-r', file, '-Y', 'dnp3', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])];
-  let stdout: string;
+interface TsharkView {
+  byKey: Map<Key, Frame>;
+  byFrame: Map<number, Frame>;
+}
+
+const FIELDS = ['frame.interface_id', 'frame.number', 'frame.time_epoch', 'ip.src', 'ipv6.src', 'tcp.srcport', 'udp.srcport', 'dnp3.al.func', 'dnp3.al.obj',
+  'dnp3.ctl', 'dnp3.tr.ctl', 'dnp3.al.ctl', 'dnp3.al.objq.prefix', 'dnp3.al.objq.range', '_ws.expert.message', 'tcp.analysis.retransmission', 'dnp3.al.file_name',
+  'dnp3.ctl.op', 'dnp3.ctl.trip', 'dnp3.al.count', 'dnp3.al.on_time', 'dnp3.al.off_time', 'dnp3.al.ctrlstatus',
+  'dnp3.al.anaout.int', 'dnp3.al.anaout.float', 'dnp3.al.anaout.double'];
+
+async function tshark(file: string): Promise<string> {
+  // No display filter: every frame is printed, so frame numbers can be counted per interface.
+  const args = ['-n', '-r', file, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', ...FIELDS.flatMap((f) => ['-e', f])];
   try {
-    ({ stdout } = await run(TSHARK, args, { maxBuffer: 256 << 20 }));
+    return (await run(TSHARK, args, { maxBuffer: 256 << 20 })).stdout;
   } catch (e) {
     const out = (e as { stdout?: string }).stdout;
     if (typeof out !== 'string') throw e;
-    stdout = out;
+    return out;
   }
-  const m = new Map<Key, Frame>();
-  const byFrame = new Map<number, Frame>();
+}
+
+/**
+ * tshark's frames, per interface of the file read (one per capture when several were merged),
+ * numbered within their capture.
+ */
+function parseTshark(stdout: string): Map<number, TsharkView> {
+  const views = new Map<number, TsharkView>();
+  const first = new Map<number, number>();
   for (const line of stdout.split('\n')) {
     if (line === '') continue;
-    const [num, ts, ip4, ip6, tport, uport, func, obj, ctl, tr, al, prefix, range, expert, retrans, file, op, trip, count, on, off, status, aInt, aFloat, aDouble] = line.split('\t');
+    const [iface, numText, ts, ip4, ip6, tport, uport, func, obj, ctl, tr, al, prefix, range, expert, retrans, file, op, trip, count, on, off, status, aInt, aFloat, aDouble] = line.split('\t');
+    const id = Number(iface);
+    if (!first.has(id)) first.set(id, Number(numText));
+    const num = Number(numText) - first.get(id)! + 1;
+    if (ctl === '') continue; // not DNP3
     // A TCP retransmission repeats bytes the receiver already has: no new fragment (Palisade's
     // reassembly delivers each byte once; tshark dissects the copy again).
     if (retrans !== '') continue;
+    let v = views.get(id);
+    if (v === undefined) views.set(id, (v = { byKey: new Map(), byFrame: new Map() }));
     const ip = (ip4 !== '' ? ip4 : ip6).split(',')[0];
     const port = Number((tport !== '' ? tport : uport).split(',')[0]);
     const one: Frame = {
@@ -155,13 +177,13 @@ async function tsharkFrames(file: string): Promise<{ byKey: Map<Key, Frame>; byF
       crobs: crobList(nums(op), nums(trip), nums(count), nums(on), nums(off), nums(status).length),
       statuses: nums(status),
       values: [...nums(aInt), ...nums(aFloat), ...nums(aDouble)],
-      funcs: nums(func), objs: nums(obj), frames: [Number(num)],
+      funcs: nums(func), objs: nums(obj), frames: [num],
       ev: { ctl: nums(ctl), tr: nums(tr), al: nums(al), prefix: nums(prefix), range: nums(range), expert },
     };
-    byFrame.set(Number(num), one);
+    v.byFrame.set(num, one);
     const k = key(Number(ts), ip, port);
-    const e = m.get(k);
-    if (e === undefined) m.set(k, { files: [...one.files], crobs: [...one.crobs], statuses: [...one.statuses], values: [...one.values], funcs: [...one.funcs], objs: [...one.objs], frames: [...one.frames], ev: one.ev });
+    const e = v.byKey.get(k);
+    if (e === undefined) v.byKey.set(k, { files: [...one.files], crobs: [...one.crobs], statuses: [...one.statuses], values: [...one.values], funcs: [...one.funcs], objs: [...one.objs], frames: [...one.frames], ev: one.ev });
     else {
       e.files.push(...one.files);
       e.crobs.push(...one.crobs);
@@ -172,7 +194,32 @@ async function tsharkFrames(file: string): Promise<{ byKey: Map<Key, Frame>; byF
       e.objs.push(...one.objs);
     }
   }
-  return { byKey: m, byFrame };
+  return views;
+}
+
+const EMPTY_VIEW = (): TsharkView => ({ byKey: new Map(), byFrame: new Map() });
+
+/** tshark's view of one capture. */
+async function tsharkFrames(file: string): Promise<TsharkView> {
+  return parseTshark(await tshark(file)).get(0) ?? EMPTY_VIEW();
+}
+
+/**
+ * tshark's views of many small captures from one tshark run (its start-up costs more than
+ * reading them): mergecap concatenates them into a pcapng with one interface per capture
+ * (`-I none`), and frames are renumbered per interface. Only for captures whose connections
+ * are all distinct, so tshark's TCP and DNP3 reassembly cannot mix them.
+ */
+export async function tsharkMerged(files: string[]): Promise<Map<string, TsharkView>> {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-dnp3-'));
+  try {
+    const merged = join(dir, 'merged.pcapng');
+    await run(MERGECAP, ['-a', '-I', 'none', '-F', 'pcapng', '-w', merged, ...files.map((f) => join(CORPUS, f))]);
+    const views = parseTshark(await tshark(merged));
+    return new Map(files.map((f, i) => [f, views.get(i) ?? EMPTY_VIEW()]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 interface Side {
@@ -266,9 +313,9 @@ export interface Tally {
   diffs: string[];
 }
 
-export async function compareCapture(rel: string, t: Tally): Promise<void> {
+export async function compareCapture(rel: string, t: Tally, view?: TsharkView): Promise<void> {
   const file = join(CORPUS, rel);
-  const [{ byKey: ts, byFrame }, ours] = await Promise.all([tsharkFrames(file), palisade(file)]);
+  const [{ byKey: ts, byFrame }, ours] = await Promise.all([view ?? tsharkFrames(file), palisade(file)]);
   const wrong = new Set<number>();
   for (const [reason, frames] of Object.entries(TSHARK_WRONG[rel] ?? {}) as [keyof typeof REASONS, number[]][]) {
     for (const n of frames) {
@@ -334,9 +381,14 @@ export async function compareCapture(rel: string, t: Tally): Promise<void> {
 }
 
 /** Compares `captures` (a few at a time: tshark runs beside the engine) and checks the agreement. */
-export async function compareAll(captures: string[], minPdus: number): Promise<void> {
+export async function compareAll(captures: string[], minPdus: number, merged = false): Promise<void> {
   const t: Tally = { controls: 0, controlsAgree: 0, files: 0, filesAgree: 0, pdus: 0, funcAgree: 0, agree: 0, recordFrames: 0, recordAgree: 0, excluded: 0, diffs: [] };
-  for (let i = 0; i < captures.length; i += 4) await Promise.all(captures.slice(i, i + 4).map((c) => compareCapture(c, t)));
+  if (merged) {
+    const views = await tsharkMerged(captures);
+    for (const c of captures) await compareCapture(c, t, views.get(c));
+  } else {
+    for (let i = 0; i < captures.length; i += 4) await Promise.all(captures.slice(i, i + 4).map((c) => compareCapture(c, t)));
+  }
   const pct = (a: number, b: number) => (100 * a) / b;
   const msg = `${captures.length} captures, fragments ${t.pdus} (${t.excluded} more in frames tshark reads wrong): function code ${pct(t.funcAgree, t.pdus).toFixed(2)}%, function code and objects ${pct(t.agree, t.pdus).toFixed(2)}%; dnp3_objects records in ${t.recordFrames} frames: ${pct(t.recordAgree, t.recordFrames).toFixed(2)}%; file names ${t.filesAgree}/${t.files}; control blocks ${t.controlsAgree}/${t.controls}\n${t.diffs.slice(0, Number(process.env.DNP3_DIFFS ?? 60)).join('\n')}`;
   console.log(msg);
