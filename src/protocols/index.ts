@@ -21,6 +21,12 @@ import { profinet } from './profinet/index.ts';
 import { s7comm } from './s7comm/index.ts';
 import { s7comm_plus } from './s7comm_plus/index.ts';
 import { synchrophasor } from './synchrophasor/index.ts';
+import { cdp } from './cdp/index.ts';
+import { lldp } from './lldp/index.ts';
+import { ntp } from './ntp/index.ts';
+import { snmp } from './snmp/index.ts';
+import { syslog } from './syslog/index.ts';
+import { tftp } from './tftp/index.ts';
 
 /** Protocols over TCP and UDP (and children of other protocols). */
 export const PROTOCOLS: readonly ProtocolDef[] = [
@@ -39,6 +45,10 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   synchrophasor,
   hart_ip,
   omron_fins,
+  snmp,
+  tftp,
+  syslog,
+  ntp,
 ];
 
 /** Layer-2 protocols (no IP). */
@@ -46,6 +56,8 @@ export const L2_PROTOCOLS: readonly L2ProtocolDef[] = [
   arp,
   goose,
   profinet,
+  lldp,
+  cdp,
 ];
 
 let registry: Registry | null = null;
