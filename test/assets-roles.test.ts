@@ -88,3 +88,26 @@ test('a remote Modbus server behind the capture point\'s router is keyed by IP; 
   assert.equal(router.role.value, 'switch_router');
   assert.equal(byIp(inv, '192.168.1.6').role.value, 'hmi');
 });
+
+test('DNP3: the master is a SCADA/HMI station at level 2; the outstation an RTU at level 1', { skip }, async () => {
+  const inv = await inventory('iti-ics-security-tools/pcaps/dnp3/assign_class.pcap');
+  const master = byIp(inv, '192.168.1.2');
+  assert.equal(master.role.value, 'hmi', master.role.reasons.join('; '));
+  assert.equal(master.purdue_level.level, 2);
+  const out = byIp(inv, '192.168.1.1');
+  assert.equal(out.role.value, 'rtu', out.role.reasons.join('; '));
+  assert.equal(out.purdue_level.level, 1);
+  const e = inv.edges.find((x) => x.source === master.id && x.target === out.id)!;
+  assert.ok((e.operations.dnp3?.ASSIGN_CLASS?.count ?? 0) > 0);
+});
+
+test('S7comm: the station that downloads a block to a PLC is the engineering workstation', { skip }, async () => {
+  const inv = await inventory('iti-ics-security-tools/pcaps/s7/s7comm_downloading_block_db1.pcap');
+  const pg = byIp(inv, '192.168.1.10');
+  assert.equal(pg.role.value, 'engineering_workstation', pg.role.reasons.join('; '));
+  assert.equal(pg.purdue_level.level, 2);
+  const plc = byIp(inv, '192.168.1.40');
+  assert.equal(plc.role.value, 'plc', plc.role.reasons.join('; '));
+  const e = inv.edges.find((x) => x.source === pg.id && x.target === plc.id)!;
+  assert.ok((e.operation_totals.program ?? 0) > 0, 'the download is a program operation from the PG to the PLC');
+});

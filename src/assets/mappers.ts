@@ -378,6 +378,49 @@ function s7plus(r: Record<string, unknown>, o: Observer): void {
   if (fn !== '') o.op(src, dst, 's7comm_plus', fn, cat, f.ts);
 }
 
+// ---- DNP3 (docs/protocols/dnp3.md) ----
+
+const DNP3_WRITE = new Set(['WRITE', 'SELECT', 'OPERATE', 'DIRECT_OPERATE', 'DIRECT_OPERATE_NR']);
+const DNP3_CONTROL = new Set(['COLD_RESTART', 'WARM_RESTART', 'INITIALIZE_DATA', 'INITIALIZE_APPL', 'START_APPL', 'STOP_APPL', 'SAVE_CONFIG', 'ACTIVATE_CONFIG', 'ENABLE_UNSOLICITED', 'DISABLE_UNSOLICITED', 'ASSIGN_CLASS']);
+const DNP3_PROGRAM = new Set(['OPEN_FILE', 'CLOSE_FILE', 'DELETE_FILE', 'ABORT_FILE', 'AUTHENTICATE_FILE']);
+
+function dnp3(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const req = str(r, 'fc_request');
+  if (req === '') {
+    if (str(r, 'fc_reply') === 'UNSOLICITED_RESPONSE') o.feature({ ip: f.orig }, 'dnp3_outstation', f.ts);
+    return;
+  }
+  o.feature({ ip: f.orig }, 'dnp3_master', f.ts);
+  if (str(r, 'fc_reply') !== '') o.feature({ ip: f.resp }, 'dnp3_outstation', f.ts);
+  const cat: OpCategory = req === 'READ' ? 'read' : DNP3_WRITE.has(req) ? 'write' : DNP3_CONTROL.has(req) ? 'control' : DNP3_PROGRAM.has(req) ? 'program' : 'other';
+  o.op(f.orig, f.resp, 'dnp3', req, cat, f.ts);
+}
+
+/** Device attributes (group 0) by variation: what the outstation says it is. */
+const DNP3_ATTRIBUTES: Record<number, [ClaimField, string?]> = {
+  252: ['vendor'],
+  250: ['model'],
+  249: ['hardware'],
+  248: ['serial'],
+  247: ['name', 'dnp3'],
+  246: ['name', 'dnp3_id'],
+  242: ['firmware'],
+  243: ['hardware'],
+};
+
+function dnp3Objects(r: Record<string, unknown>, o: Observer): void {
+  if (num(r, 'object_group') !== 0) return;
+  const v = str(r, 'attribute_value');
+  if (v === '') return;
+  const a = DNP3_ATTRIBUTES[num(r, 'object_variation')];
+  if (a === undefined) return;
+  const f = flowOf(r);
+  const dev = { ip: str(r, 'source_h') || f.resp };
+  if (str(r, 'function_code') !== 'RESPONSE') return;
+  o.claim(dev, a[0], v, a[0] === 'name' ? CONFIDENCE.SELF_ANNOUNCED : CONFIDENCE.DEVICE_IDENTITY, 'dnp3_objects', f.ts, f.uid, `g0v${num(r, 'object_variation')}`, a[1]);
+}
+
 export const MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, RecordMapper>([
   ['arp', arp],
   ['modbus', modbus],
@@ -396,4 +439,6 @@ export const MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, Record
   ['s7comm_upload_download', s7UploadDownload],
   ['s7comm_known_devices', s7KnownDevice],
   ['s7comm_plus', s7plus],
+  ['dnp3', dnp3],
+  ['dnp3_objects', dnp3Objects],
 ]);
