@@ -12,6 +12,7 @@ import { enip } from './enip/index.ts';
 import { goose } from './goose/index.ts';
 import { hart_ip } from './hart_ip/index.ts';
 import { iec104 } from './iec104/index.ts';
+import { melsec } from './melsec/index.ts';
 import { mms } from './mms/index.ts';
 import { modbus } from './modbus/index.ts';
 import { opcua } from './opcua/index.ts';
@@ -45,6 +46,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   synchrophasor,
   hart_ip,
   omron_fins,
+  melsec,
   snmp,
   tftp,
   syslog,
