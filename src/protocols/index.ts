@@ -26,8 +26,11 @@ import { cdp } from './cdp/index.ts';
 import { lldp } from './lldp/index.ts';
 import { ntp } from './ntp/index.ts';
 import { snmp } from './snmp/index.ts';
+import { ssh } from './ssh/index.ts';
 import { syslog } from './syslog/index.ts';
 import { tftp } from './tftp/index.ts';
+import { smb } from './smb/index.ts';
+import { ntlm } from './ntlm/index.ts';
 
 /** Protocols over TCP and UDP (and children of other protocols). */
 export const PROTOCOLS: readonly ProtocolDef[] = [
@@ -47,10 +50,13 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   hart_ip,
   omron_fins,
   melsec,
+  ssh,
   snmp,
   tftp,
   syslog,
   ntp,
+  smb,
+  ntlm,
 ];
 
 /** Layer-2 protocols (no IP). */
