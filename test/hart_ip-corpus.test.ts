@@ -170,3 +170,46 @@ test('tshark: every HART-IP message agrees on the header, session initiate and t
   assert.ok(compared >= 100, `messages: ${compared}`);
   assert.deepEqual(problems, []);
 });
+
+/** Columns of the baselines' per-command logs (the btest cuts the link ids), as far as they are compared. */
+const DIRECT_COLUMNS = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'direct_pdu_command_data_data', 'direct_pdu_command_command_number', 'direct_pdu_command_byte_count', 'direct_pdu_contents_response_response_code'];
+/** hart_ip_universal_commands.log: the Read Unique Identifier (command 0) response columns up to the device id. */
+const UNIVERSAL_COLUMNS = [
+  'ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'read_unique_identifier_response__254', 'expanded_device_type',
+  'minimum_preambles', 'hart_protocol_major_revision', 'device_revision_level', 'software_revision_level', 'hardware_revision_level',
+  'physical_signaling_code', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'device_id',
+];
+
+test('ICSNPP per-command baselines: Direct PDU commands and Read Unique Identifier identity agree with our records', { skip: HAVE_CORPUS ? false : 'corpus not found' }, async () => {
+  let checked = 0;
+  for (const row of manifest().filter((r) => /icsnpp-hart-ip\/testing\/baseline\/.*\/hart_ip_(direct_pdu_command|universal_commands)\.log$/.test(r.path))) {
+    const cap = captureFor(row)!;
+    const res = await runEngine([join(CORPUS, cap)]);
+    const recs = (res.records.get('hart_ip') ?? []) as Record<string, unknown>[];
+    if (row.path.endsWith('direct_pdu_command.log')) {
+      // One row per command of a Direct PDU message: command name, byte count, response code.
+      const base = readZeekLog(join(CORPUS, row.path), DIRECT_COLUMNS).map((b) => `${b.direct_pdu_command_command_number}/${b.direct_pdu_command_byte_count}/${b.direct_pdu_contents_response_response_code}`);
+      const ours = recs
+        .filter((r) => r.direct_pdu_command_names !== undefined)
+        .flatMap((r) => (r.direct_pdu_command_names as string[]).map((n, i) => `${n}/${(r.direct_pdu_byte_counts as number[])[i]}/${(r.direct_pdu_response_codes as number[] | undefined)?.[i] ?? '-'}`));
+      assert.deepEqual(ours, base, row.path);
+      checked += base.length;
+    } else {
+      // Rows of command 0 responses (their first column is the 254 that starts the response).
+      const base = readZeekLog(join(CORPUS, row.path), UNIVERSAL_COLUMNS).filter((b) => b.read_unique_identifier_response__254 === '254');
+      const ours = recs.filter((r) => r.device_id !== undefined);
+      assert.equal(ours.length, base.length, row.path);
+      base.forEach((b, i) => {
+        const o = ours[i];
+        assert.deepEqual(
+          [o.device_hart_revision, o.device_revision, o.device_software_revision, parseInt(o.device_id as string, 16)].map(String),
+          [b.hart_protocol_major_revision, b.device_revision_level, b.software_revision_level, b.device_id],
+          `${row.path} row ${i}`,
+        );
+      });
+      checked += base.length;
+    }
+  }
+  console.log(`hart_ip: ${checked} per-command ICSNPP baseline rows match`);
+  assert.ok(checked >= 4);
+});

@@ -258,3 +258,29 @@ test('tshark: each connection\'s record is the summary of tshark\'s frames', { s
     for (const r of recs) assert.equal(r.history, (r.commands as string[]).map((c) => COMMAND_INITIALS[{ 'Data off': 1, 'Data on': 2, 'Send HDR': 3, 'Send CFG-1': 4, 'Send CFG-2': 5, 'Send CFG-3': 6, 'Extended frame': 8 }[c] ?? 0] ?? 'u').join(''));
   }
 });
+
+test('ICSNPP per-frame baselines: commands, configuration, header and data frame logs agree with the record', { skip: HAVE_CORPUS ? false : 'corpus not found' }, async () => {
+  let rows = 0;
+  const dirs = [...new Set(manifest().filter((r) => /icsnpp-synchrophasor\/tests\/baseline\/[^/]+\/synchrophasor_cmd\.log$/.test(r.path)).map((r) => r.path.replace(/\/[^/]+$/, '')))];
+  assert.ok(dirs.length >= 2);
+  for (const dir of dirs) {
+    const cap = captureFor(manifest().find((r) => r.path === `${dir}/synchrophasor.log`)!)!;
+    const res = await runEngine([join(CORPUS, cap)]);
+    const rec = ((res.records.get('synchrophasor') ?? []) as Record<string, unknown>[])[0];
+    const log = (name: string) => readZeekLog(join(CORPUS, dir, name));
+    // The cmd log is diff-sorted: compare the commands as a multiset.
+    const cmds = log('synchrophasor_cmd.log');
+    assert.deepEqual(cmds.map((c) => c.command).sort(), (rec.commands as string[]).slice().sort(), `${dir}: commands`);
+    assert.ok(cmds.every((c) => c.frame_type === 'Command' && c.frame_size === '18'));
+    const cfgs = log('synchrophasor_cfg.log');
+    assert.equal(cfgs.length, rec.config_frame_count, `${dir}: configuration frames`);
+    for (const c of cfgs) {
+      assert.ok((rec.data_rate as number[]).includes(Number(c.data_rate)), `${dir}: data rate ${c.data_rate}`);
+      assert.equal(Number(c.pmu_count_actual), rec.pmu_count);
+    }
+    assert.equal(log('synchrophasor_hdr.log').length, rec.header_frame_count, `${dir}: header frames`);
+    assert.equal(log('synchrophasor_data.log').length, rec.data_frame_count, `${dir}: data frames`);
+    rows += cmds.length + cfgs.length + log('synchrophasor_data.log').length;
+  }
+  console.log(`synchrophasor: ${rows} per-frame ICSNPP baseline rows agree with the records`);
+});

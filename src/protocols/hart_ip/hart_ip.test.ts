@@ -136,6 +136,7 @@ test('messages give the ICSNPP general-log fields they encode', () => {
   assert.equal(recs[7].direct_pdu_device_status_configuration_changed, true);
   assert.equal(recs[7].direct_pdu_extended_status_maintenance_required, true);
   assert.deepEqual(recs[7].direct_pdu_command_numbers, [48]);
+  assert.deepEqual(recs[7].direct_pdu_byte_counts, [3]);
   assert.deepEqual(recs[7].direct_pdu_response_codes, [0]);
   assert.equal(recs[8].header_message_type_message_type, 'Publish');
   assert.equal(recs[8].message_packet_bytes, 'aabbcc');

@@ -73,6 +73,7 @@ export const HART_IP_FIELDS: readonly ZeekField[] = [
   c('token_passing_pdu_command_number_code'),
   { name: 'direct_pdu_command_numbers', type: 'vector[count]' },
   { name: 'direct_pdu_command_names', type: 'vector[string]' },
+  { name: 'direct_pdu_byte_counts', type: 'vector[count]' },
   { name: 'direct_pdu_response_codes', type: 'vector[count]' },
   { name: 'rtt', type: 'interval' },
   c('device_expanded_type'),

@@ -163,6 +163,7 @@ export class HartIpSession implements Session {
       token_passing_pdu_command_number_code: m.tpCommand >= 0 ? m.tpCommand : undefined,
       direct_pdu_command_numbers: dp ? m.directCommands : undefined,
       direct_pdu_command_names: dp ? m.directCommands.map((n) => nameOf(COMMAND_NAMES, n)) : undefined,
+      direct_pdu_byte_counts: dp ? m.directByteCounts : undefined,
       direct_pdu_response_codes: dp && m.messageType === MSG_TYPE_RESPONSE ? m.directResponseCodes : undefined,
       rtt,
       device_expanded_type: m.expandedDeviceType >= 0 ? m.expandedDeviceType : undefined,
