@@ -1,0 +1,419 @@
+// The network map: sigma (WebGL) over a graphology graph of /api/graph. Nodes coloured by
+// role, sized by traffic, placed in bands by Purdue level or in clusters by subnet (band
+// layout at once, then a bounded ForceAtlas2 refinement in a web worker). Hover a node or
+// an edge for details, click a node for its asset page, filter by protocol and role.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import Graph from 'graphology';
+import Sigma from 'sigma';
+import type { Graph as GraphData, GraphEdge, GraphNode } from '../api.ts';
+import { Empty, ErrorBox, Link, Loading } from '../components/ui.tsx';
+import { bytes, DANGEROUS, levelLabel, num, ROLE_COLOR, roleLabel } from '../format.ts';
+import { useApi } from '../hooks.ts';
+import { bandLayout, type BandLayout, type Grouping, type RefineReply, type RefineRequest } from '../map/layout.ts';
+import { assetPath, navigate, setQuery, useQuery } from '../router.ts';
+
+interface NodeAttrs {
+  x: number;
+  y: number;
+  size: number;
+  color: string;
+  label: string;
+  role: string;
+  index: number;
+}
+
+interface EdgeAttrs {
+  size: number;
+  color: string;
+  index: number;
+}
+
+type MapGraph = Graph<NodeAttrs, EdgeAttrs>;
+type MapSigma = Sigma<NodeAttrs, EdgeAttrs>;
+
+export interface MapMetrics {
+  nodes: number;
+  edges: number;
+  fetchMs: number;
+  buildMs: number;
+  firstRenderMs: number;
+  layoutMs: number;
+  layoutIterations: number;
+}
+
+/** What the map exposes for tests and benchmarks (window.__palisadeMap). */
+interface MapHandle {
+  metrics: MapMetrics;
+  sigma: MapSigma;
+  graph: MapGraph;
+  /** Pans and zooms for `frames` animation frames; frame intervals and render times in ms. */
+  measureFrames(frames: number): Promise<{ frames: number; meanFrameMs: number; p95FrameMs: number; meanRenderMs: number; maxRenderMs: number }>;
+  /** Non-blank pixels of the drawn map (a blank canvas gives 0). */
+  paintedPixels(): Promise<number>;
+}
+
+declare global {
+  interface Window {
+    __palisadeMap?: MapHandle;
+  }
+}
+
+type Tip = { x: number; y: number; kind: 'node'; node: GraphNode } | { x: number; y: number; kind: 'edge'; edge: GraphEdge; source: string; target: string };
+
+function nodeSize(b: number, max: number, n: number): number {
+  const t = max > 0 ? Math.log1p(b) / Math.log1p(max) : 0;
+  return n > 2000 ? 2 + 7 * t : n > 300 ? 3 + 10 * t : 4 + 14 * t;
+}
+
+function edgeColor(e: GraphEdge): string {
+  return DANGEROUS.some((c) => (e.operation_totals[c] ?? 0) > 0) ? 'rgba(214,39,40,0.55)' : 'rgba(120,130,145,0.35)';
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+export default function MapPage() {
+  const q = useQuery();
+  const grouping: Grouping = q.get('group') === 'subnet' ? 'subnet' : 'level';
+  const protocol = q.get('protocol') ?? '';
+  const fetchStart = useRef(performance.now());
+  const data = useApi<GraphData>('/api/graph');
+  const fetchMs = useRef(0);
+  if (data.data !== undefined && fetchMs.current === 0) fetchMs.current = performance.now() - fetchStart.current;
+  const box = useRef<HTMLDivElement>(null);
+  const labels = useRef<HTMLDivElement>(null);
+  const sigmaRef = useRef<MapSigma | null>(null);
+  const [tip, setTip] = useState<Tip | null>(null);
+  const [hiddenRoles, setHiddenRoles] = useState<Set<string>>(() => new Set());
+  const [status, setStatus] = useState<{ ready: boolean; layout: 'band' | 'refined'; metrics?: MapMetrics }>({ ready: false, layout: 'band' });
+  const filters = useRef({ protocol, hiddenRoles, hovered: null as string | null, neighbours: new Set<string>() });
+  filters.current.protocol = protocol;
+  filters.current.hiddenRoles = hiddenRoles;
+
+  const g = data.data;
+  const protocols = useMemo(() => {
+    const s = new Set<string>();
+    for (const e of g?.edges ?? []) for (const p of e.protocols) s.add(p);
+    return [...s].sort();
+  }, [g]);
+  const roleCounts = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const n of g?.nodes ?? []) m.set(n.role, (m.get(n.role) ?? 0) + 1);
+    return [...m.entries()].sort((a, b) => b[1] - a[1]);
+  }, [g]);
+
+  // Build the graph and the renderer (again when the grouping changes).
+  useEffect(() => {
+    const el = box.current;
+    if (g === undefined || el === null || g.nodes.length === 0) return;
+    const t0 = performance.now();
+    const layout: BandLayout = bandLayout(g.nodes, grouping);
+    const graph: MapGraph = new Graph<NodeAttrs, EdgeAttrs>({ type: 'directed', multi: false, allowSelfLoops: false });
+    const index = new Map<string, number>();
+    let maxBytes = 0;
+    for (const n of g.nodes) maxBytes = Math.max(maxBytes, n.bytes);
+    g.nodes.forEach((n, i) => {
+      index.set(n.id, i);
+      graph.addNode(n.id, { x: layout.positions[i * 2], y: layout.positions[i * 2 + 1], size: nodeSize(n.bytes, maxBytes, g.nodes.length), color: ROLE_COLOR[n.role] ?? '#999', label: n.label, role: n.role, index: i });
+    });
+    let maxEdge = 0;
+    for (const e of g.edges) maxEdge = Math.max(maxEdge, e.bytes);
+    const pairs: number[] = [];
+    g.edges.forEach((e, i) => {
+      const s = index.get(e.source);
+      const t = index.get(e.target);
+      if (s === undefined || t === undefined || s === t || graph.hasEdge(e.source, e.target)) return;
+      pairs.push(s, t);
+      graph.addDirectedEdgeWithKey(e.id, e.source, e.target, { size: 0.5 + 2.5 * (maxEdge > 0 ? Math.log1p(e.bytes) / Math.log1p(maxEdge) : 0), color: edgeColor(e), index: i });
+    });
+    const many = graph.order > 2000 || graph.size > 4000;
+    const f = filters.current;
+    const edgeVisible = (key: string, attrs: EdgeAttrs): boolean => {
+      const e = g.edges[attrs.index];
+      if (f.protocol !== '' && !e.protocols.includes(f.protocol)) return false;
+      if (f.hiddenRoles.size > 0) {
+        const s = graph.getNodeAttribute(graph.source(key), 'role');
+        const t = graph.getNodeAttribute(graph.target(key), 'role');
+        if (f.hiddenRoles.has(s) || f.hiddenRoles.has(t)) return false;
+      }
+      return f.hovered === null || graph.source(key) === f.hovered || graph.target(key) === f.hovered;
+    };
+    const withProtocol = new Set<string>();
+    const sigma: MapSigma = new Sigma<NodeAttrs, EdgeAttrs>(graph, el, {
+      settings: {
+        hideEdgesOnMove: many,
+        hideLabelsOnMove: many,
+        enableEdgeEvents: true,
+        renderEdgeLabels: false,
+        labelRenderedSizeThreshold: many ? 9 : 6,
+        labelDensity: many ? 0.5 : 1,
+        minCameraRatio: 0.02,
+        maxCameraRatio: 4,
+      },
+      nodeReducer: (key, d, attrs) => {
+        const n = g.nodes[attrs.index];
+        if (f.hiddenRoles.has(n.role)) return { visibility: 'hidden' };
+        if (f.protocol !== '' && !n.protocols.includes(f.protocol) && !withProtocol.has(key)) return { visibility: 'hidden' };
+        if (f.hovered !== null && key !== f.hovered && !f.neighbours.has(key)) return { color: '#e3e6ea', labelVisibility: 'hidden', zIndex: 0 };
+        if (f.hovered === key) return { labelVisibility: 'visible', zIndex: 2 };
+        return d.visibility === 'hidden' ? {} : { zIndex: 1 };
+      },
+      edgeReducer: (key, _d, attrs) => (edgeVisible(key, attrs) ? (f.hovered !== null ? { color: 'rgba(31,78,121,0.8)', size: Math.max(1, attrs.size) } : {}) : { visibility: 'hidden' }),
+    });
+    sigmaRef.current = sigma;
+    const refreshProtocol = () => {
+      withProtocol.clear();
+      if (f.protocol === '') return;
+      graph.forEachEdge((_k, _a, s, t, _sa, _ta) => {
+        const e = g.edges[_a.index];
+        if (e.protocols.includes(f.protocol)) {
+          withProtocol.add(s);
+          withProtocol.add(t);
+        }
+      });
+    };
+    refreshProtocol();
+    (el as HTMLDivElement & { refreshFilters?: () => void }).refreshFilters = () => {
+      refreshProtocol();
+      sigma.refresh({ skipIndexation: true });
+    };
+    const buildMs = performance.now() - t0;
+    const metrics: MapMetrics = { nodes: graph.order, edges: graph.size, fetchMs: fetchMs.current, buildMs, firstRenderMs: 0, layoutMs: 0, layoutIterations: 0 };
+
+    // Group labels: HTML over the canvas, moved with the camera.
+    const labelEls: HTMLDivElement[] = [];
+    if (labels.current !== null) {
+      labels.current.replaceChildren();
+      for (const b of layout.groups) {
+        const d = document.createElement('div');
+        d.className = grouping === 'level' ? 'group-label band' : 'group-label cluster';
+        d.textContent = `${b.label} · ${num(b.count)}`;
+        labels.current.appendChild(d);
+        labelEls.push(d);
+      }
+    }
+    const placeLabels = () => {
+      layout.groups.forEach((b, i) => {
+        const p = sigma.graphToViewport({ x: b.x0, y: b.y1 });
+        const d = labelEls[i];
+        if (d === undefined) return;
+        d.style.transform = `translate(${Math.round(Math.max(4, p.x))}px, ${Math.round(p.y - 18)}px)`;
+      });
+    };
+    let first = true;
+    sigma.on('afterRender', () => {
+      placeLabels();
+      if (first) {
+        first = false;
+        metrics.firstRenderMs = performance.now() - t0;
+        el.dataset.ready = '1';
+        setStatus((s) => ({ ...s, ready: true, metrics: { ...metrics } }));
+      }
+    });
+
+    sigma.on('clickNode', ({ node }) => navigate(assetPath(node)));
+    sigma.on('enterNode', ({ node, event }) => {
+      f.hovered = node;
+      f.neighbours = new Set(graph.neighbors(node));
+      sigma.refresh({ skipIndexation: true });
+      setTip({ kind: 'node', node: g.nodes[graph.getNodeAttribute(node, 'index')], x: event.x, y: event.y });
+      el.style.cursor = 'pointer';
+    });
+    sigma.on('leaveNode', () => {
+      f.hovered = null;
+      f.neighbours = new Set();
+      sigma.refresh({ skipIndexation: true });
+      setTip(null);
+      el.style.cursor = '';
+    });
+    sigma.on('enterEdge', ({ edge, event }) => {
+      const e = g.edges[graph.getEdgeAttribute(edge, 'index')];
+      const label = (id: string) => g.nodes[index.get(id) ?? 0]?.label ?? id;
+      setTip({ kind: 'edge', edge: e, source: label(e.source), target: label(e.target), x: event.x, y: event.y });
+    });
+    sigma.on('leaveEdge', () => setTip(null));
+
+    // Refine in the worker; the band layout stays on screen meanwhile.
+    const worker = new Worker(new URL('../map/layout.worker.ts', import.meta.url), { type: 'module' });
+    const tLayout = performance.now();
+    worker.onmessage = (ev: MessageEvent<RefineReply>) => {
+      const pos = ev.data.positions;
+      graph.updateEachNodeAttributes((_k, a) => ({ ...a, x: pos[a.index * 2], y: pos[a.index * 2 + 1] }));
+      metrics.layoutMs = performance.now() - tLayout;
+      metrics.layoutIterations = ev.data.iterations;
+      el.dataset.layout = 'refined';
+      setStatus((s) => ({ ...s, layout: 'refined', metrics: { ...metrics } }));
+      worker.terminate();
+    };
+    worker.onerror = () => worker.terminate();
+    const req: RefineRequest = { grouping, positions: layout.positions, groupOf: layout.groupOf, groups: layout.groups, edges: Int32Array.from(pairs) };
+    worker.postMessage(req);
+
+    el.dataset.nodes = String(graph.order);
+    el.dataset.edges = String(graph.size);
+    el.dataset.layout = 'band';
+    window.__palisadeMap = {
+      metrics,
+      sigma,
+      graph,
+      measureFrames: (frames: number) => new Promise((resolve) => {
+        const cam = sigma.getCamera();
+        const start = cam.getState();
+        const intervals: number[] = [];
+        const renders: number[] = [];
+        let t = 0;
+        const before = () => {
+          t = performance.now();
+        };
+        const after = () => renders.push(performance.now() - t);
+        sigma.on('beforeRender', before);
+        sigma.on('afterRender', after);
+        let i = 0;
+        let last = performance.now();
+        const step = () => {
+          const now = performance.now();
+          if (i > 0) intervals.push(now - last);
+          last = now;
+          if (i >= frames) {
+            sigma.off('beforeRender', before);
+            sigma.off('afterRender', after);
+            cam.setState(start);
+            const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+            resolve({ frames: intervals.length, meanFrameMs: mean(intervals), p95FrameMs: percentile(intervals, 0.95), meanRenderMs: mean(renders), maxRenderMs: Math.max(0, ...renders) });
+            return;
+          }
+          // Pan in a circle while zooming in and out.
+          cam.setState({ x: start.x + 0.15 * Math.sin(i / 8), y: start.y + 0.15 * Math.cos(i / 8), ratio: start.ratio * (0.6 + 0.4 * Math.cos(i / 12)) });
+          i++;
+          requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      }),
+      paintedPixels: () => new Promise((resolve) => {
+        const once = () => {
+          sigma.off('afterRender', once);
+          const src = sigma.getStageCanvas();
+          const c = document.createElement('canvas');
+          c.width = src.width;
+          c.height = src.height;
+          const ctx = c.getContext('2d', { willReadFrequently: true });
+          if (ctx === null) return resolve(0);
+          ctx.drawImage(src, 0, 0);
+          const px = ctx.getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let k = 0; k < px.length; k += 4) if (px[k + 3] > 0 && !(px[k] > 245 && px[k + 1] > 245 && px[k + 2] > 245)) n++;
+          resolve(n);
+        };
+        sigma.on('afterRender', once);
+        sigma.refresh({ skipIndexation: true });
+      }),
+    };
+    return () => {
+      worker.terminate();
+      sigma.kill();
+      sigmaRef.current = null;
+      delete el.dataset.ready;
+      if (window.__palisadeMap?.sigma === sigma) delete window.__palisadeMap;
+      setStatus({ ready: false, layout: 'band' });
+    };
+  }, [g, grouping]);
+
+  // Filters re-run the reducers without rebuilding anything.
+  useEffect(() => {
+    (box.current as (HTMLDivElement & { refreshFilters?: () => void }) | null)?.refreshFilters?.();
+  }, [protocol, hiddenRoles]);
+
+  const toggleRole = (r: string) => setHiddenRoles((s) => {
+    const n = new Set(s);
+    if (n.has(r)) n.delete(r);
+    else n.add(r);
+    return n;
+  });
+
+  return (
+    <div className="map-page">
+      <div className="page-head">
+        <h1>Network map</h1>
+        <form className="filters inline" onSubmit={(e) => e.preventDefault()}>
+          <label>
+            Group by
+            <select value={grouping} onChange={(e) => setQuery({ group: e.target.value === 'level' ? undefined : e.target.value })} data-testid="map-grouping">
+              <option value="level">Purdue level (bands)</option>
+              <option value="subnet">Subnet (clusters)</option>
+            </select>
+          </label>
+          <label>
+            Protocol
+            <select value={protocol} onChange={(e) => setQuery({ protocol: e.target.value })} data-testid="map-protocol">
+              <option value="">all</option>
+              {protocols.map((p) => <option key={p} value={p}>{p}</option>)}
+            </select>
+          </label>
+          <button type="button" onClick={() => void sigmaRef.current?.getCamera().reset({ duration: 300 })}>Reset view</button>
+        </form>
+      </div>
+      <ErrorBox error={data.error} />
+      {g !== undefined && g.nodes.length === 0 ? (
+        <Empty>No assets yet: upload a capture on the <Link to="/captures">Captures</Link> page or run <code>palisade analyze capture.pcap --db …</code>.</Empty>
+      ) : (
+        <div className="map-wrap">
+          <div className="map-side">
+            <h2 className="small-title">Roles</h2>
+            <ul className="legend" aria-label="Legend: node colours by role; click to hide or show a role">
+              {roleCounts.map(([r, n]) => (
+                <li key={r}>
+                  <button type="button" className={hiddenRoles.has(r) ? 'legend-item off' : 'legend-item'} aria-pressed={!hiddenRoles.has(r)} onClick={() => toggleRole(r)} title={hiddenRoles.has(r) ? 'Show' : 'Hide'}>
+                    <span className="swatch" style={{ background: ROLE_COLOR[r] ?? '#999' }} aria-hidden="true" /> {roleLabel(r)} <span className="muted">{num(n)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <p className="small muted">Size: traffic. Red edges: writes, control or programming. Hover for details; click a node to open its asset.</p>
+            {status.metrics !== undefined && (
+              <p className="small muted" data-testid="map-metrics">
+                {num(status.metrics.nodes)} nodes, {num(status.metrics.edges)} edges · drawn in {Math.round(status.metrics.firstRenderMs)} ms
+                {status.layout === 'refined' && <> · layout refined in {Math.round(status.metrics.layoutMs)} ms</>}
+              </p>
+            )}
+          </div>
+          <div className="map-canvas-wrap">
+            {!status.ready && g !== undefined && <Loading on />}
+            {g === undefined && <Loading on />}
+            <div ref={box} className="map-canvas" data-testid="map" aria-label={`Network map: ${num(g?.nodes.length ?? 0)} assets, ${num(g?.edges.length ?? 0)} connections`} role="img" />
+            <div ref={labels} className="group-labels" aria-hidden="true" />
+            {tip !== null && <Tooltip tip={tip} />}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Tooltip({ tip }: { tip: Tip }) {
+  const style = { left: tip.x + 14, top: tip.y + 14 };
+  if (tip.kind === 'node') {
+    const n = tip.node;
+    return (
+      <div className="tooltip" style={style} role="tooltip" data-testid="map-tooltip">
+        <strong>{n.label}</strong>
+        <div><span className="swatch" style={{ background: ROLE_COLOR[n.role] ?? '#999' }} /> {roleLabel(n.role)} · {levelLabel(n.purdue_level)}</div>
+        {n.ips.length > 0 && <div className="mono">{n.ips.slice(0, 3).join(', ')}</div>}
+        {n.vendor !== '' && <div>{n.vendor}</div>}
+        {n.protocols.length > 0 && <div>{n.protocols.join(', ')}</div>}
+        <div>{num(n.packets)} packets · {bytes(n.bytes)}</div>
+      </div>
+    );
+  }
+  const e = tip.edge;
+  const totals = Object.entries(e.operation_totals).sort((a, b) => b[1] - a[1]);
+  return (
+    <div className="tooltip" style={style} role="tooltip" data-testid="map-tooltip">
+      <strong>{tip.source} → {tip.target}</strong>
+      <div>{e.protocols.length > 0 ? e.protocols.join(', ') : 'no application protocol identified'}</div>
+      <div>{num(e.flows)} flows · {num(e.packets)} packets · {bytes(e.bytes)}</div>
+      {totals.length > 0 && <div className="ops">{totals.map(([k, v]) => <span key={k} className={`op op-${k}`}>{k} {num(v)}</span>)}</div>}
+    </div>
+  );
+}
