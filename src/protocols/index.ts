@@ -31,6 +31,11 @@ import { syslog } from './syslog/index.ts';
 import { tftp } from './tftp/index.ts';
 import { smb } from './smb/index.ts';
 import { ntlm } from './ntlm/index.ts';
+import { netbios } from './netbios/index.ts';
+import { dhcp } from './dhcp/index.ts';
+import { dhcpv6 } from './dhcpv6/index.ts';
+import { ssdp } from './ssdp/index.ts';
+import { dns } from './dns/index.ts';
 
 /** Protocols over TCP and UDP (and children of other protocols). */
 export const PROTOCOLS: readonly ProtocolDef[] = [
@@ -57,6 +62,11 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   ntp,
   smb,
   ntlm,
+  netbios,
+  dhcp,
+  dhcpv6,
+  ssdp,
+  dns,
 ];
 
 /** Layer-2 protocols (no IP). */
