@@ -31,6 +31,7 @@ import { syslog } from './syslog/index.ts';
 import { tftp } from './tftp/index.ts';
 import { smb } from './smb/index.ts';
 import { ntlm } from './ntlm/index.ts';
+import { kerberos } from './kerberos/index.ts';
 import { netbios } from './netbios/index.ts';
 import { dhcp } from './dhcp/index.ts';
 import { dhcpv6 } from './dhcpv6/index.ts';
@@ -62,6 +63,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   ntp,
   smb,
   ntlm,
+  kerberos,
   netbios,
   dhcp,
   dhcpv6,
