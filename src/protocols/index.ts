@@ -29,6 +29,7 @@ import { snmp } from './snmp/index.ts';
 import { ssh } from './ssh/index.ts';
 import { syslog } from './syslog/index.ts';
 import { tftp } from './tftp/index.ts';
+import { vnc } from './vnc/index.ts';
 import { smb } from './smb/index.ts';
 import { ntlm } from './ntlm/index.ts';
 import { kerberos } from './kerberos/index.ts';
@@ -57,6 +58,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   omron_fins,
   melsec,
   ssh,
+  vnc,
   snmp,
   tftp,
   syslog,
