@@ -68,8 +68,10 @@ export function bandLayout(nodes: GraphNode[], grouping: Grouping): BandLayout {
   if (grouping === 'level') {
     const keys = LEVEL_ORDER.filter((k) => members.has(k));
     const largest = Math.max(1, ...keys.map((k) => members.get(k)!.length));
-    // Every band is as wide as the largest group would be at a 4:1 aspect.
-    const cols = Math.max(8, Math.ceil(Math.sqrt(largest * 4)));
+    // Bands as wide as makes the whole map about as wide as a screen (aspect ~1.7).
+    const heightAt = (c: number) => keys.reduce((h, k) => h + Math.max(2, Math.ceil(members.get(k)!.length / c)) * GAP + 2.5 * GAP, 0);
+    let cols = Math.max(8, Math.min(largest, 12));
+    while (cols < largest && cols * GAP < 1.7 * heightAt(cols)) cols++;
     const width = cols * GAP;
     let y = 0;
     for (const k of keys) {
@@ -93,8 +95,10 @@ export function bandLayout(nodes: GraphNode[], grouping: Grouping): BandLayout {
   } else {
     // One disc per subnet (sunflower spiral), packed in shelves, largest first.
     const keys = [...members.keys()].sort((a, b) => members.get(b)!.length - members.get(a)!.length || subnetOrder(a, b));
-    const total = n;
-    const shelfWidth = Math.max(12, Math.sqrt(total) * 2.4) * GAP;
+    // Shelves as wide as makes the whole map about as wide as a screen (aspect ~1.7).
+    let area = 0;
+    for (const m of members.values()) area += (2 * (Math.sqrt(m.length) * 0.62 * GAP + GAP) + 1.5 * GAP) ** 2;
+    const shelfWidth = Math.max(12 * GAP, Math.sqrt(area * 1.7));
     let x = 0;
     let y = 0;
     let shelf = 0;

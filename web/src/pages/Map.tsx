@@ -50,6 +50,8 @@ interface MapHandle {
   measureFrames(frames: number): Promise<{ frames: number; meanFrameMs: number; p95FrameMs: number; meanRenderMs: number; maxRenderMs: number }>;
   /** Non-blank pixels of the drawn map (a blank canvas gives 0). */
   paintedPixels(): Promise<number>;
+  /** Where a node is drawn, in pixels from the map's top left corner (null when hidden). */
+  nodeOnScreen(id: string): { x: number; y: number; size: number } | null;
 }
 
 declare global {
@@ -62,7 +64,7 @@ type Tip = { x: number; y: number; kind: 'node'; node: GraphNode } | { x: number
 
 function nodeSize(b: number, max: number, n: number): number {
   const t = max > 0 ? Math.log1p(b) / Math.log1p(max) : 0;
-  return n > 2000 ? 2 + 7 * t : n > 300 ? 3 + 10 * t : 4 + 14 * t;
+  return n > 2000 ? 1.5 + 5 * t : n > 300 ? 2.5 + 7 * t : 3 + 9 * t;
 }
 
 function edgeColor(e: GraphEdge): string {
@@ -143,6 +145,7 @@ export default function MapPage() {
     const withProtocol = new Set<string>();
     const sigma: MapSigma = new Sigma<NodeAttrs, EdgeAttrs>(graph, el, {
       settings: {
+        itemSizesReference: 'screen',
         hideEdgesOnMove: many,
         hideLabelsOnMove: many,
         enableEdgeEvents: true,
@@ -197,8 +200,11 @@ export default function MapPage() {
     const placeLabels = () => {
       layout.groups.forEach((b, i) => {
         const p = sigma.graphToViewport({ x: b.x0, y: b.y1 });
+        const q = sigma.graphToViewport({ x: b.x1, y: b.y1 });
         const d = labelEls[i];
         if (d === undefined) return;
+        // A cluster's label shows only when the cluster is wide enough on screen to carry it.
+        d.style.display = grouping === 'subnet' && q.x - p.x < 90 ? 'none' : '';
         d.style.transform = `translate(${Math.round(Math.max(4, p.x))}px, ${Math.round(p.y - 18)}px)`;
       });
     };
@@ -291,6 +297,12 @@ export default function MapPage() {
         };
         requestAnimationFrame(step);
       }),
+      nodeOnScreen: (id: string) => {
+        const d = sigma.getNodeDisplayData(id);
+        if (d === undefined || d.visibility === 'hidden') return null;
+        const p = sigma.framedGraphToViewport(d);
+        return { x: p.x, y: p.y, size: d.size };
+      },
       paintedPixels: () => new Promise((resolve) => {
         const once = () => {
           sigma.off('afterRender', once);
