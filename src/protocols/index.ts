@@ -29,6 +29,9 @@ import { snmp } from './snmp/index.ts';
 import { ssh } from './ssh/index.ts';
 import { syslog } from './syslog/index.ts';
 import { tftp } from './tftp/index.ts';
+import { http } from './http/index.ts';
+import { ftp } from './ftp/index.ts';
+import { telnet } from './telnet/index.ts';
 import { vnc } from './vnc/index.ts';
 import { smb } from './smb/index.ts';
 import { ntlm } from './ntlm/index.ts';
@@ -58,6 +61,9 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   omron_fins,
   melsec,
   ssh,
+  http,
+  ftp,
+  telnet,
   vnc,
   snmp,
   tftp,
