@@ -47,7 +47,8 @@ class Neighbor {
   }
 }
 
-function emptyRecord(): CdpRecord {
+/** A record with every field in place (one shape); describeCdp fills the TLV fields. */
+export function emptyRecord(): CdpRecord {
   return {
     ts: 0, src_mac: '', dst_mac: '', vlan: undefined, version: 0, ttl: 0, checksum: '', checksum_ok: false,
     device_id: undefined, addresses: [], port_id: undefined, capabilities: undefined, capabilities_bits: undefined,

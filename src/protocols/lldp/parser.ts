@@ -39,6 +39,8 @@ export class LldpFrame {
   h2 = 0;
   /** TLV types 9..126 (reserved) seen. */
   reserved = 0;
+  /** Chassis ID, Port ID or TTL TLVs after the first three (802.1AB: one of each per LLDPDU). */
+  duplicates = 0;
   /** Offset just after the last TLV read (the End TLV included). */
   end = 0;
 }
@@ -61,6 +63,7 @@ export function walkLldp(d: Uint8Array, off: number, end: number, f: LldpFrame):
   f.h1 = 0x811c9dc5;
   f.h2 = 0x12345678;
   f.reserved = 0;
+  f.duplicates = 0;
   f.ttl = -1;
   let o = off;
   let n = 0;
@@ -96,6 +99,7 @@ export function walkLldp(d: Uint8Array, off: number, end: number, f: LldpFrame):
       break;
     }
     if (type > 8 && type < TLV_ORG_SPECIFIC) f.reserved++;
+    else if (n >= 3 && type <= TLV_TTL) f.duplicates++;
     // The measured delays of PROFINET vary from frame to frame: not part of the content.
     const delays = type === TLV_ORG_SPECIFIC && len >= 4 && ((d[v] << 16) | (d[v + 1] << 8) | d[v + 2]) === OUI_PROFINET && d[v + 3] === PN_DELAY;
     mix(f, d, o, delays ? v + 4 : v + len);

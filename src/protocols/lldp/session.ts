@@ -31,6 +31,7 @@ export const LLDP_EVENTS = {
   bad_mandatory: 'an empty Chassis ID or Port ID, or a TTL that is not 2 bytes; discarded',
   bad_tlv_length: 'a TLV whose length does not fit its kind (capabilities not 4 bytes, a cut management address …); left out of the record',
   reserved_tlv: 'a TLV of a reserved type (9-126); listed in other_tlvs',
+  duplicate_mandatory: 'a second Chassis ID, Port ID or TTL TLV (802.1AB allows one of each); the record keeps the first',
   too_many_tlvs: 'an LLDPDU with more than 64 TLVs: the rest are ignored',
   too_many_neighbors: `more than ${MAX_NEIGHBORS} neighbours: later ones are not recorded`,
 } as const;
@@ -60,7 +61,8 @@ class Neighbor {
   }
 }
 
-function emptyRecord(): LldpRecord {
+/** A record with every field in place (one shape); describeLldp fills the TLV fields. */
+export function emptyRecord(): LldpRecord {
   return {
     ts: 0, src_mac: '', dst_mac: '', vlan: undefined, chassis_id: '', chassis_id_subtype: '', chassis_id_subtype_code: 0,
     port_id: '', port_id_subtype: '', port_id_subtype_code: 0, ttl: 0, port_description: undefined, system_name: undefined,
@@ -103,6 +105,7 @@ export class LldpSession implements L2Session {
     if (problem !== PROBLEM.NONE && !(problem === PROBLEM.TRUNCATED && f.tlvs >= 3)) return;
     if (f.tooMany) this.ctx.event('too_many_tlvs', `more than ${f.tlvs} TLVs`);
     if (f.reserved > 0) this.ctx.event('reserved_tlv', `${f.reserved} TLVs of reserved types`);
+    if (f.duplicates > 0) this.ctx.event('duplicate_mandatory', `${f.duplicates} repeated Chassis ID/Port ID/TTL TLVs`);
     const fr = p.frame;
     const m = p.macOff;
     const src = m >= 0 ? macOf(fr, m + 6) : '';
