@@ -109,7 +109,7 @@ export function minSmbLength(magic: number): number {
     case SMB2_MAGIC:
       return SMB2_HEADER_LEN;
     case SMB1_MAGIC:
-      return SMB1_HEADER_LEN + 3;
+      return SMB1_HEADER_LEN;
     case SMB2_TRANSFORM_MAGIC:
       return SMB2_TRANSFORM_LEN;
     case SMB2_COMPRESSION_MAGIC:

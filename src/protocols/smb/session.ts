@@ -133,6 +133,8 @@ class Pending {
   /** SET_INFO: a rename's new name, or a delete. */
   renameTo: string | undefined = undefined;
   deleteSet = false;
+  /** Made from a request (false: a response whose request was not seen). */
+  fromRequest = true;
 
   constructor(ts: number, smb1: boolean, command: number, messageId: number, sessionId: string | undefined, treeId: number | undefined, signed: boolean) {
     this.ts = ts;
@@ -593,7 +595,10 @@ export class SmbSession implements Session {
     if (p !== undefined && p.command !== cmd) p = undefined;
     if (p !== undefined) this.pending.delete(h.messageId);
     else if (cmd === SMB2_NEGOTIATE) p = this.takeSmb1Negotiate();
-    if (p === undefined) p = new Pending(this.ctx.ts, false, cmd, h.messageId, undefined, undefined, false);
+    if (p === undefined) {
+      p = new Pending(this.ctx.ts, false, cmd, h.messageId, undefined, undefined, false);
+      p.fromRequest = false;
+    }
     const r = this.reply;
     r.ts = this.ctx.ts;
     r.status = status;
@@ -754,8 +759,8 @@ export class SmbSession implements Session {
 
   private smb1(isOrig: boolean, d: Uint8Array, off: number, len: number): void {
     const h = this.h1;
-    if (len < SMB1_HEADER_LEN + 3) {
-      this.ctx.event('malformed', `SMB1 message of ${len} bytes`, isOrig);
+    if (len < SMB1_HEADER_LEN) {
+      this.ctx.event('malformed', `SMB1 message of ${len} bytes, shorter than its header`, isOrig);
       return;
     }
     readSmb1Header(d, off, h);
@@ -772,6 +777,9 @@ export class SmbSession implements Session {
     for (; i < MAX_ANDX; i++) {
       if (end - w < 3) {
         this.ctx.event('malformed', `${smb1CommandName(cmd)}: word count past the message`, isOrig);
+        // The header alone still names the command.
+        if (i === 0 && !isResp) this.smb1Request(isOrig, d, off, cmd, base, 0, end, end, end, unicode, signed);
+        else if (i === 0) this.smb1Response(isOrig, d, off, cmd, base, 0, end, end, end, unicode, signed);
         break;
       }
       const wc = d[w];
@@ -946,7 +954,10 @@ export class SmbSession implements Session {
     let p = this.pending.get(key);
     if (p !== undefined && p.command !== cmd) p = undefined;
     if (p !== undefined) this.pending.delete(key);
-    else p = new Pending(this.ctx.ts, true, cmd, h.mid, undefined, undefined, false);
+    else {
+      p = new Pending(this.ctx.ts, true, cmd, h.mid, undefined, undefined, false);
+      p.fromRequest = false;
+    }
     this.smb1Reply(d, off, signed);
     const rec = this.record(p, this.reply);
     const status = h.status;
@@ -1164,7 +1175,7 @@ export class SmbSession implements Session {
       file_name: p.fileName,
       signed: p.signed || (r?.signed ?? false),
       sub_command: p.subCommand,
-      rtt: r !== null && p.ts <= r.ts ? r.ts - p.ts : undefined,
+      rtt: r !== null && p.fromRequest && p.ts <= r.ts ? r.ts - p.ts : undefined,
       login_success: undefined,
       guest: undefined,
       data_len: p.dataLen,
