@@ -52,7 +52,11 @@ export const HTTP_EVENTS = {
   response_without_request: 'a response while no request was waiting (normal at the start of a capture; Zeek: HTTP_response_before_request)',
   resync: 'bytes skipped, after a gap or bytes that are not HTTP, until a valid request or status line',
   bad_authorization: 'Basic credentials that do not decode to user:password (the record says <problem-decoding>)',
+  unrecognized_auth_scheme: 'an Authorization scheme other than Basic, Digest, Bearer, NTLM and Negotiate (Suricata: request_auth_unrecognized)',
 } as const;
+
+/** Authorization schemes that raise no unrecognized_auth_scheme event (lower case). */
+const AUTH_SCHEMES = new Set(['basic', 'digest', 'bearer', 'ntlm', 'negotiate']);
 
 const S_START = 0;
 const S_HEADERS = 1;
@@ -514,6 +518,7 @@ export class HttpSession implements Session {
         case HEADER.PROXY_AUTHORIZATION: {
           const c = parseAuthorization(d, v.off, v.len, this.creds);
           t.authScheme = c.scheme;
+          if (!AUTH_SCHEMES.has(c.scheme.toLowerCase())) this.ctx.event('unrecognized_auth_scheme', c.scheme, true);
           if (c.user !== undefined) {
             t.username = c.user;
             t.passwordPresent = c.passwordPresent;
