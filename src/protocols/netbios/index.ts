@@ -18,7 +18,7 @@ export const netbios: ProtocolDef = {
     if (hint.transport !== 'udp') return PROBE.NO;
     const dgmPort = hint.srcPort === NBDGM_PORT || hint.dstPort === NBDGM_PORT;
     const nsPort = hint.srcPort === NBNS_PORT || hint.dstPort === NBNS_PORT;
-    if (dgmPort) return looksLikeDgm(d, off, len) ? PROBE.YES : PROBE.NO;
+    if (dgmPort) return looksLikeDgm(d, off, len, true) ? PROBE.YES : PROBE.NO;
     if (nsPort) return looksLikeNbns(d, off, len) ? PROBE.YES : PROBE.NO;
     return looksLikeNbns(d, off, len) || looksLikeDgm(d, off, len) ? PROBE.YES : PROBE.NO;
   },

@@ -89,7 +89,7 @@ export class NetbiosSession implements Session {
     if (this.rejected) return;
     if (this.kind === '') {
       if (looksLikeNbns(d, off, len)) this.kind = 'name';
-      else if (looksLikeDgm(d, off, len)) this.kind = 'datagram';
+      else if (looksLikeDgm(d, off, len, false)) this.kind = 'datagram';
       else return this.failed();
     }
     if (this.kind === 'name') this.nameMessage(isOrig, d, off, len);
