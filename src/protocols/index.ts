@@ -7,6 +7,7 @@ import { arp } from './arp/index.ts';
 import { bacnet } from './bacnet/index.ts';
 import { cip } from './cip/index.ts';
 import { cotp } from './cotp/index.ts';
+import { rdp } from './rdp/index.ts';
 import { dnp3 } from './dnp3/index.ts';
 import { enip } from './enip/index.ts';
 import { goose } from './goose/index.ts';
@@ -52,6 +53,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   opcua,
   mqtt,
   bacnet,
+  rdp,
   cotp,
   s7comm,
   s7comm_plus,
