@@ -186,6 +186,12 @@ export class HttpSession implements Session {
         this.bodyBytes(s, end - off);
         return;
       }
+      if (st === S_START && !isOrig && s.held === 0 && this.pending.length > 0 && this.pending[0].v09) {
+        // An HTTP/0.9 response: no status line, the body runs to the end of the connection.
+        s.startMessage(this.pending[0]);
+        s.state = S_CLOSE;
+        continue;
+      }
       // A line: up to the next LF.
       let p = off;
       while (p < end && d[p] !== 0x0a) p++;
@@ -393,14 +399,6 @@ export class HttpSession implements Session {
   private statusLine(s: Side, d: Uint8Array, off: number, len: number, raw: number): void {
     const sl = this.sl;
     if (!parseStatusLine(d, off, len, sl)) {
-      const w = this.pending.length > 0 ? this.pending[0] : null;
-      if (w !== null && w.v09) {
-        // An HTTP/0.9 response: no status line, the body runs to the end of the connection.
-        s.startMessage(w);
-        s.state = S_CLOSE;
-        this.bodyBytes(s, raw);
-        return;
-      }
       this.ctx.event('bad_status_line', bytesText(d, off, Math.min(len, 64)), false);
       this.lose(s, false);
       s.skipped += raw;
