@@ -100,7 +100,7 @@ export class TelnetSession implements Session {
   private lineLen = 0;
   private lastLine = '';
   private serverChanged = false;
-  /** The current server line holds the prompt just answered (its echo follows): not read for verdicts. */
+  /** The current server line follows a login prompt: it may be the echo of the typed user name. */
   private promptLine = false;
   private banner = '';
   private bannerOpen = true;
@@ -349,7 +349,8 @@ export class TelnetSession implements Session {
     if (this.bannerOpen) this.addBanner(text);
     if (text === '') return;
     this.lastLine = text;
-    if (echo || (this.state !== L_RESULT && this.state !== L_USER_SENT)) return;
+    // The server's echo of the typed user name is not a message.
+    if ((echo && text === this.user) || (this.state !== L_RESULT && this.state !== L_USER_SENT)) return;
     if (containsAny(text, FAILURE_MSGS) && !containsAny(text, NON_FAILURE_MSGS)) this.verdict(false, text);
     else if (containsAny(text, SUCCESS_MSGS)) this.verdict(true, text);
   }
@@ -420,25 +421,29 @@ export class TelnetSession implements Session {
     if (text === '') return;
     if (endsWithAny(text, LOGIN_PROMPTS) !== null) {
       if (this.state === L_RESULT || this.state === L_USER_SENT) this.verdict(false, 'login prompt again');
-      this.state = L_USER;
-      this.prompted = true;
-      this.bannerOpen = false;
-      this.promptLine = partial.trim() !== '';
-      this.lastLine = '';
+      this.promptSeen(L_USER);
+      // What the server prints on this line from here is the echo of the typed name.
+      this.promptLine = true;
       return;
     }
     if (endsWithAny(text, PASSWORD_PROMPTS) !== null) {
-      this.state = L_PASS;
-      this.prompted = true;
-      this.bannerOpen = false;
-      this.promptLine = partial.trim() !== '';
-      this.lastLine = '';
+      this.promptSeen(L_PASS);
       return;
     }
     if ((this.state === L_RESULT || this.state === L_USER_SENT) && partial.trim() !== '') {
       const end = endsWithAny(partial, SHELL_PROMPT_ENDS);
       if (end !== null && partial.length <= 128) this.verdict(true, `shell prompt "${end}"`);
     }
+  }
+
+  /** A prompt was answered: its text is used up. */
+  private promptSeen(state: number): void {
+    this.state = state;
+    this.prompted = true;
+    this.bannerOpen = false;
+    this.lineLen = 0;
+    this.lastLine = '';
+    this.promptLine = false;
   }
 
   private inputLineDone(): void {
