@@ -94,8 +94,8 @@ export interface SessionContext {
 /**
  * State a protocol keeps across the flows of one engine (one per thread), for protocols whose
  * transactions span flows (DHCP: a client's broadcasts and the server's replies travel in
- * different flows). Made by ProtocolDef.shared when the protocol's first session starts; its
- * context writes records without a flow header. end() runs at the end of input, after every
+ * different flows). Made by ProtocolDef.shared the first time a session of the protocol asks
+ * for it (SessionContext.shared); its context writes records without a flow header. end() runs at the end of input, after every
  * flow ended. With several worker threads each has its own, so a transaction whose flows land
  * in different workers is seen in parts.
  */

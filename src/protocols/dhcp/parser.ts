@@ -26,6 +26,9 @@ export const PROBLEM = {
   BAD_VALUE: 16,
 } as const;
 
+/** Option 81 names are never compressed (RFC 4702 §2.3.1). */
+const NO_POINTERS = { pointers: false } as const;
+
 /** Addresses kept per list option. */
 const MAX_ADDRS = 16;
 
@@ -87,9 +90,18 @@ export class DhcpMsg {
     this.detail = '';
   }
 
+  /** Detail of each problem flag's first occurrence, by bit. */
+  private readonly details: string[] = ['', '', '', '', '', '', '', ''];
+
   problem(flag: number, detail: string): void {
     if (this.problems === 0) this.detail = detail;
+    if ((this.problems & flag) === 0) this.details[31 - Math.clz32(flag)] = detail;
     this.problems |= flag;
+  }
+
+  /** The detail of problem `flag` (of its first occurrence in the message). */
+  detailOf(flag: number): string {
+    return (this.problems & flag) !== 0 ? this.details[31 - Math.clz32(flag)] : '';
   }
 }
 
@@ -194,7 +206,7 @@ function options(d: Uint8Array, p: number, end: number, m: DhcpMsg, names: NameR
         // (RFC 4702 §2.3.1), else ASCII (the deprecated form Windows sends).
         if (n >= 3) {
           if ((d[v] & 0x04) !== 0) {
-            const name = names.read(d, v + 3, v + n, v + 3, { pointers: false });
+            const name = names.read(d, v + 3, v + n, v + 3, NO_POINTERS);
             if (names.problem !== NAME_OK) m.problem(PROBLEM.BAD_VALUE, 'option 81: bad name');
             m.clientFqdn = name;
           } else m.clientFqdn = bytesText(d, v + 3, trimNul(d, v + 3, n - 3));

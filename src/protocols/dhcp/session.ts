@@ -45,9 +45,9 @@ export class DhcpSession implements Session {
       return this.failed();
     }
     const p = m.problems;
-    if ((p & PROBLEM.BAD_HLEN) !== 0) ctx.event('bad_hlen', m.detail, isOrig);
-    if ((p & PROBLEM.BAD_OPTION) !== 0) ctx.event('bad_option', m.detail, isOrig);
-    if ((p & PROBLEM.BAD_VALUE) !== 0) ctx.event('bad_value', m.detail, isOrig);
+    if ((p & PROBLEM.BAD_HLEN) !== 0) ctx.event('bad_hlen', m.detailOf(PROBLEM.BAD_HLEN), isOrig);
+    if ((p & PROBLEM.BAD_OPTION) !== 0) ctx.event('bad_option', m.detailOf(PROBLEM.BAD_OPTION), isOrig);
+    if ((p & PROBLEM.BAD_VALUE) !== 0) ctx.event('bad_value', m.detailOf(PROBLEM.BAD_VALUE), isOrig);
     if (m.msgType >= 0 && !isKnownMessageType(m.msgType)) ctx.event('unknown_msg_type', `message type ${m.msgType}`, isOrig);
     this.good++;
     ctx.confirm();

@@ -12,6 +12,8 @@ import {
 } from './constants.ts';
 
 export const MAX_RELAY_DEPTH = 8;
+/** DHCPv6 names are never compressed (RFC 8415 §10). */
+const NO_POINTERS = { pointers: false } as const;
 const MAX_OPTION_DEPTH = 4;
 /** Addresses, prefixes, names and servers kept per list. */
 export const MAX_LIST = 16;
@@ -76,9 +78,18 @@ export class Dhcpv6Msg {
     this.detail = '';
   }
 
+  /** Detail of each problem flag's first occurrence, by bit. */
+  private readonly details: string[] = ['', '', '', '', '', '', '', ''];
+
   problem(flag: number, detail: string): void {
     if (this.problems === 0) this.detail = detail;
+    if ((this.problems & flag) === 0) this.details[31 - Math.clz32(flag)] = detail;
     this.problems |= flag;
+  }
+
+  /** The detail of problem `flag` (of its first occurrence in the message). */
+  detailOf(flag: number): string {
+    return (this.problems & flag) !== 0 ? this.details[31 - Math.clz32(flag)] : '';
   }
 }
 
@@ -235,7 +246,7 @@ function options(d: Uint8Array, p: number, end: number, m: Dhcpv6Msg, names: Nam
         const l: string[] = [];
         let q = v;
         while (q < v + n && l.length < MAX_LIST) {
-          const name = names.read(d, v, v + n, q, { pointers: false });
+          const name = names.read(d, v, v + n, q, NO_POINTERS);
           if (names.problem !== NAME_OK) {
             m.problem(PROBLEM.BAD_VALUE, 'domain list: bad name');
             break;
@@ -249,7 +260,7 @@ function options(d: Uint8Array, p: number, end: number, m: Dhcpv6Msg, names: Nam
       case OPT_CLIENT_FQDN:
         if (n >= 1) {
           // Flags, then a name in DNS wire format; a partial name (RFC 4704 §4.2) has no root label.
-          const name = names.read(d, v + 1, v + n, v + 1, { pointers: false });
+          const name = names.read(d, v + 1, v + n, v + 1, NO_POINTERS);
           if (names.problem === NAME_OK || (names.problem === NAME_TRUNCATED && names.labels > 0)) m.fqdn = name;
           else if (n > 1) m.problem(PROBLEM.BAD_VALUE, 'client FQDN: bad name');
         }

@@ -39,10 +39,10 @@ export class Dhcpv6Session implements Session {
       return this.failed();
     }
     const p = m.problems;
-    if ((p & PROBLEM.TRUNCATED) !== 0) ctx.event('truncated', m.detail, isOrig);
-    if ((p & PROBLEM.BAD_OPTION) !== 0) ctx.event('bad_option', m.detail, isOrig);
-    if ((p & PROBLEM.BAD_VALUE) !== 0) ctx.event('bad_value', m.detail, isOrig);
-    if ((p & PROBLEM.RELAY_DEPTH) !== 0) ctx.event('relay_depth', m.detail, isOrig);
+    if ((p & PROBLEM.TRUNCATED) !== 0) ctx.event('truncated', m.detailOf(PROBLEM.TRUNCATED), isOrig);
+    if ((p & PROBLEM.BAD_OPTION) !== 0) ctx.event('bad_option', m.detailOf(PROBLEM.BAD_OPTION), isOrig);
+    if ((p & PROBLEM.BAD_VALUE) !== 0) ctx.event('bad_value', m.detailOf(PROBLEM.BAD_VALUE), isOrig);
+    if ((p & PROBLEM.RELAY_DEPTH) !== 0) ctx.event('relay_depth', m.detailOf(PROBLEM.RELAY_DEPTH), isOrig);
     if (!isKnownMessageType(m.msgType)) {
       ctx.event('unknown_msg_type', `message type ${m.msgType}`, isOrig);
       return this.failed();

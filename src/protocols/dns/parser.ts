@@ -93,9 +93,18 @@ export class DnsMsg {
     this.detail = '';
   }
 
+  /** Detail of each problem flag's first occurrence, by bit. */
+  private readonly details: string[] = ['', '', '', '', '', '', '', ''];
+
   problem(flag: number, detail: string): void {
     if (this.problems === 0) this.detail = detail;
+    if ((this.problems & flag) === 0) this.details[31 - Math.clz32(flag)] = detail;
     this.problems |= flag;
+  }
+
+  /** The detail of problem `flag` (of its first occurrence in the message). */
+  detailOf(flag: number): string {
+    return (this.problems & flag) !== 0 ? this.details[31 - Math.clz32(flag)] : '';
   }
 }
 
@@ -113,6 +122,9 @@ export interface ParseOptions {
   /** Keep authority and additional records' text (auth, addl). */
   authAddl: boolean;
 }
+
+/** Question names are lower-cased, as Zeek logs them. */
+const QUESTION_NAME = { lower: true } as const;
 
 const SECTION_ANSWER = 0;
 const SECTION_AUTH = 1;
@@ -141,7 +153,7 @@ export function parseDns(d: Uint8Array, off: number, len: number, m: DnsMsg, nam
   }
   let p = off + DNS_HEADER_LEN;
   for (let i = 0; i < m.qd; i++) {
-    const name = names.read(d, off, end, p, { lower: true });
+    const name = names.read(d, off, end, p, QUESTION_NAME);
     if (names.problem !== NAME_OK) {
       m.problem(names.problem === NAME_TRUNCATED ? PROBLEM.TRUNCATED : PROBLEM.BAD_NAME, `question ${i + 1}: ${NAME_PROBLEMS[names.problem]}`);
       return true;
@@ -159,11 +171,11 @@ export function parseDns(d: Uint8Array, off: number, len: number, m: DnsMsg, nam
     m.questions++;
     p += 4;
   }
-  const counts = [m.an, m.ns, m.ar];
   let kept = 0;
   for (let section = SECTION_ANSWER; section <= SECTION_ADDL; section++) {
     const build = opts.records && (section === SECTION_ANSWER || opts.authAddl);
-    for (let i = 0; i < counts[section]; i++) {
+    const count = section === SECTION_ANSWER ? m.an : section === SECTION_AUTH ? m.ns : m.ar;
+    for (let i = 0; i < count; i++) {
       const owner = build || (section === SECTION_ANSWER && i === 0) ? names.read(d, off, end, p) : undefined;
       if (owner === undefined) {
         const q = names.skip(d, off, end, p);

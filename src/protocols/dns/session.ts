@@ -38,6 +38,10 @@ export const DNS_EVENTS = {
   resync: 'TCP: bytes skipped to find the next message length (after a gap or a bad length)',
 } as const;
 
+/** Parse options: a response's records are formatted (answers, auth, addl); a query's are walked. */
+const RESPONSE = { records: true, authAddl: true } as const;
+const QUERY = { records: false, authAddl: false } as const;
+
 /** A query waiting for its response: what its record needs. */
 class Query {
   readonly ts: number;
@@ -165,7 +169,7 @@ export class DnsSession implements Session, PduFramer {
   private message(isOrig: boolean, d: Uint8Array, off: number, len: number): void {
     const m = this.msg;
     const isResponse = len >= 3 && (d[off + 2] & 0x80) !== 0;
-    if (!parseDns(d, off, len, m, this.names, { records: isResponse, authAddl: true })) {
+    if (!parseDns(d, off, len, m, this.names, isResponse ? RESPONSE : QUERY)) {
       this.ctx.event('short_message', `${len} bytes`, isOrig);
       this.failed();
       return;
@@ -217,12 +221,12 @@ export class DnsSession implements Session, PduFramer {
     const p = m.problems;
     if (p === 0) return;
     const ev = this.ctx;
-    if ((p & PROBLEM.TOO_MANY_QUESTIONS) !== 0) ev.event('too_many_questions', m.detail, isOrig);
-    if ((p & PROBLEM.TRUNCATED) !== 0) ev.event('truncated', m.detail, isOrig);
-    if ((p & PROBLEM.BAD_NAME) !== 0) ev.event('bad_name', m.detail, isOrig);
-    if ((p & PROBLEM.BAD_RDATA) !== 0) ev.event('bad_rdata', m.detail, isOrig);
-    if ((p & PROBLEM.TRAILING) !== 0) ev.event('trailing_bytes', m.detail, isOrig);
-    if ((p & PROBLEM.TOO_MANY_RECORDS) !== 0) ev.event('too_many_records', m.detail, isOrig);
+    if ((p & PROBLEM.TOO_MANY_QUESTIONS) !== 0) ev.event('too_many_questions', m.detailOf(PROBLEM.TOO_MANY_QUESTIONS), isOrig);
+    if ((p & PROBLEM.TRUNCATED) !== 0) ev.event('truncated', m.detailOf(PROBLEM.TRUNCATED), isOrig);
+    if ((p & PROBLEM.BAD_NAME) !== 0) ev.event('bad_name', m.detailOf(PROBLEM.BAD_NAME), isOrig);
+    if ((p & PROBLEM.BAD_RDATA) !== 0) ev.event('bad_rdata', m.detailOf(PROBLEM.BAD_RDATA), isOrig);
+    if ((p & PROBLEM.TRAILING) !== 0) ev.event('trailing_bytes', m.detailOf(PROBLEM.TRAILING), isOrig);
+    if ((p & PROBLEM.TOO_MANY_RECORDS) !== 0) ev.event('too_many_records', m.detailOf(PROBLEM.TOO_MANY_RECORDS), isOrig);
   }
 
   /** Writes the record of a query and/or a response (r: the message just parsed, at time rts). */

@@ -104,7 +104,7 @@ export class NbName {
    */
   read(d: Uint8Array, msgOff: number, msgEnd: number, pos: number, names: NameReader): number {
     this.reset();
-    const full = names.read(d, msgOff, msgEnd, pos, { maxLabel: 63 });
+    const full = names.read(d, msgOff, msgEnd, pos);
     if (names.problem !== NAME_OK) {
       this.problem = names.problem;
       return -1;
@@ -171,9 +171,18 @@ export class NbnsMsg {
     this.detail = '';
   }
 
+  /** Detail of each problem flag's first occurrence, by bit. */
+  private readonly details: string[] = ['', '', '', '', '', '', '', ''];
+
   problem(flag: number, detail: string): void {
     if (this.problems === 0) this.detail = detail;
+    if ((this.problems & flag) === 0) this.details[31 - Math.clz32(flag)] = detail;
     this.problems |= flag;
+  }
+
+  /** The detail of problem `flag` (of its first occurrence in the message). */
+  detailOf(flag: number): string {
+    return (this.problems & flag) !== 0 ? this.details[31 - Math.clz32(flag)] : '';
   }
 }
 
@@ -348,9 +357,18 @@ export class DgmMsg {
     this.detail = '';
   }
 
+  /** Detail of each problem flag's first occurrence, by bit. */
+  private readonly details: string[] = ['', '', '', '', '', '', '', ''];
+
   problem(flag: number, detail: string): void {
     if (this.problems === 0) this.detail = detail;
+    if ((this.problems & flag) === 0) this.details[31 - Math.clz32(flag)] = detail;
     this.problems |= flag;
+  }
+
+  /** The detail of problem `flag` (of its first occurrence in the message). */
+  detailOf(flag: number): string {
+    return (this.problems & flag) !== 0 ? this.details[31 - Math.clz32(flag)] : '';
   }
 }
 

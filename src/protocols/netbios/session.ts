@@ -118,15 +118,16 @@ export class NetbiosSession implements Session {
     this.ctx.confirm();
   }
 
-  private report(isOrig: boolean, problems: number, detail: string): void {
+  private report(isOrig: boolean, m: NbnsMsg | DgmMsg): void {
+    const problems = m.problems;
     if (problems === 0) return;
     const c = this.ctx;
-    if ((problems & PROBLEM.TRUNCATED) !== 0) c.event('truncated', detail, isOrig);
-    if ((problems & PROBLEM.BAD_NAME) !== 0) c.event('bad_name', detail, isOrig);
-    if ((problems & PROBLEM.BAD_RDATA) !== 0) c.event('bad_rdata', detail, isOrig);
-    if ((problems & PROBLEM.TOO_MANY_ENTRIES) !== 0) c.event('too_many_entries', detail, isOrig);
-    if ((problems & PROBLEM.BAD_LENGTH) !== 0) c.event('bad_length', detail, isOrig);
-    if ((problems & PROBLEM.FRAGMENT) !== 0) c.event('fragment', detail, isOrig);
+    if ((problems & PROBLEM.TRUNCATED) !== 0) c.event('truncated', m.detailOf(PROBLEM.TRUNCATED), isOrig);
+    if ((problems & PROBLEM.BAD_NAME) !== 0) c.event('bad_name', m.detailOf(PROBLEM.BAD_NAME), isOrig);
+    if ((problems & PROBLEM.BAD_RDATA) !== 0) c.event('bad_rdata', m.detailOf(PROBLEM.BAD_RDATA), isOrig);
+    if ((problems & PROBLEM.TOO_MANY_ENTRIES) !== 0) c.event('too_many_entries', m.detailOf(PROBLEM.TOO_MANY_ENTRIES), isOrig);
+    if ((problems & PROBLEM.BAD_LENGTH) !== 0) c.event('bad_length', m.detailOf(PROBLEM.BAD_LENGTH), isOrig);
+    if ((problems & PROBLEM.FRAGMENT) !== 0) c.event('fragment', m.detailOf(PROBLEM.FRAGMENT), isOrig);
   }
 
   // ---- name service ----
@@ -137,7 +138,7 @@ export class NetbiosSession implements Session {
       this.ctx.event('short_message', `${len} bytes`, isOrig);
       return this.failed();
     }
-    this.report(isOrig, m.problems, m.detail);
+    this.report(isOrig, m);
     if (!m.hasName) {
       this.failed();
       if ((m.problems & (PROBLEM.TRUNCATED | PROBLEM.BAD_NAME)) !== 0) return;
@@ -228,7 +229,7 @@ export class NetbiosSession implements Session {
       this.ctx.event('short_message', `${len} bytes`, isOrig);
       return this.failed();
     }
-    this.report(isOrig, m.problems, m.detail);
+    this.report(isOrig, m);
     const known = m.type >= 0x10 && m.type <= DGM_NEGATIVE_QUERY_RESPONSE;
     if (!known) {
       this.ctx.event('unknown_msg_type', `message type ${m.type}`, isOrig);

@@ -53,9 +53,18 @@ export class SsdpMsg {
     this.detail = '';
   }
 
+  /** Detail of each problem flag's first occurrence, by bit. */
+  private readonly details: string[] = ['', '', '', '', '', '', '', ''];
+
   problem(flag: number, detail: string): void {
     if (this.problems === 0) this.detail = detail;
+    if ((this.problems & flag) === 0) this.details[31 - Math.clz32(flag)] = detail;
     this.problems |= flag;
+  }
+
+  /** The detail of problem `flag` (of its first occurrence in the message). */
+  detailOf(flag: number): string {
+    return (this.problems & flag) !== 0 ? this.details[31 - Math.clz32(flag)] : '';
   }
 }
 

@@ -75,10 +75,10 @@ export class SsdpSession implements Session {
       return;
     }
     const p = m.problems;
-    if ((p & PROBLEM.BAD_HEADER) !== 0) ctx.event('bad_header', m.detail, isOrig);
-    if ((p & PROBLEM.TOO_MANY_HEADERS) !== 0) ctx.event('too_many_headers', m.detail, isOrig);
-    if ((p & PROBLEM.LONG_LINE) !== 0) ctx.event('long_line', m.detail, isOrig);
-    if ((p & PROBLEM.UNTERMINATED) !== 0) ctx.event('unterminated', m.detail, isOrig);
+    if ((p & PROBLEM.BAD_HEADER) !== 0) ctx.event('bad_header', m.detailOf(PROBLEM.BAD_HEADER), isOrig);
+    if ((p & PROBLEM.TOO_MANY_HEADERS) !== 0) ctx.event('too_many_headers', m.detailOf(PROBLEM.TOO_MANY_HEADERS), isOrig);
+    if ((p & PROBLEM.LONG_LINE) !== 0) ctx.event('long_line', m.detailOf(PROBLEM.LONG_LINE), isOrig);
+    if ((p & PROBLEM.UNTERMINATED) !== 0) ctx.event('unterminated', m.detailOf(PROBLEM.UNTERMINATED), isOrig);
     this.good++;
     ctx.confirm();
     const mx = decimal(m.mx);
