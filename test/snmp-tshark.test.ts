@@ -216,6 +216,26 @@ test('SNMP: Zeek\'s baseline for snmpv1_get.pcap: request ids, PDU kinds, OIDs, 
   assert.equal(row.get_responses, 2);
 });
 
+test('SNMPv3 login outcome on SNMPv3.pcap: engine discovery (not a failure), then authenticated and encrypted replies (success)', { skip: HAVE_CORPUS ? false : 'corpus not found' }, async () => {
+  const res = await runEngine([join(CORPUS, 'emreekin-ics-pcaps/SNMP/SNMPv3.pcap')]);
+  const pdus = (res.records.get('snmp_pdu') ?? []) as Record<string, unknown>[];
+  const flows = (res.records.get('snmp') ?? []) as Record<string, unknown>[];
+  assert.equal(flows.length, 2);
+  for (const f of flows) {
+    const mine = pdus.filter((p) => p.uid === f.uid);
+    // 1. the manager's unauthenticated request; 2. the agent's Report: unknown engine id (discovery);
+    // 3. the authenticated, encrypted request; 4. the agent's authenticated, encrypted reply.
+    assert.deepEqual(mine.map((p) => [p.pdu_type ?? 'encrypted', p.usm_report, p.auth_failed, p.auth, p.priv]), [
+      ['get_request', undefined, undefined, false, false],
+      ['report', 'usmStatsUnknownEngineIDs', false, false, false],
+      ['encrypted', undefined, undefined, true, true],
+      ['encrypted', undefined, undefined, true, true],
+    ]);
+    assert.equal(f.auth_failures, 0);
+    assert.equal(mine[3].user_name, 'admin');
+  }
+});
+
 test('SNMP: suricata-verify snmp-v2c-get expectations (8 v2c events, 3 get_request with the community, 1 get_next_request of 0.1)', { skip: HAVE_CORPUS ? false : 'corpus not found' }, async () => {
   const res = await runEngine([join(CORPUS, 'suricata-verify/tests/snmp-v2c-get/SNMPv2c_get_requests.pcap')]);
   const recs = (res.records.get('snmp_pdu') ?? []) as Record<string, unknown>[];

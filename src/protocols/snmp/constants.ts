@@ -95,17 +95,19 @@ export const SYS_CONTACT = '1.3.6.1.2.1.1.4.0';
 export const SYS_NAME = '1.3.6.1.2.1.1.5.0';
 export const SYS_LOCATION = '1.3.6.1.2.1.1.6.0';
 export const SYS_SERVICES = '1.3.6.1.2.1.1.7.0';
-/** Object names of the system group, for `varbind_names`. */
-export const OID_NAMES: Readonly<Record<string, string>> = {
-  [SYS_DESCR]: 'sysDescr.0',
-  [SYS_OBJECT_ID]: 'sysObjectID.0',
-  [SYS_UP_TIME]: 'sysUpTime.0',
-  [SYS_CONTACT]: 'sysContact.0',
-  [SYS_NAME]: 'sysName.0',
-  [SYS_LOCATION]: 'sysLocation.0',
-  [SYS_SERVICES]: 'sysServices.0',
-  '1.3.6.1.6.3.1.1.4.1.0': 'snmpTrapOID.0',
-  '1.3.6.1.6.3.15.1.1.4.0': 'usmStatsUnknownEngineIDs.0',
+/**
+ * The usmStats counters a v3 agent reports (RFC 3414 section 5): the first varbind of a Report
+ * PDU says why a request was refused. `authFailure` marks the refusals of a login (unknown
+ * user, wrong digest, security level or decryption); unknown engine ids and time windows are
+ * the normal discovery steps of a first contact.
+ */
+export const USM_REPORTS: Readonly<Record<string, { name: string; authFailure: boolean }>> = {
+  '1.3.6.1.6.3.15.1.1.1.0': { name: 'usmStatsUnsupportedSecLevels', authFailure: true },
+  '1.3.6.1.6.3.15.1.1.2.0': { name: 'usmStatsNotInTimeWindows', authFailure: false },
+  '1.3.6.1.6.3.15.1.1.3.0': { name: 'usmStatsUnknownUserNames', authFailure: true },
+  '1.3.6.1.6.3.15.1.1.4.0': { name: 'usmStatsUnknownEngineIDs', authFailure: false },
+  '1.3.6.1.6.3.15.1.1.5.0': { name: 'usmStatsWrongDigests', authFailure: true },
+  '1.3.6.1.6.3.15.1.1.6.0': { name: 'usmStatsDecryptionErrors', authFailure: true },
 };
 
 export function pduName(tag: number): string {

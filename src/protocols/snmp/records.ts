@@ -26,6 +26,8 @@ export interface SnmpRecord {
   display_string: string | undefined;
   /** Response time minus sysUpTime.0 (the agent's claimed boot time). */
   up_since: number | undefined;
+  /** Palisade: v3 Reports refusing a login (unknown user, wrong digest, security level, decryption). */
+  auth_failures: number;
 }
 
 export const SNMP_FIELDS: readonly ZeekField[] = [
@@ -39,6 +41,7 @@ export const SNMP_FIELDS: readonly ZeekField[] = [
   { name: 'set_requests', type: 'count' },
   { name: 'display_string', type: 'string' },
   { name: 'up_since', type: 'time' },
+  { name: 'auth_failures', type: 'count' },
 ];
 
 /** One PDU. */
@@ -98,6 +101,10 @@ export interface SnmpPduRecord {
   sys_name: string | undefined;
   sys_location: string | undefined;
   sys_services: number | undefined;
+  /** v3 Report: the usmStats counter its first varbind names (why the agent refused the request). */
+  usm_report: string | undefined;
+  /** v3 Report refusing a login: unknown user name, wrong digest, unsupported security level, decryption error. */
+  auth_failed: boolean | undefined;
   /** The message was cut (snap length) or malformed after the fields above. */
   truncated: boolean;
 }
@@ -145,5 +152,7 @@ export const SNMP_PDU_FIELDS: readonly ZeekField[] = [
   { name: 'sys_name', type: 'string' },
   { name: 'sys_location', type: 'string' },
   { name: 'sys_services', type: 'count' },
+  { name: 'usm_report', type: 'string' },
+  { name: 'auth_failed', type: 'bool' },
   { name: 'truncated', type: 'bool' },
 ];

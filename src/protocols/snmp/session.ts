@@ -7,7 +7,7 @@ import type { Session, SessionContext } from '../../dissect/types.ts';
 import {
   FLAG_AUTH, FLAG_PRIV, FLAG_REPORTABLE, PDU_GET_BULK_REQUEST, PDU_GET_NEXT_REQUEST, PDU_GET_REQUEST, PDU_RESPONSE,
   PDU_SET_REQUEST, PDU_TRAP_V1, PDU_TRAP_V2, SYS_CONTACT, SYS_DESCR, SYS_LOCATION, SYS_NAME, SYS_OBJECT_ID, SYS_SERVICES,
-  SYS_UP_TIME, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_TIMETICKS, VERSION_V3, errorStatusName, genericTrapName,
+  PDU_REPORT, SYS_UP_TIME, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_TIMETICKS, USM_REPORTS, VERSION_V3, errorStatusName, genericTrapName,
   pduName, versionName,
 } from './constants.ts';
 import { MAX_VARBINDS, PROBLEM, SnmpMsg, SnmpParser, isBulk, readUnsigned } from './parser.ts';
@@ -43,6 +43,7 @@ class FlowState {
   setRequests = 0;
   displayString: string | undefined = undefined;
   upSince: number | undefined = undefined;
+  authFailures = 0;
 }
 
 export class SnmpSession implements Session {
@@ -96,6 +97,7 @@ export class SnmpSession implements Session {
       set_requests: f.setRequests,
       display_string: f.displayString,
       up_since: f.upSince,
+      auth_failures: f.authFailures,
     };
     this.ctx.record(RECORD_SNMP, r as unknown as Record<string, unknown>, f.firstTs);
   }
@@ -153,6 +155,9 @@ export class SnmpSession implements Session {
       if (sysDescr !== undefined) f.displayString = sysDescr;
       if (sysUpTime !== undefined) f.upSince = ts - sysUpTime / 100;
     }
+    // A v3 Report names, in its first varbind, the usmStats counter of the refusal.
+    const usm = pdu === PDU_REPORT && oids.length > 0 ? USM_REPORTS[oids[0]] : undefined;
+    if (usm !== undefined && usm.authFailure) f.authFailures++;
     const bulk = isBulk(m);
     const trap1 = pdu === PDU_TRAP_V1;
     const hasPdu = pdu >= 0;
@@ -200,6 +205,8 @@ export class SnmpSession implements Session {
       sys_name: sysName,
       sys_location: sysLocation,
       sys_services: sysServices,
+      usm_report: usm?.name,
+      auth_failed: usm?.authFailure,
       truncated: p === PROBLEM.TRUNCATED || p === PROBLEM.MALFORMED,
     };
     this.ctx.record(RECORD_SNMP_PDU, r as unknown as Record<string, unknown>);

@@ -264,6 +264,25 @@ test('SNMPv3: header and USM parameters recorded; a plaintext scoped PDU is read
   assert.equal(z.community, undefined);
 });
 
+test('SNMPv3 Reports: the usmStats counter that refused a request, and login refusals counted per flow', () => {
+  const usm = tlv(0x30, tlv(0x04, [0x80, 0x00, 0x1f, 0x88, 0x04]), int(1), int(2), str('admin'), tlv(0x04, []), tlv(0x04, []));
+  const report = (counter: string) => tlv(0x30, int(3), tlv(0x30, int(9), int(1500), tlv(0x04, [0x00]), int(3)), tlv(0x04, usm),
+    tlv(0x30, tlv(0x04, [0x80, 0x00, 0x1f, 0x88, 0x04]), str(''), pdu(8, 9, 0, 0, [varbind(counter, tlv(0x41, [5]))])));
+  const r = run(
+    { isOrig: false, bytes: report('1.3.6.1.6.3.15.1.1.4.0') }, // usmStatsUnknownEngineIDs: discovery
+    { isOrig: false, bytes: report('1.3.6.1.6.3.15.1.1.5.0') }, // usmStatsWrongDigests: a wrong password
+    { isOrig: false, bytes: report('1.3.6.1.6.3.15.1.1.3.0') }, // usmStatsUnknownUserNames
+  );
+  assert.deepEqual(r.records.filter(([t]) => t === 'snmp_pdu').map(([, x]) => [x.pdu_type, x.usm_report, x.auth_failed]), [
+    ['report', 'usmStatsUnknownEngineIDs', false],
+    ['report', 'usmStatsWrongDigests', true],
+    ['report', 'usmStatsUnknownUserNames', true],
+  ]);
+  assert.equal(r.records.find(([t]) => t === 'snmp')![1].auth_failures, 2);
+  // Other PDUs carry no report fields.
+  assert.equal(run({ isOrig: true, bytes: GET_V1 }).records[0][1].usm_report, undefined);
+});
+
 test(`more than ${MAX_VARBINDS} varbinds: all counted, ${MAX_VARBINDS} listed, too_many_varbinds raised`, () => {
   const binds = Array.from({ length: 70 }, (_, i) => varbind(`1.3.6.1.2.1.2.2.1.1.${i}`, int(i)));
   const r = run({ isOrig: false, bytes: msg(1, 'public', pdu(2, 1, 0, 0, binds)) });
