@@ -15,6 +15,11 @@ import { SMB_EVENTS, SmbSession } from './session.ts';
 export function probeSmb(d: Uint8Array, off: number, len: number, hint: ProbeHint): ProbeResult {
   if (hint.transport !== 'tcp' || len < 1) return PROBE.NO;
   const t = d[off];
+  if (hint.portMatch && t !== NBSS_SESSION_MESSAGE && t !== NBSS_SESSION_REQUEST && t !== NBSS_POSITIVE_RESPONSE) {
+    // A capture that starts inside a message (file data): an SMB message further on, on the ports.
+    for (let p = off + 1; p + 8 <= off + len; p++) if (d[p] === 0 && isSmbMessageStart(d, p, off + len - p)) return PROBE.YES;
+    return PROBE.NO;
+  }
   if (t === NBSS_SESSION_MESSAGE) {
     if (len < 4) return PROBE.MAYBE;
     if (len < 8) return nbssLength(d, off) >= 32 ? PROBE.MAYBE : PROBE.NO;

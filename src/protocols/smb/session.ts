@@ -74,6 +74,11 @@ class Side {
   lost = false;
   afterGap = false;
   skipped = 0;
+  /** Bytes seen on this side: a side whose first bytes are no header started inside a message (mid-stream pickup). */
+  started = false;
+  /** While lost: the last bytes of a chunk (fewer than a header needs), scanned again with the next chunk. */
+  readonly carry = new Uint8Array(8);
+  carryLen = 0;
 }
 
 class Tree {
@@ -217,7 +222,7 @@ export class SmbSession implements Session {
 
   data(isOrig: boolean, d: Uint8Array, off: number, len: number): void {
     const s = this.sides[isOrig ? 0 : 1];
-    const end = off + len;
+    let end = off + len;
     while (off < end) {
       if (s.skip > 0) {
         const n = Math.min(s.skip, end - off);
@@ -226,9 +231,23 @@ export class SmbSession implements Session {
         continue;
       }
       if (s.lost) {
+        if (s.carryLen > 0) {
+          // A header may have begun in the last bytes of the previous chunk (a copy only while lost).
+          const b = new Uint8Array(s.carryLen + end - off);
+          b.set(s.carry.subarray(0, s.carryLen), 0);
+          b.set(d.subarray(off, end), s.carryLen);
+          s.skipped -= s.carryLen;
+          s.carryLen = 0;
+          d = b;
+          off = 0;
+          end = b.length;
+        }
         let p = off;
         while (end - p >= 8 && !isSmbMessageStart(d, p, end - p)) p++;
         if (end - p < 8) {
+          const keep = end - p;
+          s.carry.set(d.subarray(p, end), 0);
+          s.carryLen = keep;
           s.skipped += end - off;
           return;
         }
@@ -244,9 +263,18 @@ export class SmbSession implements Session {
         continue;
       }
       if (!isNbssType(d[off])) {
+        if (!s.started) {
+          // The capture began inside a message: look for the next header without an anomaly.
+          s.started = true;
+          s.lost = true;
+          s.afterGap = true;
+          s.skipped = 0;
+          continue;
+        }
         this.lose(s, isOrig, d[off]);
         continue;
       }
+      s.started = true;
       const need = 4 + nbssLength(d, off);
       const avail = end - off;
       if (need <= avail) {
@@ -275,9 +303,20 @@ export class SmbSession implements Session {
       if (!isNbssType(s.buf[0])) {
         const t = s.buf[0];
         s.held = 0;
-        this.lose(s, isOrig, t);
+        if (s.started) this.lose(s, isOrig, t);
+        else {
+          s.started = true;
+          s.lost = true;
+          s.afterGap = true;
+        }
+        // The held bytes after the first are scanned again with the rest of the chunk.
+        s.skipped = 1;
+        s.carry.set(s.buf.subarray(1, 4), 0);
+        s.carryLen = 3;
+        s.skipped += 3;
         return off;
       }
+      s.started = true;
       s.need = 4 + nbssLength(s.buf, 0);
       s.keep = s.need < MAX_KEEP ? s.need : MAX_KEEP;
     }
@@ -310,6 +349,7 @@ export class SmbSession implements Session {
     s.lost = true;
     s.afterGap = false;
     s.skipped = 0;
+    s.carryLen = 0;
   }
 
   gap(isOrig: boolean, len: number): void {
@@ -325,6 +365,7 @@ export class SmbSession implements Session {
     s.lost = true;
     s.afterGap = true;
     s.skipped = 0;
+    s.carryLen = 0;
   }
 
   end(): void {

@@ -451,6 +451,17 @@ test('truncation: every prefix of every message gives no exception and no record
   }
 });
 
+test('mid-stream pickup: on the port the probe finds a message after file data; the session skips to it', () => {
+  const tail = concat(new Uint8Array(300).fill(0x41), negReq);
+  assert.equal(probeSmb(tail, 0, tail.length, { ...HINT, portMatch: true }), PROBE.YES);
+  assert.equal(probeSmb(tail, 0, tail.length, HINT), PROBE.NO, 'off the ports the first bytes must be a message');
+  const want = withoutTs(runSession(smb, [{ isOrig: true, bytes: tail }, { isOrig: false, bytes: negResp }], KIDS));
+  assert.deepEqual(want.filter(([t]) => t === 'smb').map(([, r]) => r.command), ['NEGOTIATE_PROTOCOL']);
+  const run = runSession(smb, bytewise([{ isOrig: true, bytes: tail }, { isOrig: false, bytes: negResp }]), KIDS);
+  assert.deepEqual(withoutTs(run).map(([t, r]) => [t, r.command]), want.map(([t, r]) => [t, r.command]));
+  assert.deepEqual(run.events.map((e) => e.name), ['resync']);
+});
+
 test('malformed: a bad NBSS type, a misaligned NextCommand and a cut body raise events; the flow goes on', () => {
   const bad = nbss(h2({ cmd: 13, msgId: 20, next: 70 }), hex`04 00 00 00`, new Uint8Array(8));
   const cut = nbss(h2({ cmd: 5, msgId: 21 }), hex`39 00 00 00`);
