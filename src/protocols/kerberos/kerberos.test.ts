@@ -209,6 +209,19 @@ test('session (TCP): record marking, the same record whatever the segmentation',
   assert.deepEqual(withoutTs(runSession(kerberos, bytewise(tcpConversation))), want);
 });
 
+test('session (TCP): after a gap the next record mark is found again', () => {
+  const a = mark(asReq('op1', [ENC_TS]));
+  const run = runSession(kerberos, [
+    { isOrig: true, bytes: a.subarray(0, 20) },
+    { isOrig: true, gap: a.length - 20, bytes: new Uint8Array(0) },
+    { isOrig: false, bytes: mark(krbError(24, 'op1')) },
+    { isOrig: true, bytes: concat(Uint8Array.of(1, 2, 3), a) },
+    { isOrig: false, bytes: mark(kdcRep(11, 'op1', ['krbtgt', 'PLANT.LOCAL'], 18, 18)) },
+  ]);
+  assert.deepEqual(run.events.map((e) => e.name), ['resync'], 'a KRB-ERROR alone is no anomaly (a KDC may answer what the capture missed)');
+  assert.deepEqual(run.records.map(([, r]) => [r.request_msg, r.reply_msg, r.success]), [[undefined, 'KRB-ERROR', false], ['AS-REQ', 'AS-REP', true]]);
+});
+
 test('unanswered requests are written at the end; a reply without a request stands alone; flooding is capped', () => {
   let run = runSession(kerberos, [{ isOrig: true, bytes: asReq('op1') }], { transport: 'udp' });
   assert.deepEqual(run.records.map(([, r]) => [r.request_type, r.success, r.reply_msg]), [['AS', undefined, undefined]]);
