@@ -14,6 +14,7 @@ import { goose } from './goose/index.ts';
 import { hart_ip } from './hart_ip/index.ts';
 import { iec104 } from './iec104/index.ts';
 import { melsec } from './melsec/index.ts';
+import { genisys } from './genisys/index.ts';
 import { mms } from './mms/index.ts';
 import { modbus } from './modbus/index.ts';
 import { opcua } from './opcua/index.ts';
@@ -62,6 +63,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   hart_ip,
   omron_fins,
   melsec,
+  genisys,
   ssh,
   http,
   ftp,
