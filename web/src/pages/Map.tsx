@@ -4,7 +4,7 @@
 // an edge for details, click a node for its asset page, filter by protocol and role.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import Graph from 'graphology';
-import Sigma from 'sigma';
+import Sigma, { DEFAULT_STYLES } from 'sigma';
 import type { Graph as GraphData, GraphEdge, GraphNode } from '../api.ts';
 import { Empty, ErrorBox, Link, Loading } from '../components/ui.tsx';
 import { bytes, DANGEROUS, levelLabel, num, ROLE_COLOR, roleLabel } from '../format.ts';
@@ -60,7 +60,7 @@ declare global {
   }
 }
 
-type Tip = { x: number; y: number; kind: 'node'; node: GraphNode } | { x: number; y: number; kind: 'edge'; edge: GraphEdge; source: string; target: string };
+type Tip = { x: number; y: number; kind: 'node'; node: GraphNode; links: { peer: string; out: boolean; e: GraphEdge }[]; degree: number } | { x: number; y: number; kind: 'edge'; edge: GraphEdge; source: string; target: string };
 
 function nodeSize(b: number, max: number, n: number): number {
   const t = max > 0 ? Math.log1p(b) / Math.log1p(max) : 0;
@@ -90,7 +90,7 @@ export default function MapPage() {
   const [tip, setTip] = useState<Tip | null>(null);
   const [hiddenRoles, setHiddenRoles] = useState<Set<string>>(() => new Set());
   const [status, setStatus] = useState<{ ready: boolean; layout: 'band' | 'refined'; metrics?: MapMetrics }>({ ready: false, layout: 'band' });
-  const filters = useRef({ protocol, hiddenRoles, hovered: null as string | null, neighbours: new Set<string>() });
+  const filters = useRef({ protocol, hiddenRoles });
   filters.current.protocol = protocol;
   filters.current.hiddenRoles = hiddenRoles;
 
@@ -132,56 +132,60 @@ export default function MapPage() {
     });
     const many = graph.order > 2000 || graph.size > 4000;
     const f = filters.current;
-    const edgeVisible = (key: string, attrs: EdgeAttrs): boolean => {
-      const e = g.edges[attrs.index];
-      if (f.protocol !== '' && !e.protocols.includes(f.protocol)) return false;
-      if (f.hiddenRoles.size > 0) {
-        const s = graph.getNodeAttribute(graph.source(key), 'role');
-        const t = graph.getNodeAttribute(graph.target(key), 'role');
-        if (f.hiddenRoles.has(s) || f.hiddenRoles.has(t)) return false;
-      }
-      return f.hovered === null || graph.source(key) === f.hovered || graph.target(key) === f.hovered;
-    };
-    const withProtocol = new Set<string>();
+    // No reducers: sigma re-runs them on every camera move (graph-state dependency), which
+    // costs seconds per frame at 5,000 nodes. Filters and hover go through item states,
+    // which refresh only the items that changed.
     const sigma: MapSigma = new Sigma<NodeAttrs, EdgeAttrs>(graph, el, {
       settings: {
         itemSizesReference: 'screen',
         hideEdgesOnMove: many,
         hideLabelsOnMove: many,
-        enableEdgeEvents: true,
+        // Edge picking doubles the cost of a frame; on large graphs the node tooltip lists the edges instead.
+        enableEdgeEvents: graph.size <= 5000,
         renderEdgeLabels: false,
         labelRenderedSizeThreshold: many ? 9 : 6,
         labelDensity: many ? 0.5 : 1,
         minCameraRatio: 0.02,
         maxCameraRatio: 4,
       },
-      nodeReducer: (key, d, attrs) => {
-        const n = g.nodes[attrs.index];
-        if (f.hiddenRoles.has(n.role)) return { visibility: 'hidden' };
-        if (f.protocol !== '' && !n.protocols.includes(f.protocol) && !withProtocol.has(key)) return { visibility: 'hidden' };
-        if (f.hovered !== null && key !== f.hovered && !f.neighbours.has(key)) return { color: '#e3e6ea', labelVisibility: 'hidden', zIndex: 0 };
-        if (f.hovered === key) return { labelVisibility: 'visible', zIndex: 2 };
-        return d.visibility === 'hidden' ? {} : { zIndex: 1 };
+      styles: {
+        nodes: { ...DEFAULT_STYLES.nodes, labelVisibility: { whenState: ['isHovered', 'isHighlighted'], then: 'visible', else: 'auto' } },
+        edges: {
+          ...DEFAULT_STYLES.edges,
+          color: { whenState: 'isHighlighted', then: 'rgba(31,78,121,0.85)', else: { attribute: 'color', defaultValue: '#ccc' } },
+          size: { whenState: 'isHighlighted', then: 2, else: { attribute: 'size', defaultValue: 1 } },
+        },
       },
-      edgeReducer: (key, _d, attrs) => (edgeVisible(key, attrs) ? (f.hovered !== null ? { color: 'rgba(31,78,121,0.8)', size: Math.max(1, attrs.size) } : {}) : { visibility: 'hidden' }),
     });
     sigmaRef.current = sigma;
-    const refreshProtocol = () => {
-      withProtocol.clear();
-      if (f.protocol === '') return;
-      graph.forEachEdge((_k, _a, s, t, _sa, _ta) => {
-        const e = g.edges[_a.index];
-        if (e.protocols.includes(f.protocol)) {
-          withProtocol.add(s);
-          withProtocol.add(t);
+    const applyFilters = () => {
+      const nodeOn = new Set<string>();
+      const hideNodes: string[] = [];
+      const showNodes: string[] = [];
+      const hideEdges: string[] = [];
+      const showEdges: string[] = [];
+      graph.forEachEdge((key, attrs, src, dst) => {
+        const e = g.edges[attrs.index];
+        const on = (f.protocol === '' || e.protocols.includes(f.protocol))
+          && !f.hiddenRoles.has(graph.getNodeAttribute(src, 'role')) && !f.hiddenRoles.has(graph.getNodeAttribute(dst, 'role'));
+        (on ? showEdges : hideEdges).push(key);
+        if (on && f.protocol !== '') {
+          nodeOn.add(src);
+          nodeOn.add(dst);
         }
       });
+      graph.forEachNode((key, attrs) => {
+        const n = g.nodes[attrs.index];
+        const on = !f.hiddenRoles.has(n.role) && (f.protocol === '' || n.protocols.includes(f.protocol) || nodeOn.has(key));
+        (on ? showNodes : hideNodes).push(key);
+      });
+      sigma.setNodesState(hideNodes, { isHidden: true });
+      sigma.setNodesState(showNodes, { isHidden: false });
+      sigma.setEdgesState(hideEdges, { isHidden: true });
+      sigma.setEdgesState(showEdges, { isHidden: false });
     };
-    refreshProtocol();
-    (el as HTMLDivElement & { refreshFilters?: () => void }).refreshFilters = () => {
-      refreshProtocol();
-      sigma.refresh({ skipIndexation: true });
-    };
+    if (f.protocol !== '' || f.hiddenRoles.size > 0) applyFilters();
+    (el as HTMLDivElement & { refreshFilters?: () => void }).refreshFilters = applyFilters;
     const buildMs = performance.now() - t0;
     const metrics: MapMetrics = { nodes: graph.order, edges: graph.size, fetchMs: fetchMs.current, buildMs, firstRenderMs: 0, layoutMs: 0, layoutIterations: 0 };
 
@@ -220,17 +224,23 @@ export default function MapPage() {
     });
 
     sigma.on('clickNode', ({ node }) => navigate(assetPath(node)));
+    let lit: { nodes: string[]; edges: string[] } = { nodes: [], edges: [] };
     sigma.on('enterNode', ({ node, event }) => {
-      f.hovered = node;
-      f.neighbours = new Set(graph.neighbors(node));
-      sigma.refresh({ skipIndexation: true });
-      setTip({ kind: 'node', node: g.nodes[graph.getNodeAttribute(node, 'index')], x: event.x, y: event.y });
+      lit = { nodes: graph.neighbors(node), edges: graph.edges(node) };
+      sigma.setNodesState(lit.nodes, { isHighlighted: true });
+      sigma.setEdgesState(lit.edges, { isHighlighted: true });
+      const links = graph.edges(node).map((k) => {
+        const e = g.edges[graph.getEdgeAttribute(k, 'index')];
+        const out = e.source === node;
+        return { peer: g.nodes[index.get(out ? e.target : e.source) ?? 0]?.label ?? '', out, e };
+      }).sort((x, y) => y.e.bytes - x.e.bytes);
+      setTip({ kind: 'node', node: g.nodes[graph.getNodeAttribute(node, 'index')], x: event.x, y: event.y, links: links.slice(0, 4), degree: links.length });
       el.style.cursor = 'pointer';
     });
     sigma.on('leaveNode', () => {
-      f.hovered = null;
-      f.neighbours = new Set();
-      sigma.refresh({ skipIndexation: true });
+      sigma.setNodesState(lit.nodes, { isHighlighted: false });
+      sigma.setEdgesState(lit.edges, { isHighlighted: false });
+      lit = { nodes: [], edges: [] };
       setTip(null);
       el.style.cursor = '';
     });
@@ -415,6 +425,14 @@ function Tooltip({ tip }: { tip: Tip }) {
         {n.vendor !== '' && <div>{n.vendor}</div>}
         {n.protocols.length > 0 && <div>{n.protocols.join(', ')}</div>}
         <div>{num(n.packets)} packets · {bytes(n.bytes)}</div>
+        {tip.degree > 0 && (
+          <div className="tip-links">
+            <div className="muted">{num(tip.degree)} connections{tip.degree > tip.links.length ? `, busiest ${tip.links.length}` : ''}:</div>
+            {tip.links.map((l) => (
+              <div key={l.e.id}>{l.out ? '→' : '←'} {l.peer} · {l.e.protocols.join(', ') || 'no protocol'} <OpTotals t={l.e.operation_totals} /></div>
+            ))}
+          </div>
+        )}
       </div>
     );
   }
@@ -428,4 +446,9 @@ function Tooltip({ tip }: { tip: Tip }) {
       {totals.length > 0 && <div className="ops">{totals.map(([k, v]) => <span key={k} className={`op op-${k}`}>{k} {num(v)}</span>)}</div>}
     </div>
   );
+}
+
+function OpTotals({ t }: { t: Record<string, number> }) {
+  const d = DANGEROUS.filter((c) => (t[c] ?? 0) > 0);
+  return <>{d.map((c) => <span key={c} className={`op op-${c}`}>{c} {num(t[c])}</span>)}</>;
 }
