@@ -130,6 +130,11 @@ export class TelnetSession implements Session {
     const s = isOrig ? this.orig : this.resp;
     const end = off + len;
     for (let i = off; i < end; i++) {
+      if (this.state === L_DONE && s.nvt === NVT_DATA && s.valid) {
+        // After the login only commands matter: skip the text up to the next IAC.
+        while (i < end && d[i] !== IAC) i++;
+        if (i === end) return;
+      }
       const c = d[i];
       switch (s.nvt) {
         case NVT_DATA:
