@@ -4,7 +4,7 @@ import { EXIT, isPalisadeError, PalisadeError } from '../core/errors.ts';
 import { analyze, VERSION } from '../pipeline/analyze.ts';
 import type { FlowConfig } from '../flow/flow-table.ts';
 import { makeProgress } from './progress.ts';
-import { runDemo } from './demo.ts';
+import { DEMO_DB, DEMO_OUT, runDemo, type DemoOptions } from './demo.ts';
 import { parseSnaplen, positiveNumber, runCapture, type CaptureCliOptions } from './capture.ts';
 import { runAssets, type AssetsCliOptions } from './assets.ts';
 import { ROLES } from '../assets/roles.ts';
@@ -207,10 +207,14 @@ export function buildProgram(): Command {
 
   program
     .command('demo')
-    .description('analyse the bundled demo capture into ./palisade-out/demo and print the summary (what `npm start` runs)')
-    .option('-o, --out <dir>', 'output directory', 'palisade-out/demo')
-    .action(async (o: { out: string }) => {
-      process.exitCode = await runDemo(o.out);
+    .description('analyse the bundled demo capture into a database, make a first-run admin account, and serve the console on it (what `npm start` runs)')
+    .option('-o, --out <dir>', 'output directory for the record files', DEMO_OUT)
+    .option('--db <file>', 'the database (the demo capture analysed again replaces its records)', DEMO_DB)
+    .option('--host <address>', 'address the console listens on', '127.0.0.1')
+    .option('--port <n>', 'TCP port of the console', positiveIntOrZero('--port'), 8080)
+    .option('--no-serve', 'only analyse and print the summary (and the first-run account)')
+    .action(async (o: DemoOptions) => {
+      process.exitCode = await runDemo(o);
     });
 
   return program;
