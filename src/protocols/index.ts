@@ -28,6 +28,7 @@ import { cdp } from './cdp/index.ts';
 import { lldp } from './lldp/index.ts';
 import { ntp } from './ntp/index.ts';
 import { snmp } from './snmp/index.ts';
+import { ssl } from './ssl/index.ts';
 import { ssh } from './ssh/index.ts';
 import { syslog } from './syslog/index.ts';
 import { tftp } from './tftp/index.ts';
@@ -65,6 +66,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   melsec,
   genisys,
   ssh,
+  ssl,
   http,
   ftp,
   telnet,
