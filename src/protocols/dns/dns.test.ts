@@ -184,9 +184,13 @@ test('mDNS to the multicast group: every message is a record of its own, variant
   assert.deepEqual(run.events, [], 'no response_without_query on a multicast flow');
 });
 
-test('LLMNR on 5355 is variant llmnr', () => {
+test('LLMNR on 5355 is variant llmnr; its unicast answer, in a flow of its own, is no anomaly', () => {
   const rec = only(runSession(dns, [q(QUERY)], { transport: 'udp', flow: { transport: 'udp', origH: '192.0.2.7', origP: 50000, respH: '224.0.0.252', respP: 5355 } }));
   assert.equal(rec.variant, 'llmnr');
+  const answer = runSession(dns, [q(RESPONSE)], { transport: 'udp', flow: { transport: 'udp', origH: '192.0.2.8', origP: 5355, respH: '192.0.2.7', respP: 50000 } });
+  assert.deepEqual([only(answer).variant, only(answer).response_seen, answer.events], ['llmnr', true, []]);
+  const dnsAnswer = runSession(dns, [r(RESPONSE)], UDP);
+  assert.deepEqual(dnsAnswer.events.map((e) => e.name), ['response_without_query']);
 });
 
 // ---- names ----

@@ -207,7 +207,8 @@ export class DnsSession implements Session, PduFramer {
         pending.splice(i, 1);
         break;
       }
-      if (q === null) this.ctx.event('response_without_query', `id ${m.id}`, isOrig);
+      // mDNS and LLMNR answers to a multicast query come back in a flow of their own, by design.
+      if (q === null && this.variant === 'dns') this.ctx.event('response_without_query', `id ${m.id}`, isOrig);
     }
     this.write(q, m, ts);
   }
