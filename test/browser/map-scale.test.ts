@@ -71,8 +71,8 @@ describe('network map with 5,000 nodes', { skip: skip ?? false, timeout: 150_000
     assert.ok(moved.ratio !== before.ratio, 'the wheel zooms the map');
 
     // Programmatic pan and zoom, one camera step per frame: frame intervals and render times.
-    const frames = await page.evaluate('window.__palisadeMap.measureFrames(20)') as { frames: number; meanFrameMs: number; p95FrameMs: number; meanRenderMs: number; maxRenderMs: number };
-    assert.ok(frames.frames >= 15);
+    const frames = await page.evaluate('window.__palisadeMap.measureFrames(12)') as { frames: number; meanFrameMs: number; p95FrameMs: number; meanRenderMs: number; maxRenderMs: number };
+    assert.ok(frames.frames >= 10);
     const report = {
       nodes: N, edges: sizes.edges, viewport: '1280x800', renderer: 'headless chromium, software WebGL (SwiftShader)',
       click_to_drawn_ms: clickToDrawn, fetch_ms: Math.round(metrics.fetchMs), build_ms: Math.round(metrics.buildMs), first_render_ms: Math.round(metrics.firstRenderMs),
