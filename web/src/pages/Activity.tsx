@@ -36,9 +36,10 @@ export function ActivityPage() {
   const r = useApi<Page<Row>>('/api/activity' + qs({ protocol, category, offset, limit: LIMIT }));
   const stats = useApi<Stats>('/api/stats');
   const protocols = useMemo(() => Object.keys(stats.data?.by_protocol ?? {}).filter((p) => p !== 'unknown').sort(), [stats.data]);
-  // Dangerous first: program, then control, then write (the server orders by program and write).
+  // Dangerous first. The server orders by program, then write; inside that order, control
+  // commands break the ties (within the page).
   const rows = useMemo(() => [...(r.data?.items ?? [])].sort((a, b) => {
-    for (const c of DANGEROUS) {
+    for (const c of ['program', 'write', 'control']) {
       const d = (b.operation_totals[c] ?? 0) - (a.operation_totals[c] ?? 0);
       if (d !== 0) return d;
     }
@@ -47,7 +48,7 @@ export function ActivityPage() {
   return (
     <div>
       <h1>Protocol activity</h1>
-      <p className="muted">What each initiator did to each target: PLC program transfers, control commands (start/stop, operate) and writes come first.</p>
+      <p className="muted">What each initiator did to each target: PLC program transfers, writes and control commands (start/stop, operate) come first.</p>
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Protocol
