@@ -9,13 +9,16 @@
 // result travels inside TLS). nDPI's expected output for rdp.pcap classifies its one flow RDP.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { CORPUS, HAVE_CORPUS, manifest } from './support/corpus.ts';
 import { runEngine } from './support/run-engine.ts';
+import { tcpFrame } from './support/build.ts';
 import { HAVE_TSHARK, TSHARK } from './support/tshark.ts';
+import { CC, CONNECT_INITIAL, CONNECT_RESPONSE, CR } from '../src/protocols/rdp/test-fixtures.ts';
 
 const run = promisify(execFile);
 const skip = HAVE_CORPUS ? false : 'corpus not found';
@@ -86,4 +89,78 @@ test("nDPI's expected output: rdp.pcap's flow is RDP; Palisade counts it as rdp,
   assert.ok(String(c.service).split(',').includes('rdp'));
   const rec = ((r.records.get('rdp') ?? []) as Rec[])[0];
   assert.deepEqual([rec.result, rec.security_protocol], ['encrypted', 'HYBRID_EX']);
+});
+
+/** A pcap of a TCP conversation (handshake, one segment per chunk, FIN) between client and server. */
+function conversationPcap(chunks: readonly { isOrig: boolean; bytes: Uint8Array }[], client: [string, number], server: [string, number]): Buffer {
+  const frames: { ts: number; data: Uint8Array }[] = [];
+  let seqC = 1000;
+  let seqS = 5000;
+  let ts = 1700000000;
+  const add = (isOrig: boolean, flags: string, payload?: Uint8Array) => {
+    const f = tcpFrame({
+      src: isOrig ? client[0] : server[0], dst: isOrig ? server[0] : client[0], sport: isOrig ? client[1] : server[1], dport: isOrig ? server[1] : client[1],
+      seq: isOrig ? seqC : seqS, ack: isOrig ? seqS : seqC, flags, payload, ts: (ts += 0.001),
+    });
+    frames.push({ ts: f.ts, data: f.data.subarray(f.offset, f.offset + f.caplen) });
+    const n = (payload?.length ?? 0) + (flags.includes('S') || flags.includes('F') ? 1 : 0);
+    if (isOrig) seqC += n;
+    else seqS += n;
+  };
+  add(true, 'S');
+  add(false, 'SA');
+  add(true, 'A');
+  for (const c of chunks) add(c.isOrig, 'PA', c.bytes);
+  add(true, 'FA');
+  add(false, 'FA');
+  const parts: Buffer[] = [];
+  const g = Buffer.alloc(24);
+  g.writeUInt32LE(0xa1b2c3d4, 0);
+  g.writeUInt16LE(2, 4);
+  g.writeUInt16LE(4, 6);
+  g.writeUInt32LE(65535, 16);
+  g.writeUInt32LE(1, 20);
+  parts.push(g);
+  for (const f of frames) {
+    const h = Buffer.alloc(16);
+    h.writeUInt32LE(Math.floor(f.ts), 0);
+    h.writeUInt32LE(Math.round((f.ts % 1) * 1e6), 4);
+    h.writeUInt32LE(f.data.length, 8);
+    h.writeUInt32LE(f.data.length, 12);
+    parts.push(h, Buffer.from(f.data));
+  }
+  return Buffer.concat(parts);
+}
+
+test('tshark on a capture of the [MS-RDPBCGR] example connection sequence: cookie, protocols, client core data, channels, server security', { skip: !HAVE_TSHARK && 'tshark not installed' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-rdp-'));
+  try {
+    const file = join(dir, 'rdp.pcap');
+    writeFileSync(file, conversationPcap([
+      { isOrig: true, bytes: CR }, { isOrig: false, bytes: CC }, { isOrig: true, bytes: CONNECT_INITIAL }, { isOrig: false, bytes: CONNECT_RESPONSE },
+    ], ['10.0.0.5', 50123], ['10.0.0.9', 3389]));
+    const { stdout } = await run(TSHARK, ['-n', '-r', file, '-Y', 'rdp', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,',
+      '-e', 'rdp.rt_cookie', '-e', 'rdp.negReq.requestedProtocols', '-e', 'rdp.negReq.selectedProtocol', '-e', 'rdp.client.name', '-e', 'rdp.client.build',
+      '-e', 'rdp.desktop.width', '-e', 'rdp.desktop.height', '-e', 'rdp.keyboardLayout', '-e', 'rdp.client.digProductId', '-e', 'rdp.name',
+      '-e', 'rdp.encryptionMethod', '-e', 'rdp.encryptionLevel']);
+    const facts: Record<string, string> = {};
+    const names = ['cookie', 'requested', 'selected', 'name', 'build', 'width', 'height', 'keyboard', 'product', 'channels', 'method', 'level'];
+    for (const line of stdout.split('\n')) line.split('\t').forEach((v, i) => { if (v !== '' && i < names.length) facts[names[i]] = v; });
+    const r = await runEngine([file]);
+    const rec = ((r.records.get('rdp') ?? []) as Rec[])[0];
+    assert.equal(`Cookie: mstshash=${rec.cookie}`, facts.cookie);
+    assert.equal(rec.requested_protocols_code, Number(facts.requested));
+    assert.equal(rec.security_protocol_code, Number(facts.selected));
+    assert.equal(rec.client_name, facts.name);
+    assert.equal(rec.client_build_number, Number(facts.build));
+    assert.equal(rec.desktop_width, Number(facts.width));
+    assert.equal(rec.desktop_height, Number(facts.height));
+    assert.equal(rec.keyboard_layout_code, Number(facts.keyboard));
+    assert.equal(rec.client_dig_product_id, facts.product);
+    assert.equal((rec.client_channels as string[]).join(','), facts.channels);
+    assert.equal(rec.encryption_method, { 0: 'None', 1: '40bit', 2: '128bit', 8: '56bit', 16: 'FIPS' }[Number(facts.method)]);
+    assert.equal(rec.encryption_level, ['None', 'Low', 'Client compatible', 'High', 'FIPS'][Number(facts.level)]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -11,12 +11,16 @@
 //     listed below with the evidence.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { CORPUS, HAVE_CORPUS, manifest } from './support/corpus.ts';
 import { runEngine } from './support/run-engine.ts';
+import { tcpFrame } from './support/build.ts';
 import { HAVE_TSHARK, TSHARK } from './support/tshark.ts';
+import { LOGIN_OK } from '../src/protocols/vnc/test-fixtures.ts';
 
 const run = promisify(execFile);
 const skip = HAVE_CORPUS ? false : 'corpus not found';
@@ -33,7 +37,7 @@ function zeekText(v: unknown): string {
 }
 
 async function vncRecords(file: string): Promise<Rec[]> {
-  const r = await runEngine([join(CORPUS, file)]);
+  const r = await runEngine([resolve(CORPUS, file)]);
   assert.equal(r.counters.dissectors.vnc?.internal_errors ?? 0, 0);
   return (r.records.get('vnc') ?? []) as Rec[];
 }
@@ -111,4 +115,72 @@ test('tshark: versions, security types, SecurityResult and reason agree on ≥ 9
   t.diagnostic(`${files.length} captures, ${total} facts, ${agree} agree (${pct.toFixed(2)}%)`);
   assert.ok(total >= 2, `${total} facts compared`);
   assert.ok(pct >= 99, problems.join('\n'));
+});
+
+/** A pcap of a TCP conversation (handshake, one segment per chunk, FIN) between client and server. */
+function conversationPcap(chunks: readonly { isOrig: boolean; bytes: Uint8Array }[], client: [string, number], server: [string, number]): Buffer {
+  const frames: { ts: number; data: Uint8Array }[] = [];
+  let seqC = 1000;
+  let seqS = 5000;
+  let ts = 1700000000;
+  const add = (isOrig: boolean, flags: string, payload?: Uint8Array) => {
+    const f = tcpFrame({
+      src: isOrig ? client[0] : server[0], dst: isOrig ? server[0] : client[0], sport: isOrig ? client[1] : server[1], dport: isOrig ? server[1] : client[1],
+      seq: isOrig ? seqC : seqS, ack: isOrig ? seqS : seqC, flags, payload, ts: (ts += 0.001),
+    });
+    frames.push({ ts: f.ts, data: f.data.subarray(f.offset, f.offset + f.caplen) });
+    const n = (payload?.length ?? 0) + (flags.includes('S') || flags.includes('F') ? 1 : 0);
+    if (isOrig) seqC += n;
+    else seqS += n;
+  };
+  add(true, 'S');
+  add(false, 'SA');
+  add(true, 'A');
+  for (const c of chunks) add(c.isOrig, 'PA', c.bytes);
+  add(true, 'FA');
+  add(false, 'FA');
+  const parts: Buffer[] = [];
+  const g = Buffer.alloc(24);
+  g.writeUInt32LE(0xa1b2c3d4, 0);
+  g.writeUInt16LE(2, 4);
+  g.writeUInt16LE(4, 6);
+  g.writeUInt32LE(65535, 16);
+  g.writeUInt32LE(1, 20);
+  parts.push(g);
+  for (const f of frames) {
+    const h = Buffer.alloc(16);
+    h.writeUInt32LE(Math.floor(f.ts), 0);
+    h.writeUInt32LE(Math.round((f.ts % 1) * 1e6), 4);
+    h.writeUInt32LE(f.data.length, 8);
+    h.writeUInt32LE(f.data.length, 12);
+    parts.push(h, Buffer.from(f.data));
+  }
+  return Buffer.concat(parts);
+}
+
+test('tshark on a capture of an RFC 6143 handshake (one message per segment): versions, types, outcome, share flag, desktop', { skip: !HAVE_TSHARK && 'tshark not installed' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-vnc-'));
+  try {
+    const file = join(dir, 'vnc.pcap');
+    writeFileSync(file, conversationPcap(LOGIN_OK, ['10.0.0.5', 50123], ['10.0.0.9', 5900]));
+    const { stdout } = await run(TSHARK, ['-n', '-r', file, '-Y', 'vnc', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,',
+      '-e', 'vnc.server_proto_ver', '-e', 'vnc.client_proto_ver', '-e', 'vnc.security_type', '-e', 'vnc.client_security_type', '-e', 'vnc.auth_result',
+      '-e', 'vnc.share_desktop_flag', '-e', 'vnc.width', '-e', 'vnc.height', '-e', 'vnc.desktop_name']);
+    const facts: Record<string, string> = {};
+    const names = ['server', 'client', 'offered', 'chosen', 'result', 'share', 'width', 'height', 'name'];
+    for (const line of stdout.split('\n')) line.split('\t').forEach((v, i) => { if (v !== '' && i < names.length) facts[names[i]] = v; });
+    const rec = (await vncRecords(file))[0];
+    assert.equal(`${rec.server_major_version}.${rec.server_minor_version}`, facts.server);
+    assert.equal(`${rec.client_major_version}.${rec.client_minor_version}`, facts.client);
+    assert.equal((rec.security_types as string[]).map((n) => CODES[n]).join(','), facts.offered);
+    assert.equal(String(rec.authentication_method_code), facts.chosen);
+    // vnc.auth_result is the SecurityResult's value as a boolean: 0 (False) is OK.
+    assert.equal(rec.auth, facts.result === '0' || facts.result === 'False');
+    assert.equal(rec.share_flag, facts.share === '1' || facts.share === 'True');
+    assert.equal(String(rec.width), facts.width);
+    assert.equal(String(rec.height), facts.height);
+    assert.equal(rec.desktop_name, facts.name);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
