@@ -21,6 +21,7 @@ import { opcua } from './opcua/index.ts';
 import { mqtt } from './mqtt/index.ts';
 import { omron_fins } from './omron_fins/index.ts';
 import { profinet } from './profinet/index.ts';
+import { profinet_io_cm } from './profinet_io_cm/index.ts';
 import { s7comm } from './s7comm/index.ts';
 import { s7comm_plus } from './s7comm_plus/index.ts';
 import { synchrophasor } from './synchrophasor/index.ts';
@@ -55,6 +56,7 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   opcua,
   mqtt,
   bacnet,
+  profinet_io_cm,
   rdp,
   cotp,
   s7comm,
