@@ -278,6 +278,7 @@ export class SslSession implements Session {
       s.dead = true;
       return end;
     }
+    this.start();
     this.clientHello(isOrig, r[1]);
     return end - (buf.length - total);
   }
@@ -407,10 +408,8 @@ export class SslSession implements Session {
     const r = this.rec;
     if (h.malformed) this.ctx.event('malformed_extension', 'a ClientHello extension whose length runs past the hello (the ones before are kept)', isOrig);
     if (h.tooManyExtensions) this.ctx.event('too_many_extensions', 'more than 64 extensions in a ClientHello (the rest are not read)', isOrig);
-    if (h.v2) {
-      r.sslv2_client_hello = true;
-      this.history(true, 'c');
-    }
+    // An SSLv2 CLIENT-HELLO is not a handshake message: Zeek's history has no letter for it.
+    if (h.v2) r.sslv2_client_hello = true;
     // Zeek: a session id (not 32 zero bytes) is remembered for resumption; a non-empty ticket
     // with an empty session id also means the client tries to resume.
     if (h.sessionId !== '' && !h.sessionIdAllZero) this.sessionId = h.sessionId;

@@ -211,11 +211,14 @@ test('SSLv2 CLIENT-HELLO with TLS cipher specs, answered with a TLS ServerHello'
     01                            // CLIENT-HELLO
     03 01                         // version TLS 1.0
     00 15 00 00 00 10             // cipher spec length 21, session id length 0, challenge length 16
-    00 00 2f 00 00 35 00 00 0a 01 00 80 07 00 c0 03 00 80 00 00 ff // specs: 002f, 0035, 000a, RC4_128_WITH_MD5, DES_192_EDE3, RC2, SCSV
+    00 00 2f 00 00 35 00 00 0a 01 00 80 07 00 c0 03 00 80 00 00 ff // specs: 002f, 0035, 000a, SSL_CK_RC4_128_WITH_MD5, SSL_CK_DES_192_EDE3_CBC_WITH_MD5, SSL_CK_RC2_128_CBC_WITH_MD5, SCSV
     000102030405060708090a0b0c0d0e0f // challenge`;
   const r = run([C(true, v2), C(false, record(22, serverHello(0x002f, { version: 0x0301 }), 0x0301))]);
   const s = r.ssl[0];
-  assert.deepEqual([s.sslv2_client_hello, s.version, s.cipher, s.ja3, s.ssl_history], [true, 'TLSv10', 'TLS_RSA_WITH_AES_128_CBC_SHA', undefined, 'Cs']);
+  assert.deepEqual([s.sslv2_client_hello, s.version, s.cipher, s.ja3, s.ssl_history], [true, 'TLSv10', 'TLS_RSA_WITH_AES_128_CBC_SHA', undefined, 's']);
+  assert.deepEqual(s.client_ciphers, ['TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_256_CBC_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'SSLv20_CK_RC4_128_WITH_MD5', 'SSLv20_CK_DES_192_EDE3_CBC_WITH_MD5', 'SSLv20_CK_RC2_128_CBC_WITH_MD5', 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV']);
+  // A v2 hello nobody answers still gives a record.
+  assert.equal(run([C(true, v2)]).ssl.length, 1);
   assert.equal(probeSsl(v2, 0, v2.length, HINT), PROBE.YES);
 });
 

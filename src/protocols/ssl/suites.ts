@@ -1,7 +1,8 @@
 // TLS cipher suite names (IANA "TLS Cipher Suites" registry spelling, plus the pre-standard
 // and vendor values peers name), generated from the value table tshark 4.0 prints
 // (`tshark -G values`, field tls.handshake.ciphersuite). GREASE values (RFC 8701) are named as
-// Zeek names them (`grease_0x0A0A`). Unlisted codes are `unknown-<n>` (Zeek's default).
+// Zeek names them (`grease_0x0A0A`), and so are SSLv2's 3-byte cipher kinds. Unlisted codes are
+// `unknown-<n>` (Zeek's default).
 
 const SUITES: ReadonlyMap<number, string> = new Map([
   [0x0000, 'TLS_NULL_WITH_NULL_NULL'],
@@ -412,6 +413,17 @@ const SUITES: ReadonlyMap<number, string> = new Map([
   [0xffe1, 'SSL_RSA_FIPS_WITH_DES_CBC_SHA'],
 ]);
 
+/** SSLv2 cipher kinds (3 bytes), as Zeek names them. */
+const SSLV2_KINDS: ReadonlyMap<number, string> = new Map([
+  [0x010080, 'SSLv20_CK_RC4_128_WITH_MD5'],
+  [0x020080, 'SSLv20_CK_RC4_128_EXPORT40_WITH_MD5'],
+  [0x030080, 'SSLv20_CK_RC2_128_CBC_WITH_MD5'],
+  [0x040080, 'SSLv20_CK_RC2_128_CBC_EXPORT40_WITH_MD5'],
+  [0x050080, 'SSLv20_CK_IDEA_128_CBC_WITH_MD5'],
+  [0x060040, 'SSLv20_CK_DES_64_CBC_WITH_MD5'],
+  [0x0700c0, 'SSLv20_CK_DES_192_EDE3_CBC_WITH_MD5'],
+]);
+
 /** Whether a 16-bit value is a GREASE value (RFC 8701: 0x?A?A with both bytes equal). */
 export function isGrease(v: number): boolean {
   return (v & 0x0f0f) === 0x0a0a && (v >> 8) === (v & 0xff);
@@ -419,7 +431,7 @@ export function isGrease(v: number): boolean {
 
 /** A cipher suite's name. */
 export function cipherName(c: number): string {
-  const n = SUITES.get(c);
+  const n = c > 0xffff ? SSLV2_KINDS.get(c) : SUITES.get(c);
   if (n !== undefined) return n;
   if (isGrease(c)) return `grease_0x${c.toString(16).toUpperCase().padStart(4, '0')}`;
   return `unknown-${c}`;
