@@ -380,7 +380,8 @@ function publicKey(d: Uint8Array, off: number, end: number, c: Certificate): voi
     if (!next(d, kOff, kEnd, seq) || seq.id !== SEQUENCE || !next(d, seq.off, seq.end, n) || n.id !== 0x02) return;
     c.keyType = 'rsa';
     c.keyLength = bits(d, n.off, n.len);
-    if (next(d, n.end, seq.end, e) && e.id === 0x02) c.exponent = decimal(d, e.off, e.len);
+    // Exponents are small (3, 65537); one longer than 64 bytes is not written out.
+    if (next(d, n.end, seq.end, e) && e.id === 0x02 && e.len <= 64) c.exponent = decimal(d, e.off, e.len);
   } else if (o === '1.2.840.10045.2.1') {
     c.keyType = 'ec';
     if (hasParams && params.id === 0x06) {
