@@ -133,6 +133,25 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     assert.ok(painted > 500, `the map canvas is drawn (${painted} non-blank pixels)`);
     await page.getByRole('list', { name: /Legend/ }).getByText('PLC').waitFor();
     await shot(page, 'map');
+    // Filter by protocol: only the assets on CIP edges stay visible.
+    const visible = () => page.evaluate(`(() => { const m = window.__palisadeMap; return m.graph.nodes().filter((n) => m.sigma.getNodeDisplayData(n)?.visibility !== 'hidden').length; })()`) as Promise<number>;
+    assert.equal(await visible(), graph.nodes.length);
+    await page.getByTestId('map-protocol').selectOption('cip');
+    await page.waitForFunction(`window.__palisadeMap.graph.nodes().some((n) => window.__palisadeMap.sigma.getNodeDisplayData(n)?.visibility === 'hidden')`);
+    const withCip = await visible();
+    assert.ok(withCip > 0 && withCip < graph.nodes.length, `${withCip} of ${graph.nodes.length} assets on CIP edges`);
+    await page.getByTestId('map-protocol').selectOption('');
+    await page.waitForFunction(`window.__palisadeMap.graph.nodes().every((n) => window.__palisadeMap.sigma.getNodeDisplayData(n)?.visibility !== 'hidden')`);
+    // Hover the middle of the busiest edge: its tooltip has the protocols and operation totals.
+    const edges = graph.edges as { source: string; target: string; bytes: number; protocols: string[] }[];
+    const edge = [...edges].filter((e) => e.source !== e.target).sort((x, y) => y.bytes - x.bytes)[0];
+    const ends = await page.evaluate(`[window.__palisadeMap.nodeOnScreen(${JSON.stringify(edge.source)}), window.__palisadeMap.nodeOnScreen(${JSON.stringify(edge.target)})]`) as { x: number; y: number }[];
+    const mapBox = (await map.boundingBox())!;
+    await page.mouse.move(mapBox.x + (ends[0].x + ends[1].x) / 2, mapBox.y + (ends[0].y + ends[1].y) / 2);
+    await page.getByTestId('map-tooltip').filter({ hasText: '→' }).waitFor({ timeout: 10_000 });
+    if (edge.protocols.length > 0) assert.match((await page.getByTestId('map-tooltip').textContent()) ?? '', new RegExp(edge.protocols[0]));
+    await shot(page, 'map-edge-tooltip');
+    await page.mouse.move(mapBox.x + 2, mapBox.y + 2);
     // Hover and click the busiest node.
     const busiest = [...graph.nodes].sort((x, y) => y.bytes - x.bytes)[0];
     const at = await page.evaluate(`window.__palisadeMap.nodeOnScreen(${JSON.stringify(busiest.id)})`) as { x: number; y: number } | null;

@@ -209,7 +209,7 @@ export default function MapPage() {
         if (d === undefined) return;
         // A cluster's label shows only when the cluster is wide enough on screen to carry it.
         d.style.display = grouping === 'subnet' && q.x - p.x < 90 ? 'none' : '';
-        d.style.transform = `translate(${Math.round(Math.max(4, p.x))}px, ${Math.round(p.y - 18)}px)`;
+        d.style.transform = `translate(${Math.round(Math.max(4, p.x))}px, ${Math.round(Math.max(2, p.y - 18))}px)`;
       });
     };
     let first = true;
