@@ -7,7 +7,7 @@
 // same station (one slot per station address, so the pairing state is bounded by design).
 import type { Session, SessionContext } from '../../dissect/types.ts';
 import {
-  HEADER, crcText, directionName, headerName, isHeaderByte, isKnownHeader, isRequestHeader, isResponseHeader, operationOf,
+  HEADER, TERMINATOR, crcText, directionName, headerName, isHeaderByte, isKnownHeader, isRequestHeader, isResponseHeader, operationOf,
 } from './constants.ts';
 import { FEED, GenisysMsg, MAX_RAW, PROBLEM } from './parser.ts';
 import { RECORD_GENISYS } from './records.ts';
@@ -69,7 +69,7 @@ export class GenisysSession implements Session {
           this.failed();
         }
       } else if (s.state === ST_SKIP) {
-        if (b === 0xf6) s.state = ST_IDLE;
+        if (b === TERMINATOR) s.state = ST_IDLE;
       } else if (isHeaderByte(b)) {
         if (s.skipped > 0 && !s.afterGap) this.ctx.event('skipped_bytes', `${s.skipped} bytes before a header byte`, isOrig);
         s.skipped = 0;

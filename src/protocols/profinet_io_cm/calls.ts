@@ -4,9 +4,9 @@
 // response often travel in different flows. This is the protocol's shared state (one per
 // engine, SharedState in src/dissect/types.ts): sessions hand it each complete request and
 // response, keyed by activity UUID and sequence number (DCE 1.1: the two identify a call);
-// a response completes the call and its records are written; calls still open at the end of
-// input are written unanswered. Capped: open calls per engine (the oldest is written
-// unanswered). With several worker threads a call whose flows land in different workers is
+// a response completes the call and its records are written; a request unanswered for 60 s,
+// and the calls still open at the end of input, are written unanswered. Capped: open calls
+// per engine (the oldest is written unanswered). With several worker threads a call whose flows land in different workers is
 // seen in halves (each written alone).
 import type { FlowInfo, L2Context, RecordFields, SharedState } from '../../dissect/types.ts';
 import {
@@ -19,6 +19,8 @@ import { RECORD_AR, RECORD_CALL, RECORD_IOCR, RECORD_RECORD, RECORD_SUBMODULE } 
 
 /** Calls open at once (per engine), at most. */
 export const MAX_CALLS = 1024;
+/** A request unanswered this long (seconds) is written unanswered (PNIO's RPC timeouts are seconds). */
+export const CALL_TIMEOUT = 60;
 
 /** Where records go: a session's rawRecord, or the shared state's own context at the end. */
 export interface RecordSink {
@@ -107,6 +109,7 @@ export class PnioCalls implements SharedState {
 
   /** A complete request. Returns false when the cap made room by writing the oldest call unanswered. */
   request(id: CallId, side: CallSide, sink: RecordSink): boolean {
+    this.expire(side.ts, sink);
     const key = `${id.activity}/${id.seq}`;
     const c = this.calls.get(key);
     if (c !== undefined) {
@@ -152,6 +155,15 @@ export class PnioCalls implements SharedState {
   end(): void {
     for (const c of this.calls.values()) writeCall(c, this.endSink);
     this.calls.clear();
+  }
+
+  /** Writes the calls whose request is older than CALL_TIMEOUT (the map is in the order requests came). */
+  private expire(now: number, sink: RecordSink): void {
+    for (const [key, c] of this.calls) {
+      if (c.req !== null && now - c.req.ts <= CALL_TIMEOUT) return;
+      this.calls.delete(key);
+      writeCall(c, sink);
+    }
   }
 }
 

@@ -12,10 +12,9 @@ export function u32(d: Uint8Array, o: number, le: boolean): number {
   return (le ? d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24) : (d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 }
 
-const HEX = '0123456789ABCDEF';
-function hx(s: string, b: number): string {
-  return s + HEX[b >> 4] + HEX[b & 15];
-}
+/** Upper-case hex of every byte value, made once. */
+const BYTE_HEX: string[] = [];
+for (let i = 0; i < 256; i++) BYTE_HEX.push(i.toString(16).toUpperCase().padStart(2, '0'));
 
 /**
  * The UUID at d[off] as text (upper case, as ICSNPP writes UUIDs), its first three fields
@@ -23,21 +22,11 @@ function hx(s: string, b: number): string {
  * 01 00 A0 DE 97 6C …. PNIO blocks are always big-endian.
  */
 export function uuidText(d: Uint8Array, off: number, le: boolean): string {
-  let s = '';
-  if (le) {
-    for (let i = 3; i >= 0; i--) s = hx(s, d[off + i]);
-    s += '-';
-    s = hx(hx(s, d[off + 5]), d[off + 4]) + '-';
-    s = hx(hx(s, d[off + 7]), d[off + 6]) + '-';
-  } else {
-    for (let i = 0; i < 4; i++) s = hx(s, d[off + i]);
-    s += '-';
-    s = hx(hx(s, d[off + 4]), d[off + 5]) + '-';
-    s = hx(hx(s, d[off + 6]), d[off + 7]) + '-';
-  }
-  s = hx(hx(s, d[off + 8]), d[off + 9]) + '-';
-  for (let i = 10; i < 16; i++) s = hx(s, d[off + i]);
-  return s;
+  const x = BYTE_HEX;
+  const a = le
+    ? x[d[off + 3]] + x[d[off + 2]] + x[d[off + 1]] + x[d[off]] + '-' + x[d[off + 5]] + x[d[off + 4]] + '-' + x[d[off + 7]] + x[d[off + 6]]
+    : x[d[off]] + x[d[off + 1]] + x[d[off + 2]] + x[d[off + 3]] + '-' + x[d[off + 4]] + x[d[off + 5]] + '-' + x[d[off + 6]] + x[d[off + 7]];
+  return a + '-' + x[d[off + 8]] + x[d[off + 9]] + '-' + x[d[off + 10]] + x[d[off + 11]] + x[d[off + 12]] + x[d[off + 13]] + x[d[off + 14]] + x[d[off + 15]];
 }
 
 /** Why a datagram is not a connectionless DCE/RPC packet (0: it is). */

@@ -19,7 +19,7 @@ export const MAX_BLOCKS = 512;
 export const MAX_DEPTH = 4;
 export const MAX_IOCRS = 64;
 export const MAX_SUBMODULES = 512;
-export const MAX_RECORDS = 256;
+export const MAX_RECORDS = 64;
 /** Bytes of written record data kept as hex in a record. */
 export const RECORD_DATA_HEX = 256;
 
@@ -140,7 +140,7 @@ export class RecordInfo {
 
 /** An event found while parsing (raised by the session). */
 export interface PduProblem {
-  name: 'bad_ndr' | 'bad_block_length' | 'too_many_blocks';
+  name: 'bad_ndr' | 'bad_block_length' | 'too_many_blocks' | 'too_many_entries';
   detail: string;
 }
 
@@ -168,11 +168,19 @@ export class PnioPdu {
   readonly records: RecordInfo[] = [];
   control: ControlInfo | null = null;
   readonly problems: PduProblem[] = [];
-  /** A cap was hit (the event is raised once per PDU). */
+  /** A cap was hit (each event is raised once per PDU). */
   private capped = false;
+  private entriesCapped = false;
 
   problem(name: PduProblem['name'], detail: string): void {
     if (this.problems.length < 8) this.problems.push({ name, detail });
+  }
+
+  /** A list of IOCRs, submodules or record headers is full; raises too_many_entries once. */
+  full(what: string, cap: number): void {
+    if (this.entriesCapped) return;
+    this.entriesCapped = true;
+    this.problem('too_many_entries', `more than ${cap} ${what} in one PDU`);
   }
 
   /** Room for one more block; raises too_many_blocks once. */
@@ -338,7 +346,10 @@ function block(d: Uint8Array, o: number, bend: number, type: number, pdu: PnioPd
       return null;
     }
     case BLOCK.IOCR_BLOCK_REQ: {
-      if (pdu.iocrs.length >= MAX_IOCRS) return null;
+      if (pdu.iocrs.length >= MAX_IOCRS) {
+        pdu.full('IOCRs', MAX_IOCRS);
+        return null;
+      }
       const c = new IocrInfo();
       c.type = be16(d, o + 6);
       c.reference = be16(d, o + 8);
@@ -372,7 +383,10 @@ function block(d: Uint8Array, o: number, bend: number, type: number, pdu: PnioPd
       return null;
     }
     case BLOCK.IOCR_BLOCK_RES: {
-      if (pdu.iocrs.length >= MAX_IOCRS) return null;
+      if (pdu.iocrs.length >= MAX_IOCRS) {
+        pdu.full('IOCRs', MAX_IOCRS);
+        return null;
+      }
       const c = new IocrInfo();
       c.type = be16(d, o + 6);
       c.reference = be16(d, o + 8);
@@ -431,6 +445,7 @@ function block(d: Uint8Array, o: number, bend: number, type: number, pdu: PnioPd
             p += 6;
           }
           if (pdu.submodules.length < MAX_SUBMODULES) pdu.submodules.push(s);
+          else pdu.full('expected submodules', MAX_SUBMODULES);
         }
       }
       return null;
@@ -462,6 +477,7 @@ function block(d: Uint8Array, o: number, bend: number, type: number, pdu: PnioPd
             s.submoduleState = be16(d, p + 6);
             p += 8;
             if (pdu.diffs.length < MAX_SUBMODULES) pdu.diffs.push(s);
+            else pdu.full('ModuleDiffBlock submodules', MAX_SUBMODULES);
           }
         }
       }
@@ -501,6 +517,7 @@ function block(d: Uint8Array, o: number, bend: number, type: number, pdu: PnioPd
       }
       pdu.indexes.push(r.index);
       if (pdu.records.length < MAX_RECORDS) pdu.records.push(r);
+      else pdu.full('read/write record headers', MAX_RECORDS);
       return r;
     }
     default:

@@ -12,7 +12,8 @@ import { PROBE, type ProbeHint } from '../../dissect/types.ts';
 import { errorCode1Name, errorCode2Name } from './constants.ts';
 import { MAX_BODY, MAX_FRAGMENTS, MAX_REASSEMBLIES } from './fragments.ts';
 import { probeProfinetIoCm, profinet_io_cm } from './index.ts';
-import { MAX_BLOCKS } from './pnio.ts';
+import { CALL_TIMEOUT } from './calls.ts';
+import { MAX_BLOCKS, MAX_RECORDS } from './pnio.ts';
 
 const DEVICE_IF = 'DEA00001-6C97-11D1-8271-00A02442DF7D';
 const CONTROLLER_IF = 'DEA00002-6C97-11D1-8271-00A02442DF7D';
@@ -575,6 +576,19 @@ test('malformed: bad headers, unknown operation, NDR and block lengths, the bloc
   const capped = one([fromCtrl(request({ opnum: 3 }, many, 65535))]);
   assert.deepEqual(capped.events.map((e) => e.name), ['too_many_blocks']);
   assert.equal((of(capped, 'profinet_io_cm')[0].pnio_block_types as number[]).length, MAX_BLOCKS);
+});
+
+test('caps: record headers per PDU; a request unanswered for CALL_TIMEOUT is written unanswered before the end', () => {
+  const headers: number[] = [];
+  for (let i = 0; i <= MAX_RECORDS; i++) headers.push(...writeReqHeader(i, 1, 1, 0x0100, 0));
+  const r = one([fromCtrl(request({ opnum: 3 }, headers, 65535))]);
+  assert.deepEqual(r.events.map((e) => e.name), ['too_many_entries']);
+  assert.equal(of(r, 'profinet_io_cm_record').length, MAX_RECORDS);
+  assert.equal((of(r, 'profinet_io_cm')[0].pnio_indexes as number[]).length, MAX_RECORDS + 1);
+  // Two requests CALL_TIMEOUT + 1 s apart: the first is written (unanswered) when the second comes.
+  const t = one([fromCtrl(request({ opnum: 2, seq: 1 }, []), 100), fromCtrl(request({ opnum: 2, seq: 2 }, []), 100 + CALL_TIMEOUT + 1), fromDev(response({ opnum: 2, seq: 2 }, []), 200)]);
+  const calls = of(t, 'profinet_io_cm_call');
+  assert.deepEqual(calls.map((c) => [c.sequence_num, c.result]), [[1, 'no_response'], [2, 'ok']]);
 });
 
 test('truncation at every offset of a Connect request: no exception, only blocks that fit', () => {

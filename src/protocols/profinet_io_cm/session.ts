@@ -14,7 +14,7 @@ import {
 import { CallId, CallSide, MAX_CALLS, type PnioCalls, type RecordSink } from './calls.ts';
 import { ClHeader, FackBody, HEADER_PROBLEM, parseClHeader, parseFack, u32, uuidText } from './dcerpc.ts';
 import { FRAG, Fragments, MAX_BODY, MAX_FRAGMENTS, MAX_REASSEMBLIES } from './fragments.ts';
-import { MAX_BLOCKS, PnioPdu, parsePnio } from './pnio.ts';
+import { MAX_BLOCKS, MAX_IOCRS, MAX_RECORDS, MAX_SUBMODULES, PnioPdu, parsePnio } from './pnio.ts';
 import { RECORD_HEADER } from './records.ts';
 
 /** Datagrams that are not DCE/RPC, without a good one on the flow, after which the flow is not PROFINET IO CM. */
@@ -27,6 +27,7 @@ export const PROFINET_IO_CM_EVENTS = {
   bad_ndr: 'a PNIO body shorter than its 20-byte NDR header, or whose ActualCount runs past the body',
   bad_block_length: 'a PNIO block whose BlockLength runs past its data or is too short for its fields, or whose lists or record data run past it',
   too_many_blocks: `more than ${MAX_BLOCKS} blocks in one PDU (cap): the rest is not parsed`,
+  too_many_entries: `more than ${MAX_IOCRS} IOCRs, ${MAX_SUBMODULES} submodules or ${MAX_RECORDS} record headers in one PDU (cap): the rest are not recorded`,
   too_many_fragments: `fragment reassembly cap: more than ${MAX_FRAGMENTS} fragments or ${MAX_BODY} bytes in one body, or more than ${MAX_REASSEMBLIES} bodies in progress in a flow (the oldest is dropped)`,
   too_many_calls: `more than ${MAX_CALLS} calls open at once (cap): the oldest is written unanswered`,
 } as const;
