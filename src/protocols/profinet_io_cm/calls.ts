@@ -6,8 +6,9 @@
 // response, keyed by activity UUID and sequence number (DCE 1.1: the two identify a call);
 // a response completes the call and its records are written; a request unanswered for 60 s,
 // and the calls still open at the end of input, are written unanswered. Capped: open calls
-// per engine (the oldest is written unanswered). With several worker threads a call whose flows land in different workers is
-// seen in halves (each written alone).
+// per engine (the oldest is written unanswered). With several worker threads, frames are
+// spread by IP address pair (src/decode/shard.ts), so the flows of one call, between the same
+// two hosts, land in the same worker.
 import type { FlowInfo, L2Context, RecordFields, SharedState } from '../../dissect/types.ts';
 import {
   BLOCK, OPNUM, actionName, alarmCrTypeName, arTypeName, blockName, controlCommandNames, errorCode1Name, errorCode2Name,
