@@ -277,3 +277,13 @@ test('fuzzing: random bytes and bit-flipped messages never throw', () => {
     { numRuns: 500 },
   );
 });
+
+test('docs/protocols/genisys.md documents every field and every event', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../../docs/protocols/genisys.md', import.meta.url), 'utf8');
+  for (const [type, fields] of Object.entries(genisys.records)) {
+    assert.ok(doc.includes(`### \`${type}\``), `section for ${type}`);
+    for (const f of fields) assert.ok(doc.includes(`| \`${f.name}\` |`) || f.name.startsWith('id.') || f.name === 'ts' || f.name === 'uid', `${type}.${f.name} documented`);
+  }
+  for (const e of Object.keys(genisys.events)) assert.ok(doc.includes(`genisys.${e}`), `event genisys.${e} documented`);
+});

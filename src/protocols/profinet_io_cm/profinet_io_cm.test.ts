@@ -647,3 +647,13 @@ test('fuzzing: random datagrams, bit-flipped calls and fragments never throw', (
     { numRuns: 1000 },
   );
 });
+
+test('docs/protocols/profinet_io_cm.md documents every record type, every field and every event', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../../docs/protocols/profinet_io_cm.md', import.meta.url), 'utf8');
+  for (const [type, fields] of Object.entries(profinet_io_cm.records)) {
+    assert.ok(doc.includes(`### \`${type}\``), `section for ${type}`);
+    for (const f of fields) assert.ok(doc.includes(`\`${f.name}\``) || f.name.startsWith('id.') || f.name === 'ts' || f.name === 'uid', `${type}.${f.name} documented`);
+  }
+  for (const e of Object.keys(profinet_io_cm.events)) assert.ok(doc.includes(`profinet_io_cm.${e}`), `event profinet_io_cm.${e} documented`);
+});
