@@ -12,6 +12,8 @@ import { analyze } from '../pipeline/analyze.ts';
 import { SqliteStore } from '../store/sqlite.ts';
 import { hashPassword, LoginLimiter } from './auth.ts';
 import { buildServer } from './server.ts';
+import { decodeGraphColumns, type GraphColumns } from '../assets/graph-columns.ts';
+import { gunzipSync } from 'node:zlib';
 import type { JobRunner } from './jobs.ts';
 import { CORPUS, HAVE_CORPUS } from '../../test/support/corpus.ts';
 
@@ -166,7 +168,10 @@ test('assets: the list filters, sorts and pages; the asset page has claims, evid
 
 test('graph, flows, records, stats and activity', { skip }, async () => {
   const vic = await login('vic');
-  const g = (await get(vic, '/api/graph')).json() as { nodes: { id: string }[]; edges: { source: string; target: string }[] };
+  const g = decodeGraphColumns((await get(vic, '/api/graph')).json() as GraphColumns);
+  const gz = await app.inject({ method: 'GET', url: '/api/graph', headers: { cookie: vic.cookie, 'accept-encoding': 'gzip, br' } });
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.deepEqual(decodeGraphColumns(JSON.parse(gunzipSync(gz.rawPayload).toString()) as GraphColumns), g);
   const ids = new Set(g.nodes.map((n) => n.id));
   assert.ok(g.edges.length > 0 && g.edges.every((e) => ids.has(e.source) && ids.has(e.target)));
   const flows = (await get(vic, '/api/flows?service=enip&sort=bytes&order=desc&limit=3')).json() as { total: number; items: { service: string; orig_ip_bytes: number; resp_ip_bytes: number }[] };

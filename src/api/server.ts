@@ -7,7 +7,7 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
@@ -16,6 +16,7 @@ import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import type { z } from 'zod';
 import { assetsCSV } from '../assets/export.ts';
+import { decodeGraphColumns, type GraphColumns } from '../assets/graph-columns.ts';
 import { isPalisadeError } from '../core/errors.ts';
 import type { AssetSort, FlowSort, SessionRow, SortOrder, Store, UserRole, UserRow } from '../store/types.ts';
 import { ALERT_STATUS } from '../store/types.ts';
@@ -138,6 +139,17 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
   });
 
   const r = (code: number, schema: z.ZodType) => ({ [code]: js(schema, 'output') });
+  // The graph changes only when an analysis rewrites the inventory: keep it in memory, keyed
+  // by the store's inventory version.
+  let graph: { version: string; json: string; gzip: Buffer; etag: string } | null = null;
+  const graphCache = () => {
+    const version = store.inventoryVersion();
+    if (graph === null || graph.version !== version) {
+      const json = store.graphJSON();
+      graph = { version, json, gzip: Buffer.from(store.graphGzip()), etag: `"g-${createHash('sha1').update(json).digest('base64url')}"` };
+    }
+    return graph;
+  };
   const errors = { 400: js(S.ErrorReply, 'output'), 401: js(S.ErrorReply, 'output'), 403: js(S.ErrorReply, 'output'), 404: js(S.ErrorReply, 'output') };
   const anyObject = { type: 'object', additionalProperties: true };
 
@@ -222,9 +234,15 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
     return { asset: a, edges: store.assetEdges(id), changes: store.changes({ asset_id: id, limit: 100 }).items, alerts: store.alerts({ asset_id: id, limit: 20 }).items };
   });
 
-  app.get('/api/graph', { schema: { tags: ['assets'], summary: 'The communication graph: nodes (assets) and edges (initiator → responder)', response: { 200: anyObject, ...errors } } }, async (_req, reply) => {
-    reply.header('content-type', 'application/json; charset=utf-8');
-    return reply.send(store.graphJSON());
+  app.get('/api/graph', {
+    schema: { tags: ['assets'], summary: 'The communication graph: nodes (assets) and edges (initiator → responder), in the column format of src/assets/graph-columns.ts (gzip when accepted)', response: { 200: anyObject, ...errors } },
+  }, async (req, reply) => {
+    reply.header('content-type', 'application/json; charset=utf-8').header('vary', 'accept-encoding').header('cache-control', 'no-cache');
+    const g = graphCache();
+    reply.header('etag', g.etag);
+    if (req.headers['if-none-match'] === g.etag) return reply.code(304).send();
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(g.gzip);
+    return reply.send(g.json);
   });
 
   app.get('/api/changes', { schema: { tags: ['assets'], summary: 'Asset changes, newest first', querystring: js(S.PageQuery), response: { ...r(200, S.PageReply), ...errors } } }, async (req) => store.changes(req.query as { offset?: number; limit?: number }));
@@ -233,7 +251,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
     schema: { tags: ['assets'], summary: 'Protocol activity per asset pair: operations by protocol and category', querystring: js(S.PageQuery.extend({ protocol: S.AssetsQuery.shape.protocol, category: S.AssetsQuery.shape.protocol })), response: { ...r(200, S.PageReply), ...errors } },
   }, async (req) => {
     const q = req.query as { protocol?: string; category?: string; offset?: number; limit?: number };
-    const g = JSON.parse(store.graphJSON()) as { edges: { id: string; source: string; target: string; protocols: string[]; operation_totals: Record<string, number> }[] };
+    const g = decodeGraphColumns(JSON.parse(store.graphJSON()) as GraphColumns);
     let rows = g.edges.filter((e) => Object.keys(e.operation_totals).length > 0);
     if (q.protocol !== undefined) rows = rows.filter((e) => e.protocols.includes(q.protocol!));
     if (q.category !== undefined) rows = rows.filter((e) => (e.operation_totals[q.category!] ?? 0) > 0);

@@ -5,6 +5,9 @@
 import type { ZeekField } from '../events/zeek-tsv.ts';
 import type { AssetJSON, EdgeJSON, Inventory } from './builder.ts';
 import type { Claim } from './claims.ts';
+import type { GraphNode } from './graph-columns.ts';
+
+export type { GraphNode };
 
 export const INVENTORY_VERSION = 1;
 
@@ -59,20 +62,6 @@ export function assetsCSV(assets: readonly AssetJSON[]): string {
 
 export function isoTime(ts: number): string {
   return ts > 0 ? new Date(ts * 1000).toISOString() : '';
-}
-
-export interface GraphNode {
-  id: string;
-  label: string;
-  role: string;
-  purdue_level: number | null;
-  vendor: string;
-  ips: string[];
-  macs: string[];
-  subnet: string;
-  protocols: string[];
-  packets: number;
-  bytes: number;
 }
 
 export function graphNodes(assets: readonly AssetJSON[]): GraphNode[] {

@@ -5,6 +5,7 @@ export const MIGRATIONS: readonly string[] = [
   // 1: captures, records, inventory, alerts, accounts, audit, settings.
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
   CREATE TABLE captures (
     id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, name TEXT NOT NULL, bytes INTEGER NOT NULL, packets INTEGER NOT NULL DEFAULT 0,
     first_ts REAL, last_ts REAL, analyzed_at TEXT NOT NULL, records INTEGER NOT NULL DEFAULT 0, stats TEXT, complete INTEGER NOT NULL DEFAULT 0
@@ -34,8 +35,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE assets (
     id TEXT PRIMARY KEY, key TEXT NOT NULL, name TEXT, ipv4 TEXT, ipv6 TEXT, mac TEXT, vendor TEXT, model TEXT, firmware TEXT, serial TEXT,
     role TEXT NOT NULL, role_confidence INTEGER NOT NULL, purdue_level INTEGER, protocols TEXT NOT NULL, vlans TEXT,
-    first_seen REAL, last_seen REAL, packets INTEGER, bytes INTEGER, flows INTEGER, search TEXT NOT NULL, ip_sort INTEGER, data TEXT NOT NULL
+    first_seen REAL, last_seen REAL, packets INTEGER, bytes INTEGER, flows INTEGER, search TEXT NOT NULL, ip_sort INTEGER
   );
+  -- The full asset (claims, evidence) apart, so that listing and sorting scan narrow rows.
+  CREATE TABLE asset_data (id TEXT PRIMARY KEY, data TEXT NOT NULL);
   CREATE INDEX assets_role ON assets (role);
   CREATE INDEX assets_level ON assets (purdue_level);
   CREATE INDEX assets_ip ON assets (ip_sort);

@@ -9,6 +9,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
 import { AssetBuilder } from '../assets/builder.ts';
 import { MAPPERS } from '../assets/mappers.ts';
+import { decodeGraphColumns, type GraphColumns } from '../assets/graph-columns.ts';
+import { gunzipSync } from 'node:zlib';
 import type { AnalysisStats } from '../pipeline/stats.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { SqliteStore } from './sqlite.ts';
@@ -122,7 +124,8 @@ test('assets: search, role and level filters, sorting; the asset page and its ed
   assert.equal(a.services_offered[0].port, 502);
   assert.equal(s.assetEdges(server.id).length, 12);
   assert.equal(s.asset('mac:nope'), undefined);
-  const g = JSON.parse(s.graphJSON()) as { nodes: unknown[]; edges: unknown[] };
+  const g = decodeGraphColumns(JSON.parse(s.graphJSON()) as GraphColumns);
+  assert.deepEqual(decodeGraphColumns(JSON.parse(gunzipSync(s.graphGzip()).toString()) as GraphColumns), g);
   assert.equal(g.nodes.length, 13);
   assert.equal(g.edges.length, 12);
   const st = s.stats();

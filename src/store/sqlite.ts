@@ -8,6 +8,8 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AssetChange, AssetJSON, EdgeJSON, Inventory } from '../assets/builder.ts';
 import { graphNodes } from '../assets/export.ts';
+import { encodeGraphColumns } from '../assets/graph-columns.ts';
+import { gzipSync } from 'node:zlib';
 import { PalisadeError } from '../core/errors.ts';
 import type { AnalysisStats } from '../pipeline/stats.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -267,15 +269,17 @@ export class SqliteStore implements Store {
 
   replaceInventory(inv: Inventory): void {
     this.tx(() => {
-      this.db.exec('DELETE FROM assets; DELETE FROM asset_addresses; DELETE FROM edges; DELETE FROM asset_changes;');
+      this.db.exec('DELETE FROM assets; DELETE FROM asset_data; DELETE FROM asset_addresses; DELETE FROM edges; DELETE FROM asset_changes;');
       const ia = this.st(`INSERT INTO assets (id, key, name, ipv4, ipv6, mac, vendor, model, firmware, serial, role, role_confidence, purdue_level,
-        protocols, vlans, first_seen, last_seen, packets, bytes, flows, search, ip_sort, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        protocols, vlans, first_seen, last_seen, packets, bytes, flows, search, ip_sort) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      const idata = this.st('INSERT INTO asset_data (id, data) VALUES (?, ?)');
       const iaddr = this.st('INSERT OR IGNORE INTO asset_addresses (address, asset_id) VALUES (?, ?)');
       for (const a of inv.assets) {
         const s = summaryOf(a);
         const search = [s.name, s.ipv4, s.ipv6, s.mac, s.vendor, s.model, s.firmware, s.serial, a.id, ...a.names.map((c) => c.value)].join(' ').toLowerCase();
         ia.run(a.id, a.key, s.name, s.ipv4, s.ipv6, s.mac, s.vendor, s.model, s.firmware, s.serial, s.role, s.role_confidence, s.purdue_level,
-          `,${a.protocols.join(',')},`, s.vlans, s.first_seen, s.last_seen, s.packets, s.bytes, s.flows, search, ipSort(a.ipv4[0]?.value), JSON.stringify(a));
+          `,${a.protocols.join(',')},`, s.vlans, s.first_seen, s.last_seen, s.packets, s.bytes, s.flows, search, ipSort(a.ipv4[0]?.value));
+        idata.run(a.id, JSON.stringify(a));
         for (const c of [...a.ipv4, ...a.ipv6]) iaddr.run(c.value, a.id);
         if (a.key === 'mac') for (const c of a.mac) iaddr.run(c.value, a.id);
       }
@@ -283,13 +287,12 @@ export class SqliteStore implements Store {
       for (const e of inv.edges) ie.run(e.id, e.source, e.target, `,${e.protocols.join(',')},`, e.flows, e.packets, e.bytes, e.first_seen, e.last_seen, JSON.stringify(e));
       const ic = this.st('INSERT INTO asset_changes (ts, change, asset_id, data) VALUES (?, ?, ?, ?)');
       for (const c of inv.changes) ic.run(c.ts, c.change, c.asset_id, JSON.stringify(c));
-      // The graph as the map loads it: nodes, and edges without per-port detail.
-      const graph = {
-        nodes: graphNodes(inv.assets),
-        edges: inv.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, protocols: e.protocols, flows: e.flows, packets: e.packets, bytes: e.bytes, operation_totals: e.operation_totals })),
-      };
-      this.setMeta('graph', JSON.stringify(graph));
+      // The graph as the map loads it (columns; edges without per-port detail), and gzipped.
+      const graph = JSON.stringify(encodeGraphColumns(graphNodes(inv.assets), inv.edges));
+      this.setMeta('graph', graph);
+      this.st('INSERT INTO blobs (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run('graph.gz', gzipSync(graph, { level: 6 }));
       this.setMeta('summary', JSON.stringify(this.computeSummary(inv)));
+      this.setMeta('inventory_version', `${Date.now()}-${Math.random().toString(36).slice(2)}`);
     });
   }
 
@@ -341,7 +344,7 @@ export class SqliteStore implements Store {
   }
 
   asset(id: string): AssetJSON | undefined {
-    const r = this.st('SELECT data FROM assets WHERE id = ?').get(id) as { data: string } | undefined;
+    const r = this.st('SELECT data FROM asset_data WHERE id = ?').get(id) as { data: string } | undefined;
     return r === undefined ? undefined : (JSON.parse(r.data) as AssetJSON);
   }
 
@@ -351,7 +354,16 @@ export class SqliteStore implements Store {
   }
 
   graphJSON(): string {
-    return this.meta('graph') ?? '{"nodes":[],"edges":[]}';
+    return this.meta('graph') ?? JSON.stringify(encodeGraphColumns([], []));
+  }
+
+  inventoryVersion(): string {
+    return this.meta('inventory_version') ?? '0';
+  }
+
+  graphGzip(): Uint8Array {
+    const r = this.st('SELECT value FROM blobs WHERE key = ?').get('graph.gz') as { value: Uint8Array } | undefined;
+    return r?.value ?? gzipSync(this.graphJSON());
   }
 
   changes(q: { asset_id?: string; offset?: number; limit?: number }): Page<AssetChange> {

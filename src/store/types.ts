@@ -215,8 +215,12 @@ export interface Store {
   assets(q: AssetQuery): Page<AssetSummary>;
   asset(id: string): AssetJSON | undefined;
   assetEdges(id: string): EdgeJSON[];
-  /** The whole graph, as a JSON text ready to send (made when the inventory was written). */
+  /** The whole graph in the column format (src/assets/graph-columns.ts), as JSON text ready to send (made when the inventory was written). */
   graphJSON(): string;
+  /** The same, gzip-compressed. */
+  graphGzip(): Uint8Array;
+  /** Changes whenever the inventory is replaced (for caches). */
+  inventoryVersion(): string;
   changes(q: { asset_id?: string; offset?: number; limit?: number }): Page<AssetChange>;
   stats(): StatsSummary;
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { SqliteStore } from '../../src/store/sqlite.ts';
+import { decodeGraphColumns, type GraphColumns } from '../../src/assets/graph-columns.ts';
 import { addUser, corpus, ensureWebBuilt, login, openBrowser, palisade, shot, skipReason, startServer, tempDir, type Browser, type Server } from './harness.ts';
 
 const skip = skipReason();
@@ -126,7 +127,7 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     await page.goto(server.url + '/map');
     const map = page.getByTestId('map');
     await page.locator('[data-testid=map][data-ready="1"]').waitFor({ timeout: 30_000 });
-    const graph = (await (await page.request.get(server.url + '/api/graph')).json()) as { nodes: { id: string; bytes: number }[]; edges: unknown[] };
+    const graph = decodeGraphColumns((await (await page.request.get(server.url + '/api/graph')).json()) as GraphColumns);
     assert.equal(Number(await map.getAttribute('data-nodes')), graph.nodes.length);
     await page.locator('[data-testid=map][data-layout=refined]').waitFor({ timeout: 30_000 });
     const painted = await page.evaluate('window.__palisadeMap.paintedPixels()') as number;

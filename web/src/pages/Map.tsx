@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import Graph from 'graphology';
 import Sigma, { DEFAULT_STYLES } from 'sigma';
 import type { Graph as GraphData, GraphEdge, GraphNode } from '../api.ts';
+import { decodeGraphColumns, type GraphColumns } from '../../../src/assets/graph-columns.ts';
 import { Empty, ErrorBox, Link, Loading } from '../components/ui.tsx';
 import { bytes, DANGEROUS, levelLabel, num, ROLE_COLOR, roleLabel } from '../format.ts';
 import { useApi } from '../hooks.ts';
@@ -81,7 +82,9 @@ export default function MapPage() {
   const grouping: Grouping = q.get('group') === 'subnet' ? 'subnet' : 'level';
   const protocol = q.get('protocol') ?? '';
   const fetchStart = useRef(performance.now());
-  const data = useApi<GraphData>('/api/graph');
+  const raw = useApi<GraphColumns>('/api/graph');
+  const decoded = useMemo(() => (raw.data === undefined ? undefined : (decodeGraphColumns(raw.data) as GraphData)), [raw.data]);
+  const data = { ...raw, data: decoded };
   const fetchMs = useRef(0);
   if (data.data !== undefined && fetchMs.current === 0) fetchMs.current = performance.now() - fetchStart.current;
   const box = useRef<HTMLDivElement>(null);
