@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { analyze } from '../pipeline/analyze.ts';
 import { generatePassword, hashPassword } from '../api/auth.ts';
 import { SqliteStore } from '../store/sqlite.ts';
-import { runServe } from './serve.ts';
 
 export const DEMO_CAPTURE = fileURLToPath(new URL('../../demo/plant-demo.pcapng', import.meta.url));
 export const DEMO_DB = 'palisade-data/demo.db';
@@ -55,5 +54,5 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   process.stdout.write(await ensureAdmin(o.db));
   if (!o.serve) return 0;
   process.stdout.write('\n');
-  return runServe({ db: o.db, host: o.host, port: o.port });
+  return (await import('./serve.ts')).runServe({ db: o.db, host: o.host, port: o.port });
 }

@@ -9,7 +9,6 @@ import { parseSnaplen, positiveNumber, runCapture, type CaptureCliOptions } from
 import { runAssets, type AssetsCliOptions } from './assets.ts';
 import { ROLES } from '../assets/roles.ts';
 import { protocolIds } from '../protocols/index.ts';
-import { DEFAULT_DB, runServe, runUserAdd, runUserList, runUserPasswd, runUserRemove } from './serve.ts';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -27,6 +26,9 @@ function parseProtocols(v: string): string[] {
   if (bad.length > 0) throw new InvalidArgumentError(`unknown protocol${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; known: ${[...known].join(', ')}, or none`);
   return ids;
 }
+
+/** The console's default database (src/cli/serve.ts loads fastify; it is imported only by the commands that serve). */
+const DEFAULT_DB = 'palisade-data/palisade.db';
 
 function positiveIntOrZero(name: string) {
   return (v: string): number => {
@@ -166,7 +168,7 @@ export function buildProgram(): Command {
     .option('--port <n>', 'TCP port', positiveIntOrZero('--port'), 8080)
     .option('--secure-cookies', 'mark the session cookie Secure (when the console is served behind TLS)')
     .action(async (o: { db: string; host: string; port: number; secureCookies?: boolean }) => {
-      process.exitCode = await runServe(o);
+      process.exitCode = await (await import('./serve.ts')).runServe(o);
     });
 
   const user = program.command('user').description('manage console accounts in a database');
@@ -178,22 +180,22 @@ export function buildProgram(): Command {
     .option('--db <file>', 'the database', DEFAULT_DB)
     .option('--password-stdin', 'read the password from stdin instead of generating one')
     .action(async (name: string, o: { role: string; db: string; passwordStdin?: boolean }) => {
-      process.exitCode = await runUserAdd(name, o);
+      process.exitCode = await (await import('./serve.ts')).runUserAdd(name, o);
     });
   user
     .command('list')
     .description('list the accounts')
     .option('--db <file>', 'the database', DEFAULT_DB)
-    .action((o: { db: string }) => {
-      process.exitCode = runUserList(o);
+    .action(async (o: { db: string }) => {
+      process.exitCode = (await import('./serve.ts')).runUserList(o);
     });
   user
     .command('remove')
     .description('remove an account and end its sessions')
     .argument('<name>')
     .option('--db <file>', 'the database', DEFAULT_DB)
-    .action((name: string, o: { db: string }) => {
-      process.exitCode = runUserRemove(name, o);
+    .action(async (name: string, o: { db: string }) => {
+      process.exitCode = (await import('./serve.ts')).runUserRemove(name, o);
     });
   user
     .command('passwd')
@@ -202,7 +204,7 @@ export function buildProgram(): Command {
     .option('--db <file>', 'the database', DEFAULT_DB)
     .option('--password-stdin', 'read the password from stdin')
     .action(async (name: string, o: { db: string; passwordStdin?: boolean }) => {
-      process.exitCode = await runUserPasswd(name, o);
+      process.exitCode = await (await import('./serve.ts')).runUserPasswd(name, o);
     });
 
   program
