@@ -223,11 +223,26 @@ export class AssetBuilder implements Observer {
     if (m !== undefined) m(r, this);
   }
 
+  /** Addresses already classified (records name the same few addresses over and over). */
+  private readonly unicast = new Map<string, boolean>();
+
+  private isHost(ip: string): boolean {
+    let u = this.unicast.get(ip);
+    if (u === undefined) {
+      u = isUnicastIp(ip);
+      if (this.unicast.size >= 1 << 20) this.unicast.clear();
+      this.unicast.set(ip, u);
+    }
+    return u;
+  }
+
   private ip(ip: string): Entity | null {
-    if (!isUnicastIp(ip)) return null;
-    let e = this.ips.get(ip);
-    if (e === undefined) this.ips.set(ip, (e = new Entity(ip)));
-    return e;
+    const e = this.ips.get(ip);
+    if (e !== undefined) return e;
+    if (!this.isHost(ip)) return null;
+    const n = new Entity(ip);
+    this.ips.set(ip, n);
+    return n;
   }
 
   private mac(mac: string): Entity | null {
@@ -273,7 +288,7 @@ export class AssetBuilder implements Observer {
   }
 
   op(origIp: string, respIp: string, protocol: string, name: string, category: OpCategory, ts: number): void {
-    if (!isUnicastIp(origIp) || !isUnicastIp(respIp)) return;
+    if (!this.isHost(origIp) || !this.isHost(respIp)) return;
     const e = this.edge(origIp, respIp, ts);
     let p = e.ops.get(protocol);
     if (p === undefined) e.ops.set(protocol, (p = new Map()));
@@ -283,7 +298,16 @@ export class AssetBuilder implements Observer {
     if (category === 'write' || category === 'program' || category === 'control') this.feature({ ip: origIp }, 'ics_write', ts);
   }
 
+  /** The edge of the previous call: consecutive records mostly belong to one flow. */
+  private lastEdge: EdgeAgg | null = null;
+
   private edge(orig: string, resp: string, ts: number): EdgeAgg {
+    const last = this.lastEdge;
+    if (last !== null && last.orig === orig && last.resp === resp) {
+      if (ts < last.first) last.first = ts;
+      if (ts > last.last) last.last = ts;
+      return last;
+    }
     const k = `${orig}|${resp}`;
     let e = this.edges.get(k);
     if (e === undefined) {
@@ -292,6 +316,7 @@ export class AssetBuilder implements Observer {
     }
     if (ts < e.first) e.first = ts;
     if (ts > e.last) e.last = ts;
+    this.lastEdge = e;
     return e;
   }
 
