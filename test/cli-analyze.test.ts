@@ -83,11 +83,17 @@ test('--workers 2 yields the same records as --workers 1', { skip, timeout: 300_
   const inputs = [join(CORPUS, 'iti-ics-security-tools'), join(CORPUS, 'icsnpp-bacnet'), join(CORPUS, 'ndpi')];
   const [r1, r2] = [await runCli(['analyze', ...inputs, '--out', o1, '--no-summary']), await runCli(['analyze', ...inputs, '--out', o2, '--workers', '2', '--no-summary'])];
   assert.equal(r1.code, r2.code, r2.stderr);
-  const a = lines(join(o1, 'conn.ndjson')).sort();
-  const b = lines(join(o2, 'conn.ndjson')).sort();
-  assert.ok(a.length > 3000, `${a.length} records`);
-  assert.equal(b.length, a.length);
-  assert.deepEqual(b, a);
+  // Every record file, line for line (order aside).
+  const files = readdirSync(o1).filter((f) => f.endsWith('.ndjson')).sort();
+  assert.deepEqual(readdirSync(o2).filter((f) => f.endsWith('.ndjson')).sort(), files);
+  assert.ok(files.length > 20, files.join(' '));
+  for (const f of files) {
+    const a = lines(join(o1, f)).sort();
+    const b = lines(join(o2, f)).sort();
+    assert.equal(b.length, a.length, `${f}: ${b.length} records with 2 workers, ${a.length} with 1`);
+    assert.deepEqual(b, a, f);
+  }
+  assert.ok(lines(join(o1, 'conn.ndjson')).length > 3000);
   const s1 = JSON.parse(readFileSync(join(o1, 'stats.json'), 'utf8')) as AnalysisStats;
   const s2 = JSON.parse(readFileSync(join(o2, 'stats.json'), 'utf8')) as AnalysisStats;
   assert.equal(s2.workers, 2);

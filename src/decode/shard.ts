@@ -75,6 +75,9 @@ export function shardHash(f: RawFrame): number {
   return (ipHash(d, o, end, type, 0) ^ vlan) >>> 0;
 }
 
+/** The hash every DHCP/DHCPv6 packet gets (any fixed value: one engine sees them all). */
+const DHCP_SHARD = 0;
+
 /** Hash of an IP packet's address pair, looking inside IP-in-IP and GRE as the decoder does. */
 function ipHash(d: Uint8Array, o: number, end: number, type: number, depth: number): number {
   let proto: number;
@@ -91,6 +94,13 @@ function ipHash(d: Uint8Array, o: number, end: number, type: number, depth: numb
     proto = d[o + 6]; // tunnels behind IPv6 extension headers are rare: not followed
     inner = o + 40;
   } else return 0;
+  // DHCP and DHCPv6 transactions run over several address pairs (0.0.0.0 → broadcast, then the
+  // assigned address): all of it goes to one engine so each transaction is one record.
+  if (proto === 17 && end - inner >= 4 && (type === 0x86dd || (((d[o + 6] & 0x1f) << 8) | d[o + 7]) === 0)) {
+    const sp = (d[inner] << 8) | d[inner + 1];
+    const dp = (d[inner + 2] << 8) | d[inner + 3];
+    if (sp === 67 || sp === 68 || dp === 67 || dp === 68 || sp === 546 || sp === 547 || dp === 546 || dp === 547) return DHCP_SHARD;
+  }
   if (depth >= 4 || inner >= end) return h;
   if (proto === 4 || proto === 41) return ipHash(d, inner, end, proto === 4 ? 0x0800 : 0x86dd, depth + 1) || h;
   if (proto === 47 && end - inner >= 4) {

@@ -102,7 +102,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   if (output !== null) sinks.push(output);
   if (capture !== null) sinks.push(capture);
   const fileSink: RecordSink = sinks.length === 1 ? sinks[0] : { write: (t, r) => { for (const x of sinks) x.write(t, r); } };
-  const summary = new ConnSummary(fileSink);
+  const summary = new ConnSummary(new SoftwareOnce(fileSink));
   const builder = opts.assets === false ? null : new AssetBuilder(MAPPERS);
   // Every record goes to the files (through the summary) and to the inventory.
   const records: RecordSink = builder === null ? summary : {
@@ -228,6 +228,31 @@ function assetCounts(inv: Inventory): NonNullable<AnalysisStats['assets']> {
     byLevel[l] = (byLevel[l] ?? 0) + 1;
   }
   return { count: inv.assets.length, by_role: byRole, by_purdue_level: byLevel, edges: inv.edges.length, changes: inv.changes.length, dropped_claims: inv.dropped_claims };
+}
+
+/**
+ * Passes `software` records on once per host and program version (again after a day), as
+ * Zeek's software framework does: each engine already does this for the flows it sees, and
+ * this does it across engines, so worker threads write what one engine would.
+ */
+class SoftwareOnce implements RecordSink {
+  private readonly inner: RecordSink;
+  private readonly seen = new Map<string, number>();
+  constructor(inner: RecordSink) {
+    this.inner = inner;
+  }
+  write(type: string, record: object): void {
+    if (type === 'software') {
+      const r = record as Record<string, unknown>;
+      const key = `${String(r.host)}\u0000${String(r.software_type)}\u0000${String(r.name)}\u0000${String(r.unparsed_version)}`;
+      const ts = typeof r.ts === 'number' ? r.ts : 0;
+      const first = this.seen.get(key);
+      if (first !== undefined && Math.abs(ts - first) < 86400) return;
+      if (this.seen.size >= 65536) this.seen.clear();
+      this.seen.set(key, ts);
+    }
+    this.inner.write(type, record);
+  }
 }
 
 class CountingSink implements FrameSink {
