@@ -421,6 +421,234 @@ function dnp3Objects(r: Record<string, unknown>, o: Observer): void {
   o.claim(dev, a[0], v, a[0] === 'name' ? CONFIDENCE.SELF_ANNOUNCED : CONFIDENCE.DEVICE_IDENTITY, 'dnp3_objects', f.ts, f.uid, `g0v${num(r, 'object_variation')}`, a[1]);
 }
 
+// ---- IT protocols: names, OS and software (docs/protocols/*.md) ----
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const IPV6 = /^[0-9a-fA-F:]+$/;
+
+function dhcp(r: Record<string, unknown>, o: Observer): void {
+  const ts = num(r, 'ts');
+  const uids = Array.isArray(r.uids) ? (r.uids as string[]) : [];
+  const uid = uids[0];
+  const mac = str(r, 'mac');
+  if (mac === '') return;
+  const dev = { mac };
+  const assigned = str(r, 'assigned_addr') || str(r, 'client_addr');
+  if (assigned !== '' && assigned !== '0.0.0.0') o.bind(mac, assigned, true, 'dhcp', ts);
+  const host = str(r, 'host_name');
+  if (host !== '') o.claim(dev, 'name', host, CONFIDENCE.SELF_ANNOUNCED, 'dhcp', ts, uid, 'host_name', 'dhcp');
+  const fqdn = str(r, 'client_fqdn');
+  if (fqdn !== '') o.claim(dev, 'name', fqdn, CONFIDENCE.SELF_ANNOUNCED, 'dhcp', ts, uid, 'client_fqdn', 'dhcp');
+  const vendor = str(r, 'client_software');
+  if (vendor !== '') o.claim(dev, 'os', `DHCP vendor class ${vendor}`, CONFIDENCE.HEURISTIC + 10, 'dhcp', ts, uid, 'client_software');
+  const fp = str(r, 'param_list');
+  if (fp !== '') o.claim(dev, 'os', `DHCP fingerprint ${fp}`, CONFIDENCE.HEURISTIC, 'dhcp', ts, uid, 'param_list');
+  const server = str(r, 'server_addr') || str(r, 'server_id');
+  if (server !== '' && server !== '0.0.0.0') o.feature({ ip: server }, 'dhcp_server', ts);
+}
+
+function dhcpv6(r: Record<string, unknown>, o: Observer): void {
+  const ts = num(r, 'ts');
+  const mac = str(r, 'mac');
+  if (mac === '') return;
+  const fqdn = str(r, 'client_fqdn') || str(r, 'fqdn');
+  if (fqdn !== '') o.claim({ mac }, 'name', fqdn, CONFIDENCE.SELF_ANNOUNCED, 'dhcpv6', ts, undefined, 'client_fqdn', 'dhcp');
+}
+
+function dns(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const answers = Array.isArray(r.answers) ? (r.answers as unknown[]) : [];
+  if (answers.length === 0) return;
+  const variant = str(r, 'variant');
+  const names = Array.isArray(r.answer_names) ? (r.answer_names as unknown[]) : [];
+  const qtype = str(r, 'qtype_name');
+  if (variant === 'dns') o.feature({ ip: f.resp }, 'dns_server', f.ts);
+  for (let i = 0; i < answers.length && i < 32; i++) {
+    const a = String(answers[i]);
+    const owner = String(names[i] ?? str(r, 'query')).replace(/\.$/, '');
+    if (owner === '') continue;
+    // An A/AAAA answer names the address; a PTR answer names the queried address.
+    if (IPV4.test(a) || (a.includes(':') && IPV6.test(a))) {
+      const conf = variant === 'dns' ? CONFIDENCE.THIRD_PARTY : CONFIDENCE.SELF_ANNOUNCED;
+      o.claim({ ip: a }, 'name', owner, conf, 'dns', f.ts, f.uid, `${variant} answer`, variant === 'dns' ? 'dns' : variant);
+    } else if (qtype === 'PTR' && variant === 'dns') {
+      const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.in-addr\.arpa$/i.exec(owner);
+      if (m !== null) o.claim({ ip: `${m[4]}.${m[3]}.${m[2]}.${m[1]}` }, 'name', a.replace(/\.$/, ''), CONFIDENCE.THIRD_PARTY, 'dns', f.ts, f.uid, 'PTR answer', 'dns');
+    }
+  }
+}
+
+const NETBIOS_HOST_SUFFIX = new Set([0x00, 0x20]);
+
+function netbios(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const service = str(r, 'nb_service');
+  const suffix = num(r, 'name_suffix');
+  const name = str(r, 'name');
+  const op = str(r, 'opcode_name');
+  // A registration or refresh of a unique workstation/server name is the sender naming itself.
+  if (service !== 'datagram' && name !== '' && r.group !== true && NETBIOS_HOST_SUFFIX.has(suffix) && /registration|refresh|overwrite/i.test(op)) {
+    const addrs = Array.isArray(r.request_addrs) ? (r.request_addrs as string[]) : [];
+    for (const ip of addrs.length > 0 ? addrs : [f.orig]) o.claim({ ip: String(ip) }, 'name', name, CONFIDENCE.SELF_ANNOUNCED, 'netbios', f.ts, f.uid, 'name', 'netbios');
+    o.feature({ ip: f.orig }, 'windows_client', f.ts);
+  }
+  const server = str(r, 'server_name');
+  const src = str(r, 'source_addr') || f.orig;
+  if (server !== '') o.claim({ ip: src }, 'name', server, CONFIDENCE.SELF_ANNOUNCED, 'netbios', f.ts, f.uid, 'server_name', 'netbios');
+  const osv = str(r, 'os_version');
+  if (osv !== '') o.claim({ ip: src }, 'os', `Windows ${osv} (browser announcement)`, CONFIDENCE.BANNER, 'netbios', f.ts, f.uid, 'os_version');
+}
+
+function ssdp(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const sender = r.is_orig === false ? f.resp : f.orig;
+  const server = str(r, 'server');
+  if (server !== '') {
+    o.claim({ ip: sender }, 'software', server, CONFIDENCE.BANNER, 'ssdp', f.ts, f.uid, 'server');
+    const os = server.split(/\s+/)[0];
+    if (/\//.test(os) && !/upnp/i.test(os)) o.claim({ ip: sender }, 'os', os, CONFIDENCE.BANNER - 10, 'ssdp', f.ts, f.uid, 'server');
+  }
+}
+
+function lldpCdpCaps(caps: unknown): string[] {
+  return Array.isArray(caps) ? caps.map((c) => String(c).toLowerCase()) : typeof caps === 'string' ? caps.toLowerCase().split(/[,\s]+/) : [];
+}
+
+function lldp(r: Record<string, unknown>, o: Observer): void {
+  const ts = num(r, 'ts');
+  const mac = str(r, 'src_mac');
+  if (mac === '') return;
+  const dev = { mac };
+  const c = CONFIDENCE.SELF_ANNOUNCED;
+  const name = str(r, 'system_name');
+  if (name !== '') o.claim(dev, 'name', name, c, 'lldp', ts, undefined, 'system_name', 'lldp');
+  const descr = str(r, 'system_description');
+  if (descr !== '') o.claim(dev, 'os', descr, c - 10, 'lldp', ts, undefined, 'system_description');
+  for (const cap of lldpCdpCaps(r.enabled_capabilities ?? r.capabilities)) {
+    if (cap.includes('router')) o.feature(dev, 'lldp_router', ts);
+    if (cap.includes('bridge') || cap.includes('switch')) o.feature(dev, 'lldp_bridge', ts);
+  }
+  for (const ip of Array.isArray(r.mgmt_addresses) ? (r.mgmt_addresses as string[]) : []) if (IPV4.test(String(ip))) o.bind(mac, String(ip), true, 'lldp', ts);
+  const med: [ClaimField, string][] = [['vendor', 'med_manufacturer'], ['model', 'med_model'], ['firmware', 'med_firmware_revision'], ['hardware', 'med_hardware_revision'], ['software', 'med_software_revision'], ['serial', 'med_serial_number']];
+  for (const [field, key] of med) {
+    const v = str(r, key);
+    if (v !== '') o.claim(dev, field, v, CONFIDENCE.DEVICE_IDENTITY, 'lldp', ts, undefined, key);
+  }
+}
+
+function cdp(r: Record<string, unknown>, o: Observer): void {
+  const ts = num(r, 'ts');
+  const mac = str(r, 'src_mac');
+  if (mac === '') return;
+  const dev = { mac };
+  const c = CONFIDENCE.SELF_ANNOUNCED;
+  const id = str(r, 'device_id');
+  if (id !== '') o.claim(dev, 'name', id, c, 'cdp', ts, undefined, 'device_id', 'cdp');
+  const platform = str(r, 'platform');
+  if (platform !== '') o.claim(dev, 'model', platform, CONFIDENCE.DEVICE_IDENTITY, 'cdp', ts, undefined, 'platform');
+  const sw = str(r, 'software_version');
+  if (sw !== '') o.claim(dev, 'firmware', sw.split('\n')[0].slice(0, 200), CONFIDENCE.DEVICE_IDENTITY - 5, 'cdp', ts, undefined, 'software_version');
+  if (platform !== '' || sw.toLowerCase().includes('cisco')) o.claim(dev, 'vendor', 'Cisco Systems, Inc', c, 'cdp', ts, undefined, 'platform');
+  for (const cap of lldpCdpCaps(r.capabilities)) {
+    if (cap.includes('router')) o.feature(dev, 'cdp_router', ts);
+    if (cap.includes('switch') || cap.includes('bridge')) o.feature(dev, 'cdp_switch', ts);
+  }
+  const addrs = [...(Array.isArray(r.addresses) ? (r.addresses as string[]) : []), ...(Array.isArray(r.mgmt_addresses) ? (r.mgmt_addresses as string[]) : [])];
+  for (const ip of addrs) if (IPV4.test(String(ip))) o.bind(mac, String(ip), true, 'cdp', ts);
+}
+
+function snmpPdu(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const type = str(r, 'pdu_type');
+  if (type !== 'response' && type !== 'GetResponse' && type !== 'get_response' && !/response|report|trap/i.test(type)) {
+    if (/get|set/i.test(type)) o.op(f.orig, f.resp, 'snmp', type, /set/i.test(type) ? 'write' : 'read', f.ts);
+    return;
+  }
+  // The agent answers (or traps): the values describe it.
+  const agent = /trap/i.test(type) ? f.orig : f.resp;
+  const dev = { ip: agent };
+  const descr = str(r, 'sys_descr');
+  if (descr !== '') o.claim(dev, 'os', descr.slice(0, 200), CONFIDENCE.SELF_ANNOUNCED, 'snmp_pdu', f.ts, f.uid, 'sys_descr');
+  const name = str(r, 'sys_name');
+  if (name !== '') o.claim(dev, 'name', name, CONFIDENCE.SELF_ANNOUNCED, 'snmp_pdu', f.ts, f.uid, 'sys_name', 'snmp');
+  const oid = str(r, 'sys_object_id');
+  if (oid !== '') o.claim(dev, 'hardware', `sysObjectID ${oid}`, CONFIDENCE.SELF_ANNOUNCED, 'snmp_pdu', f.ts, f.uid, 'sys_object_id');
+  if (/printer|jetdirect|laserjet/i.test(descr)) o.feature(dev, 'printer', f.ts);
+}
+
+function software(r: Record<string, unknown>, o: Observer): void {
+  const ts = num(r, 'ts');
+  const host = str(r, 'host');
+  const type = str(r, 'software_type');
+  const unparsed = str(r, 'unparsed_version');
+  const name = str(r, 'name');
+  if (host === '' || (name === '' && unparsed === '')) return;
+  const dev = { ip: host };
+  const value = unparsed !== '' ? unparsed : name;
+  o.claim(dev, 'software', value, CONFIDENCE.BANNER, 'software', ts, undefined, type);
+  if (type === 'HTTP::BROWSER') {
+    o.feature(dev, 'web_client', ts);
+    const m = /\((Windows NT [\d.]+|Windows [^;)]+|Macintosh; [^;)]+|X11; Linux [^;)]*|Linux; Android [^;)]+|iPhone[^;)]*)/.exec(unparsed);
+    if (m !== null) o.claim(dev, 'os', m[1], CONFIDENCE.BANNER - 10, 'software', ts, undefined, 'user agent');
+  }
+  if (/SERVER$/.test(type)) {
+    const m = /\((Ubuntu|Debian|CentOS|Red Hat|Win32|Win64|Unix|FreeBSD)[^)]*\)/i.exec(unparsed);
+    if (m !== null) o.claim(dev, 'os', m[1], CONFIDENCE.BANNER - 10, 'software', ts, undefined, 'server banner');
+  }
+}
+
+function ntlm(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const host = str(r, 'hostname');
+  if (host !== '') o.claim({ ip: f.orig }, 'name', host, CONFIDENCE.SELF_ANNOUNCED, 'ntlm', f.ts, f.uid, 'hostname', 'netbios');
+  const srv = str(r, 'server_dns_computer_name') || str(r, 'server_nb_computer_name');
+  if (srv !== '') o.claim({ ip: f.resp }, 'name', srv, CONFIDENCE.SELF_ANNOUNCED, 'ntlm', f.ts, f.uid, str(r, 'server_dns_computer_name') !== '' ? 'server_dns_computer_name' : 'server_nb_computer_name', 'netbios');
+  const cv = str(r, 'client_version');
+  if (cv !== '') o.claim({ ip: f.orig }, 'os', `Windows ${cv}`, CONFIDENCE.BANNER, 'ntlm', f.ts, f.uid, 'client_version');
+  const sv = str(r, 'server_version');
+  if (sv !== '') o.claim({ ip: f.resp }, 'os', `Windows ${sv}`, CONFIDENCE.BANNER, 'ntlm', f.ts, f.uid, 'server_version');
+  o.feature({ ip: f.orig }, 'windows_client', f.ts);
+}
+
+function smb(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const cos = str(r, 'client_native_os');
+  if (cos !== '') o.claim({ ip: f.orig }, 'os', cos, CONFIDENCE.BANNER, 'smb', f.ts, f.uid, 'client_native_os');
+  const sos = str(r, 'server_native_os');
+  if (sos !== '') o.claim({ ip: f.resp }, 'os', sos, CONFIDENCE.BANNER, 'smb', f.ts, f.uid, 'server_native_os');
+  const cmd = str(r, 'command');
+  if (cmd === 'NEGOTIATE' || cmd === 'SMB2_NEGOTIATE' || cmd.endsWith('NEGOTIATE')) o.feature({ ip: f.orig }, 'windows_client', f.ts);
+  if (/WRITE/.test(cmd)) o.op(f.orig, f.resp, 'smb', 'write file', 'write', f.ts);
+}
+
+function rdp(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const name = str(r, 'client_name');
+  if (name !== '') o.claim({ ip: f.orig }, 'name', name, CONFIDENCE.SELF_ANNOUNCED, 'rdp', f.ts, f.uid, 'client_name', 'rdp');
+  o.op(f.orig, f.resp, 'rdp', 'remote desktop', 'other', f.ts);
+}
+
+function vnc(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const name = str(r, 'desktop_name');
+  if (name !== '') o.claim({ ip: f.resp }, 'name', name, CONFIDENCE.SELF_ANNOUNCED - 10, 'vnc', f.ts, f.uid, 'desktop_name', 'vnc');
+  o.op(f.orig, f.resp, 'vnc', 'remote desktop', 'other', f.ts);
+}
+
+function syslog(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const host = str(r, 'hostname');
+  if (host !== '' && host !== '-' && !IPV4.test(host)) o.claim({ ip: f.orig }, 'name', host, CONFIDENCE.SELF_ANNOUNCED - 10, 'syslog', f.ts, f.uid, 'hostname', 'syslog');
+}
+
+function tftp(r: Record<string, unknown>, o: Observer): void {
+  const f = flowOf(r);
+  const fname = str(r, 'fname');
+  if (fname === '') return;
+  // Controller firmware and configuration travel over TFTP: a write to a device is a program transfer.
+  o.op(f.orig, f.resp, 'tftp', r.wrq === true ? `write ${fname}` : `read ${fname}`, r.wrq === true ? 'program' : 'read', f.ts);
+}
+
 export const MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, RecordMapper>([
   ['arp', arp],
   ['modbus', modbus],
@@ -441,4 +669,19 @@ export const MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, Record
   ['s7comm_plus', s7plus],
   ['dnp3', dnp3],
   ['dnp3_objects', dnp3Objects],
+  ['dhcp', dhcp],
+  ['dhcpv6', dhcpv6],
+  ['dns', dns],
+  ['netbios', netbios],
+  ['ssdp', ssdp],
+  ['lldp', lldp],
+  ['cdp', cdp],
+  ['snmp_pdu', snmpPdu],
+  ['software', software],
+  ['ntlm', ntlm],
+  ['smb', smb],
+  ['rdp', rdp],
+  ['vnc', vnc],
+  ['syslog', syslog],
+  ['tftp', tftp],
 ]);

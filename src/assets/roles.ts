@@ -117,6 +117,8 @@ export function inferRole(i: RoleInput): RoleResult {
   // Printers and IT.
   const printer = i.offers.filter((o) => PRINTER_PORTS.has(o.port));
   if (printer.length > 0 || f(i, 'printer') > 0) give('printer', 70, `prints (${printer.map((o) => `${o.proto}/${o.port}`).join(', ') || 'printer identity'})`);
+  if (f(i, 'dhcp_server') > 0) give('it_server', 55, 'hands out addresses (DHCP server)');
+  if (f(i, 'dns_server') > 0 && i.offers.some((o) => o.port === 53)) give('it_server', 55, 'answers DNS queries');
   const itServices = i.offers.filter((o) => !o.service.split(',').some((s) => ICS_CONTROL_SERVICES.has(s)) && o.clients > 0 && !PRINTER_PORTS.has(o.port));
   if (itServices.length > 0 && scores.size === 0) give('it_server', 50, `offers IT services (${itServices.slice(0, 5).map((o) => o.service || `${o.proto}/${o.port}`).join(', ')})`);
   if (f(i, 'windows_client') > 0 || f(i, 'web_client') > 0) {
