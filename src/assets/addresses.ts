@@ -8,6 +8,12 @@ export function isUnicastMac(mac: string): boolean {
   return (first & 1) === 0;
 }
 
+/** A broadcast or multicast MAC address (the I/G bit set): frames to it reach a group. */
+export function isGroupMac(mac: string): boolean {
+  if (mac.length !== 17) return false;
+  return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
+}
+
 function v4(ip: string): number[] | null {
   const p = ip.split('.');
   if (p.length !== 4) return null;

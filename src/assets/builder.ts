@@ -12,7 +12,7 @@
 // - then vendor by OUI, role and Purdue level, the graph between devices, and changes.
 // The result does not depend on the order records arrive in.
 import { ClaimSet, type Claim } from './claims.ts';
-import { isIPv4, isPrivateIp, isUnicastIp, isUnicastMac, subnetOf } from './addresses.ts';
+import { isGroupMac, isIPv4, isPrivateIp, isUnicastIp, isUnicastMac, subnetOf } from './addresses.ts';
 import { CLAIM_FIELDS, CONFIDENCE, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
 import { ouiVendor } from './oui.ts';
 import { inferPurdue, inferRole, type Role, type RoleInput } from './roles.ts';
@@ -344,7 +344,7 @@ export class AssetBuilder implements Observer {
     const rt = typeof r.resp_ttl === 'number' ? r.resp_ttl : -1;
     if (om !== '') this.bindTtl(om, oh, ts, ot);
     if (rm !== '') this.bindTtl(rm, rh, ts, rt);
-    if (rm !== '' && !isUnicastMac(rm) && this.groupIps.size < 65536) this.groupIps.add(rh);
+    if (rm !== '' && isGroupMac(rm) && this.groupIps.size < 65536) this.groupIps.add(rh);
     if (ot >= 0) this.ttlHint(oh, ot, typeof r.orig_syn_window === 'number' ? r.orig_syn_window : -1, ts, r.uid as string, 'orig_ttl');
     if (rt >= 0) this.ttlHint(rh, rt, typeof r.resp_syn_window === 'number' ? r.resp_syn_window : -1, ts, r.uid as string, 'resp_ttl');
     const answered = rPk > 0 && (proto !== 'tcp' || respAnswered(r));
