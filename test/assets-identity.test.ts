@@ -12,7 +12,8 @@ import { AssetBuilder, type AssetJSON, type Inventory } from '../src/assets/buil
 import type { Claim } from '../src/assets/claims.ts';
 import { MAPPERS } from '../src/assets/mappers.ts';
 import { MAX_CLAIMS } from '../src/assets/claims.ts';
-import { CORPUS, HAVE_CORPUS, manifest } from './support/corpus.ts';
+import { CORPUS, HAVE_CORPUS, captureFor, manifest } from './support/corpus.ts';
+import { readZeekLog } from './support/zeek-log.ts';
 import { runEngine } from './support/run-engine.ts';
 import { HAVE_TSHARK, TSHARK } from './support/tshark.ts';
 
@@ -169,4 +170,37 @@ test('DHCP: every client host name tshark decodes is a name of the client MAC', 
     for (const [mac, host] of rows) check(t, inv, rel, { mac }, 'names', host, 'dhcp');
   }
   done(t, 'DHCP host names', 10);
+});
+
+const ICSNPP_DIR = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'is_orig', 'source_h', 'source_p', 'destination_h', 'destination_p'];
+
+test('the ICSNPP identity logs (cip_identity, s7comm_known_devices, bacnet_discovery I-Am) land on the right assets', { skip: HAVE_CORPUS ? false : 'needs the corpus' }, async () => {
+  const t: Tally = { checked: 0, missing: [], capped: 0 };
+  const cipCols = [...ICSNPP_DIR, 'encapsulation_version', 'socket_address', 'socket_port', 'vendor_id', 'vendor_name', 'device_type_id',
+    'device_type_name', 'product_code', 'revision', 'device_status', 'serial_number', 'product_name', 'device_state'];
+  const logs = manifest().filter((m) => /^icsnpp-[a-z-]+\/.*\/(cip_identity|s7comm_known_devices|bacnet_discovery)\.log$/.test(m.path));
+  assert.ok(logs.length >= 4, `${logs.length} ICSNPP identity logs`);
+  for (const row of logs) {
+    const capture = captureFor(row);
+    assert.ok(capture !== undefined, `MANIFEST.md names no capture for ${row.path}`);
+    const inv = await inventory(join(CORPUS, capture));
+    const log = row.path.split('/').pop()!.replace(/\.log$/, '');
+    for (const z of readZeekLog(join(CORPUS, row.path), log === 'cip_identity' ? cipCols : undefined)) {
+      const src = z.source_h !== undefined && z.source_h !== '-' ? z.source_h : z['id.resp_h'];
+      const val = (v: string | undefined) => (v === undefined || v === '-' || v === '(empty)' ? '' : v);
+      if (log === 'cip_identity') {
+        check(t, inv, row.path, { ip: src }, 'vendor', val(z.vendor_name), 'cip_identity');
+        check(t, inv, row.path, { ip: src }, 'model', val(z.product_name), 'cip_identity');
+        check(t, inv, row.path, { ip: src }, 'firmware', val(z.revision), 'cip_identity');
+        check(t, inv, row.path, { ip: src }, 'serial', val(z.serial_number), 'cip_identity');
+      } else if (log === 's7comm_known_devices') {
+        check(t, inv, row.path, { ip: src }, 'names', val(z.automation_system_name), 's7comm_known_devices');
+        check(t, inv, row.path, { ip: src }, 'model', val(z.module_name), 's7comm_known_devices');
+        check(t, inv, row.path, { ip: src }, 'serial', val(z.module_serial), 's7comm_known_devices');
+      } else if (z.pdu_service === 'i-am' && !src.endsWith('.255')) {
+        check(t, inv, row.path, { ip: src }, 'device_type', `BACnet device ${z.instance_number}`, 'bacnet_discovery');
+      }
+    }
+  }
+  done(t, 'ICSNPP identity logs', 10);
 });
