@@ -44,11 +44,21 @@ interface Binding {
   direct: number;
 }
 
+// Entities start with these shared empty collections and get their own on the first write
+// (most addresses never need most of them: 10,000 devices would otherwise hold 180,000 Maps).
+const NO_CLAIMS: ReadonlyMap<ClaimField, ClaimSet> = new Map();
+const NO_COUNTS: ReadonlyMap<string, number> = new Map();
+const NO_TEXT: ReadonlyMap<string, string> = new Map();
+const NO_SERVICES: ReadonlyMap<string, Service> = new Map();
+const NO_BINDINGS: ReadonlyMap<string, Binding> = new Map();
+const NO_STRINGS: ReadonlySet<string> = new Set();
+const NO_NUMBERS: ReadonlySet<number> = new Set();
+
 class Entity {
   readonly key: string;
-  readonly fields = new Map<ClaimField, ClaimSet>();
-  readonly features = new Map<string, number>();
-  readonly featureDetail = new Map<string, string>();
+  fields: ReadonlyMap<ClaimField, ClaimSet> = NO_CLAIMS;
+  features: ReadonlyMap<string, number> = NO_COUNTS;
+  featureDetail: ReadonlyMap<string, string> = NO_TEXT;
   first = Infinity;
   last = -Infinity;
   pktsSent = 0;
@@ -56,14 +66,14 @@ class Entity {
   bytesSent = 0;
   bytesRecv = 0;
   flows = 0;
-  readonly offers = new Map<string, Service>();
-  readonly uses = new Map<string, Service>();
-  readonly protocols = new Set<string>();
-  readonly vlans = new Set<number>();
+  offers: ReadonlyMap<string, Service> = NO_SERVICES;
+  uses: ReadonlyMap<string, Service> = NO_SERVICES;
+  protocols: ReadonlySet<string> = NO_STRINGS;
+  vlans: ReadonlySet<number> = NO_NUMBERS;
   /** MAC entities: the IPs seen with this MAC. */
-  readonly bindings = new Map<string, Binding>();
+  bindings: ReadonlyMap<string, Binding> = NO_BINDINGS;
   /** IP entities: the MACs seen with this IP (count, first time). */
-  readonly macs = new Map<string, Binding>();
+  macs: ReadonlyMap<string, Binding> = NO_BINDINGS;
   constructor(key: string) {
     this.key = key;
   }
@@ -74,8 +84,41 @@ class Entity {
   }
   claims(field: ClaimField): ClaimSet {
     let c = this.fields.get(field);
-    if (c === undefined) this.fields.set(field, (c = new ClaimSet()));
+    if (c === undefined) {
+      const m = this.fields === NO_CLAIMS ? (this.fields = new Map()) : this.fields;
+      (m as Map<ClaimField, ClaimSet>).set(field, (c = new ClaimSet()));
+    }
     return c;
+  }
+  feature(name: string, detail: string | undefined): void {
+    const m = (this.features === NO_COUNTS ? (this.features = new Map()) : this.features) as Map<string, number>;
+    m.set(name, (m.get(name) ?? 0) + 1);
+    if (detail !== undefined && !this.featureDetail.has(name)) {
+      (this.featureDetail === NO_TEXT ? (this.featureDetail = new Map()) : (this.featureDetail as Map<string, string>)).set(name, detail);
+    }
+  }
+  offersMut(): Map<string, Service> {
+    return (this.offers === NO_SERVICES ? (this.offers = new Map()) : this.offers) as Map<string, Service>;
+  }
+  usesMut(): Map<string, Service> {
+    return (this.uses === NO_SERVICES ? (this.uses = new Map()) : this.uses) as Map<string, Service>;
+  }
+  addProtocols(service: string): void {
+    if (service === '') return;
+    for (const x of service.split(',')) {
+      if (x === '' || this.protocols.has(x)) continue;
+      (this.protocols === NO_STRINGS ? (this.protocols = new Set()) : (this.protocols as Set<string>)).add(x);
+    }
+  }
+  addVlan(v: number): void {
+    if (this.vlans.has(v)) return;
+    (this.vlans === NO_NUMBERS ? (this.vlans = new Set()) : (this.vlans as Set<number>)).add(v);
+  }
+  bindingsMut(): Map<string, Binding> {
+    return (this.bindings === NO_BINDINGS ? (this.bindings = new Map()) : this.bindings) as Map<string, Binding>;
+  }
+  macsMut(): Map<string, Binding> {
+    return (this.macs === NO_BINDINGS ? (this.macs = new Map()) : this.macs) as Map<string, Binding>;
   }
 }
 
@@ -87,11 +130,18 @@ interface EdgeAgg {
   bytes: number;
   first: number;
   last: number;
-  /** `tcp/502` → [flows, packets, bytes]; the conn service name in svcNames. */
-  ports: Map<string, number[]>;
-  services: Set<string>;
-  /** protocol → operation name → [count, category]. */
-  ops: Map<string, Map<string, { count: number; category: OpCategory }>>;
+  /** The first transport port seen (`tcp/502`) and its flows, packets, bytes; others in `more`. */
+  port: string;
+  pf: number;
+  pp: number;
+  pb: number;
+  more: Map<string, number[]> | null;
+  /** Confirmed application protocols, `,modbus,s7comm,` (a string holds 100,000 edges in little memory). */
+  services: string;
+  /** The first operation seen (`protocol \t category \t name`) and its count; the others in `ops`. */
+  op: string;
+  opc: number;
+  ops: Map<string, number> | null;
 }
 
 // ---- the inventory as written to assets.json ----
@@ -193,7 +243,8 @@ export const NEW_ASSET_AFTER = 3600;
 export class AssetBuilder implements Observer {
   private readonly ips = new Map<string, Entity>();
   private readonly macs = new Map<string, Entity>();
-  private readonly edges = new Map<string, EdgeAgg>();
+  /** Edges by initiator IP, then responder IP (no key string per edge). */
+  private readonly edges = new Map<string, Map<string, EdgeAgg>>();
   private readonly mappers: ReadonlyMap<string, RecordMapper>;
   private first = Infinity;
   private last = -Infinity;
@@ -273,8 +324,8 @@ export class AssetBuilder implements Observer {
     const m = this.mac(mac);
     const i = this.ip(ip);
     if (m === null || i === null) return;
-    bindOne(m.bindings, ip, own, source, ts);
-    bindOne(i.macs, mac, own, source, ts);
+    bindOne(m.bindingsMut(), ip, own, source, ts);
+    bindOne(i.macsMut(), mac, own, source, ts);
     m.seen(ts);
     i.seen(ts);
   }
@@ -283,18 +334,21 @@ export class AssetBuilder implements Observer {
     const e = this.target(t);
     if (e === null) return;
     e.seen(ts);
-    e.features.set(feature, (e.features.get(feature) ?? 0) + 1);
-    if (detail !== undefined && !e.featureDetail.has(feature)) e.featureDetail.set(feature, detail);
+    e.feature(feature, detail);
   }
 
   op(origIp: string, respIp: string, protocol: string, name: string, category: OpCategory, ts: number): void {
     if (!this.isHost(origIp) || !this.isHost(respIp)) return;
     const e = this.edge(origIp, respIp, ts);
-    let p = e.ops.get(protocol);
-    if (p === undefined) e.ops.set(protocol, (p = new Map()));
-    const o = p.get(name);
-    if (o === undefined) p.set(name, { count: 1, category });
-    else o.count++;
+    // Most edges see one or two kinds of operation: the first is kept inline.
+    if (e.op === '' || (e.opc > 0 && e.op.length === protocol.length + category.length + name.length + 2 && e.op === `${protocol}\t${category}\t${name}`)) {
+      if (e.op === '') e.op = `${protocol}\t${category}\t${name}`;
+      e.opc++;
+    } else {
+      const ops = e.ops ?? (e.ops = new Map());
+      const k = `${protocol}\t${category}\t${name}`;
+      ops.set(k, (ops.get(k) ?? 0) + 1);
+    }
     if (category === 'write' || category === 'program' || category === 'control') this.feature({ ip: origIp }, 'ics_write', ts);
   }
 
@@ -308,11 +362,12 @@ export class AssetBuilder implements Observer {
       if (ts > last.last) last.last = ts;
       return last;
     }
-    const k = `${orig}|${resp}`;
-    let e = this.edges.get(k);
+    let byResp = this.edges.get(orig);
+    if (byResp === undefined) this.edges.set(orig, (byResp = new Map()));
+    let e = byResp.get(resp);
     if (e === undefined) {
-      e = { orig, resp, flows: 0, packets: 0, bytes: 0, first: ts, last: ts, ports: new Map(), services: new Set(), ops: new Map() };
-      this.edges.set(k, e);
+      e = { orig, resp, flows: 0, packets: 0, bytes: 0, first: ts, last: ts, port: '', pf: 0, pp: 0, pb: 0, more: null, services: ',', op: '', opc: 0, ops: null };
+      byResp.set(resp, e);
     }
     if (ts < e.first) e.first = ts;
     if (ts > e.last) e.last = ts;
@@ -357,9 +412,9 @@ export class AssetBuilder implements Observer {
       o.pktsRecv += rPk;
       o.bytesSent += oB;
       o.bytesRecv += rB;
-      if (vlan >= 0) o.vlans.add(vlan);
-      for (const x of service.split(',')) if (x !== '') o.protocols.add(x);
-      if (answered && proto !== 'icmp') addService(o.uses, proto, rp, service, rh, ts, end);
+      if (vlan >= 0) o.addVlan(vlan);
+      o.addProtocols(service);
+      if (answered && proto !== 'icmp') addService(o.usesMut(), proto, rp, service, rh, ts, end);
     }
     if (s !== null) {
       s.seen(ts);
@@ -369,9 +424,9 @@ export class AssetBuilder implements Observer {
       s.pktsRecv += oPk;
       s.bytesSent += rB;
       s.bytesRecv += oB;
-      if (vlan >= 0) s.vlans.add(vlan);
-      for (const x of service.split(',')) if (x !== '') s.protocols.add(x);
-      if (answered && proto !== 'icmp') addService(s.offers, proto, rp, service, oh, ts, end);
+      if (vlan >= 0) s.addVlan(vlan);
+      s.addProtocols(service);
+      if (answered && proto !== 'icmp') addService(s.offersMut(), proto, rp, service, oh, ts, end);
     }
     if (o !== null && s !== null) {
       const e = this.edge(oh, rh, ts);
@@ -379,14 +434,22 @@ export class AssetBuilder implements Observer {
       e.flows++;
       e.packets += oPk + rPk;
       e.bytes += oB + rB;
-      const pv = e.ports.get(svcKey);
-      if (pv === undefined) e.ports.set(svcKey, [1, oPk + rPk, oB + rB]);
-      else {
-        pv[0]++;
-        pv[1] += oPk + rPk;
-        pv[2] += oB + rB;
+      if (e.port === '' || e.port === svcKey) {
+        e.port = svcKey;
+        e.pf++;
+        e.pp += oPk + rPk;
+        e.pb += oB + rB;
+      } else {
+        const more = e.more ?? (e.more = new Map());
+        const pv = more.get(svcKey);
+        if (pv === undefined) more.set(svcKey, [1, oPk + rPk, oB + rB]);
+        else {
+          pv[0]++;
+          pv[1] += oPk + rPk;
+          pv[2] += oB + rB;
+        }
       }
-      for (const x of service.split(',')) if (x !== '') e.services.add(x);
+      if (service !== '') for (const x of service.split(',')) if (x !== '' && !e.services.includes(`,${x},`)) e.services += `${x},`;
     }
   }
 
@@ -557,7 +620,7 @@ export class AssetBuilder implements Observer {
 
     // 4. The graph between devices.
     const edgeMap = new Map<string, EdgeJSON>();
-    for (const e of this.edges.values()) {
+    for (const byResp of this.edges.values()) for (const e of byResp.values()) {
       const src = assetOfIp.get(e.orig);
       const dst = assetOfIp.get(e.resp);
       if (src === undefined || dst === undefined || src === dst) continue;
@@ -572,7 +635,9 @@ export class AssetBuilder implements Observer {
       j.bytes += e.bytes;
       j.first_seen = Math.min(j.first_seen, e.first);
       j.last_seen = Math.max(j.last_seen, e.last);
-      for (const [port, [f, p, b]] of e.ports) {
+      const ports: [string, number[]][] = e.port === '' ? [] : [[e.port, [e.pf, e.pp, e.pb]]];
+      if (e.more !== null) ports.push(...e.more);
+      for (const [port, [f, p, b]] of ports) {
         const cur = j.ports.find((x) => x.port === port);
         if (cur === undefined) j.ports.push({ port, flows: f, packets: p, bytes: b });
         else {
@@ -581,14 +646,21 @@ export class AssetBuilder implements Observer {
           cur.bytes += b;
         }
       }
-      for (const s of e.services) if (!j.protocols.includes(s)) j.protocols.push(s);
-      for (const [proto, ops] of e.ops) {
-        const to = (j.operations[proto] ??= {});
-        for (const [name, o] of ops) {
+      for (const s of e.services.split(',')) if (s !== '' && !j.protocols.includes(s)) j.protocols.push(s);
+      const ops: [string, number][] = e.op === '' ? [] : [[e.op, e.opc]];
+      if (e.ops !== null) ops.push(...e.ops);
+      {
+        for (const [k, count] of ops) {
+          const t1 = k.indexOf('\t');
+          const t2 = k.indexOf('\t', t1 + 1);
+          const proto = k.slice(0, t1);
+          const category = k.slice(t1 + 1, t2) as OpCategory;
+          const name = k.slice(t2 + 1);
+          const to = (j.operations[proto] ??= {});
           const cur = to[name];
-          if (cur === undefined) to[name] = { count: o.count, category: o.category };
-          else cur.count += o.count;
-          j.operation_totals[o.category] = (j.operation_totals[o.category] ?? 0) + o.count;
+          if (cur === undefined) to[name] = { count, category };
+          else cur.count += count;
+          j.operation_totals[category] = (j.operation_totals[category] ?? 0) + count;
         }
       }
     }
@@ -734,7 +806,7 @@ function addService(m: Map<string, Service>, proto: string, port: number, servic
   if (last > s.last) s.last = last;
 }
 
-function mergeServices(into: Map<string, Service>, from: Map<string, Service>): void {
+function mergeServices(into: Map<string, Service>, from: ReadonlyMap<string, Service>): void {
   for (const [k, s] of from) {
     const cur = into.get(k);
     if (cur === undefined) {
