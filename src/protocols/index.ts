@@ -33,10 +33,10 @@ import { ssl } from './ssl/index.ts';
 import { ssh } from './ssh/index.ts';
 import { syslog } from './syslog/index.ts';
 import { tftp } from './tftp/index.ts';
+import { vnc } from './vnc/index.ts';
 import { http } from './http/index.ts';
 import { ftp } from './ftp/index.ts';
 import { telnet } from './telnet/index.ts';
-import { vnc } from './vnc/index.ts';
 import { smb } from './smb/index.ts';
 import { ntlm } from './ntlm/index.ts';
 import { kerberos } from './kerberos/index.ts';
@@ -69,10 +69,10 @@ export const PROTOCOLS: readonly ProtocolDef[] = [
   genisys,
   ssh,
   ssl,
+  vnc,
   http,
   ftp,
   telnet,
-  vnc,
   snmp,
   tftp,
   syslog,
