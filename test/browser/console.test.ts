@@ -20,6 +20,8 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
   let db = '';
   let server: Server;
   let b: Browser;
+  /** The assets in the database, as the store counts them (the dashboard must show the same). */
+  let assetCount = 0;
 
   before(async () => {
     ensureWebBuilt();
@@ -31,6 +33,7 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     addUser(db, 'viewer', 'viewer', PW.viewer);
     const store = new SqliteStore(db);
     const asset = store.assets({ role: ['plc'], limit: 1 }).items[0];
+    assetCount = store.assets({}).total;
     store.addAlerts([
       { ts: 1700000000, severity: 1, signature: 'PALISADE test: PLC program download', category: 'Impair Process Control', src_ip: '10.1.1.10', dest_ip: asset.ipv4, asset_id: asset.id, data: {} },
       { ts: 1700000100, severity: 3, signature: 'PALISADE test: Modbus write to a new register', category: 'Manipulation of Control', src_ip: '10.1.1.11', dest_ip: asset.ipv4, asset_id: asset.id, data: {} },
@@ -54,7 +57,8 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     await page.getByRole('alert').filter({ hasText: 'Wrong user name or password' }).waitFor();
     await login(page, server.url, 'admin', PW.admin);
     await page.getByTestId('kpi-assets').waitFor();
-    assert.equal(await page.getByTestId('kpi-assets').textContent(), '11');
+    assert.ok(assetCount > 5);
+    assert.equal(await page.getByTestId('kpi-assets').textContent(), String(assetCount));
     assert.equal(await page.getByTestId('user-name').textContent(), 'admin');
     assert.equal(await page.getByTestId('user-role').textContent(), 'admin');
     await page.getByRole('link', { name: 'Admin' }).waitFor();
@@ -98,7 +102,7 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     await page.getByRole('navigation', { name: 'Pages' }).or(page.locator('.pager')).first().waitFor();
     const pager = (await page.locator('.pager').textContent()) ?? '';
     const total = Number(/of ([\d,]+)|^([\d,]+) rows/.exec(pager)?.slice(1).find((x) => x !== undefined)?.replace(/,/g, ''));
-    assert.ok(total > 11, `the inventory grew past the 11 assets of the first capture (pager: ${pager})`);
+    assert.ok(total > assetCount, `the inventory grew past the ${assetCount} assets of the first capture (pager: ${pager})`);
     // Filter on the server: BACnet assets only.
     await page.goto(server.url + '/assets?protocol=bacnet');
     await page.getByTestId('assets-table').locator('tbody tr').first().waitFor();
