@@ -632,12 +632,15 @@ export class FlowTable implements StreamSink<number> {
     this.inAck = true;
     reasm[peerCtx]!.ackSeen(ack, peerCtx, this);
     this.inAck = false;
-    if (!underflow) {
+    // A pure ACK (no payload, no SYN/FIN/RST here) tells a started stream nothing new; it only
+    // anchors the stream of a side picked up mid-stream.
+    const r = reasm[epCtx]!;
+    if (!underflow && (len > 0 || !r.started)) {
       if (p.payloadCaplen < len) {
         this.stats.tcpTruncatedPayloads++;
-        reasm[epCtx]!.segmentTruncated(seq, fl, p.data, p.payloadOff, p.payloadCaplen > 0 ? p.payloadCaplen : 0, len, epCtx, this);
+        r.segmentTruncated(seq, fl, p.data, p.payloadOff, p.payloadCaplen > 0 ? p.payloadCaplen : 0, len, epCtx, this);
       } else {
-        reasm[epCtx]!.segment(seq, fl, p.data, p.payloadOff, len, epCtx, this);
+        r.segment(seq, fl, p.data, p.payloadOff, len, epCtx, this);
       }
     }
     // The reassembler's callbacks may not end or move the flow; the block is still this flow's.
