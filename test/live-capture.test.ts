@@ -117,6 +117,11 @@ test('palisade capture -i lo: records, stats.json and a readable pcap after Ctrl
   assert.ok(u, `no conn record for the UDP datagrams to port ${udpPort}`);
   assert.equal(u.orig_pkts, 3);
 
+  // The inventory is written at the end (loopback addresses are no devices, so it may be empty).
+  const inv = JSON.parse(readFileSync(join(out, 'assets.json'), 'utf8')) as { live: boolean; assets: unknown[] };
+  assert.equal(inv.live, false);
+  assert.ok(Array.isArray(inv.assets));
+  assert.match(readFileSync(join(out, 'graph.graphml'), 'utf8'), /^<\?xml/);
   // stats.json: analyze's shape plus the capture section.
   const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
   assert.ok(stats.packets >= 13, `packets ${stats.packets}`);

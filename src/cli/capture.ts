@@ -12,6 +12,9 @@ import { VERSION } from '../pipeline/analyze.ts';
 import { Engine } from '../pipeline/engine.ts';
 import { buildStats, type AnalysisStats } from '../pipeline/stats.ts';
 import { ConnSummary, fmtBytes } from '../pipeline/summary.ts';
+import { AssetBuilder } from '../assets/builder.ts';
+import { MAPPERS } from '../assets/mappers.ts';
+import { assetsCSV, assetsJSON, graphJSON, graphML } from '../assets/export.ts';
 
 export interface CaptureCliOptions {
   interface: string;
@@ -59,6 +62,8 @@ export interface CaptureRunStats extends AnalysisStats {
 
 const DEFAULT_ROTATE_SECONDS = 3600;
 const STATS_EVERY_MS = 10_000;
+/** How often a live sensor rewrites its inventory files (and once at the end). */
+const INVENTORY_EVERY_MS = 300_000;
 const TICK_MS = 1000;
 
 /** Commander parser for --snaplen: 1 to 262144 bytes. */
@@ -89,7 +94,18 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
 
   const output = new RecordOutput(o.out, { format: o.format });
   const summary = new ConnSummary(output);
-  const engine = new Engine(summary, { flow });
+  // The inventory sees every record too; its files are rewritten every few minutes.
+  const assets = new AssetBuilder(MAPPERS);
+  const engine = new Engine({ write: (t, r) => { summary.write(t, r); assets.write(t, r); } }, { flow });
+  const writeInventory = (final: boolean) => {
+    const inv = assets.finalize();
+    if (final) for (const c of inv.changes) output.write('asset_changes', c);
+    const meta = { palisade_version: VERSION, generated: new Date().toISOString(), live: !final };
+    writeTextAtomic(join(o.out, 'assets.json'), assetsJSON(inv, meta));
+    writeTextAtomic(join(o.out, 'assets.csv'), assetsCSV(inv.assets));
+    writeTextAtomic(join(o.out, 'graph.json'), graphJSON(inv));
+    writeTextAtomic(join(o.out, 'graph.graphml'), graphML(inv));
+  };
   // Rotate hourly unless a size limit alone was asked for.
   const rotateSeconds = o.rotateSeconds ?? (o.rotateMb === undefined ? DEFAULT_ROTATE_SECONDS : 0);
   const rotator = o.pcap
@@ -182,6 +198,7 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
 
   let lastChunks = -1;
   let lastStatsAt = performance.now();
+  let lastInventoryAt = performance.now();
   let statsBusy = false;
   const tick = setInterval(() => {
     try {
@@ -190,6 +207,10 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
       lastChunks = cap.chunks;
       rotator?.tick();
       flushRecords(output);
+      if (performance.now() - lastInventoryAt >= INVENTORY_EVERY_MS) {
+        lastInventoryAt = performance.now();
+        writeInventory(false);
+      }
     } catch (e) {
       fail(e);
       return;
@@ -227,6 +248,7 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     }
   };
   keep(() => engine.finish());
+  keep(() => writeInventory(true));
   try {
     await output.close();
   } catch (e) {
@@ -241,16 +263,22 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     if (err === null) throw e;
   }
 
-  if (o.summary) process.stdout.write(formatCaptureSummary(summary, final, [...output.files(), statsPath]) + '\n');
+  const inventoryFiles = ['assets.json', 'assets.csv', 'graph.json', 'graph.graphml'].map((f) => join(o.out, f));
+  if (o.summary) process.stdout.write(formatCaptureSummary(summary, final, [...output.files(), ...inventoryFiles, statsPath]) + '\n');
   if (err !== null) throw err;
   return 0;
 }
 
 /** Writes stats.json so a reader never sees half a file: a temporary file, then rename. */
 export function writeStatsAtomic(path: string, stats: object): void {
+  writeTextAtomic(path, JSON.stringify(stats, null, 2) + '\n');
+}
+
+/** Writes a file so a reader never sees half of it: a temporary file, then rename. */
+export function writeTextAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, JSON.stringify(stats, null, 2) + '\n');
+    writeFileSync(tmp, text);
     renameSync(tmp, path);
   } catch (e) {
     throw new PalisadeError('E_OUTPUT', `cannot write ${path} (${(e as Error).message}); check the directory's permissions and free space`, { file: path, cause: e });
