@@ -68,10 +68,11 @@ class FileSink {
     }
   }
 
-  write(s: string): void {
+  /** Text is written as UTF-8; bytes (UTF-8 text encoded elsewhere, a worker's) as they are. */
+  write(s: string | Uint8Array): void {
     if (s.length === 0) return;
     this.open();
-    const buf = Buffer.from(s, 'utf8');
+    const buf = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
     let off = 0;
     try {
       while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
@@ -121,6 +122,22 @@ export class NdjsonWriter {
     if (!this.sink.isOpen) this.sink.open();
     this.buf += JSON.stringify(record) + '\n';
     this.records++;
+    if (this.buf.length >= this.flushChars) this.flush();
+  }
+
+  /**
+   * Lines formatted elsewhere (a worker thread's, see RecordTextBuffer): `text` holds
+   * `records` whole lines, as a string or as UTF-8 bytes (written at once, the buffer aside).
+   */
+  writeText(text: string | Uint8Array, records: number): void {
+    if (this.closed) throw new Error(`NDJSON output ${this.path} is closed`);
+    if (!this.sink.isOpen) this.sink.open();
+    this.records += records;
+    if (typeof text !== 'string') {
+      this.sink.write(text);
+      return;
+    }
+    this.buf += text;
     if (this.buf.length >= this.flushChars) this.flush();
   }
 
@@ -224,6 +241,27 @@ export class RecordOutput {
     } else {
       const w = this.ndjson.get(type) ?? this.openNdjson(type);
       w.write(record);
+    }
+  }
+
+  /**
+   * Appends records formatted elsewhere (a worker's RecordTextBuffer, in this output's
+   * format): `text` holds `records` whole lines or rows of `type`, as a string or UTF-8 bytes.
+   */
+  writeText(type: string, text: string | Uint8Array, records: number): void {
+    if (this.closed) throw new Error(`Record output ${this.dir} is closed`);
+    if (this.format === 'zeek') {
+      const log = this.zeek.get(type) ?? this.openZeek(type);
+      if (typeof text === 'string') log.writer.writeRows(text, records);
+      else {
+        // The header (and rows buffered so far) go first.
+        log.writer.flush();
+        log.sink.write(text);
+        log.writer.rows += records;
+      }
+    } else {
+      const w = this.ndjson.get(type) ?? this.openNdjson(type);
+      w.writeText(text, records);
     }
   }
 

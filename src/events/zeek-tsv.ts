@@ -178,6 +178,38 @@ export function zeekLogTimestamp(d: Date, utc = false): string {
 const DEFAULT_FLUSH_CHARS = 1 << 20;
 
 /**
+ * Formats records as rows of one Zeek log (the columns `fields`): what ZeekTsvWriter writes
+ * below its header. Worker threads format their rows with it and hand the text to the
+ * thread that writes the file (and its header and #close line).
+ */
+export class ZeekRowFormatter {
+  readonly fields: readonly ZeekField[];
+  private readonly names: string[];
+  private readonly formatters: Formatter[];
+
+  constructor(fields: readonly ZeekField[]) {
+    this.fields = fields;
+    this.names = fields.map((f) => f.name);
+    this.formatters = fields.map((f) => formatterFor(f.type));
+  }
+
+  /** One row, with its newline. Records are plain objects keyed by Zeek field name; missing keys are unset. */
+  row(record: Readonly<Record<string, unknown>>): string {
+    const names = this.names;
+    const formatters = this.formatters;
+    let line = '';
+    for (let i = 0; i < names.length; i++) {
+      if (i > 0) line += ZEEK_SEPARATOR;
+      const v = record[names[i]];
+      line += v === undefined || v === null ? ZEEK_UNSET_FIELD : formatters[i](v);
+    }
+    // A row must not look like a header line.
+    if (line.charCodeAt(0) === 0x23) line = '\\x23' + line.slice(1);
+    return line + '\n';
+  }
+}
+
+/**
  * Writes one Zeek ASCII log. The header is buffered at construction; rows are buffered
  * and handed to `out` in large strings; `close()` adds the #close line and flushes.
  * Records are plain objects keyed by Zeek field name; missing keys are unset.
@@ -187,7 +219,7 @@ export class ZeekTsvWriter {
   readonly fields: readonly ZeekField[];
   private readonly out: WritableLike;
   private readonly names: string[];
-  private readonly formatters: Formatter[];
+  private readonly rowFormatter: ZeekRowFormatter;
   private readonly now: () => Date;
   private readonly utc: boolean;
   private readonly flushChars: number;
@@ -202,7 +234,7 @@ export class ZeekTsvWriter {
     this.path = path;
     this.fields = fields;
     this.names = fields.map((f) => f.name);
-    this.formatters = fields.map((f) => formatterFor(f.type));
+    this.rowFormatter = new ZeekRowFormatter(fields);
     this.now = opts.now ?? (() => new Date());
     this.utc = opts.utc ?? false;
     this.flushChars = opts.flushChars ?? DEFAULT_FLUSH_CHARS;
@@ -221,18 +253,16 @@ export class ZeekTsvWriter {
 
   write(record: Readonly<Record<string, unknown>>): void {
     if (this.closed) throw new Error(`Zeek log "${this.path}" is closed`);
-    const names = this.names;
-    const formatters = this.formatters;
-    let line = '';
-    for (let i = 0; i < names.length; i++) {
-      if (i > 0) line += ZEEK_SEPARATOR;
-      const v = record[names[i]];
-      line += v === undefined || v === null ? ZEEK_UNSET_FIELD : formatters[i](v);
-    }
-    // A row must not look like a header line.
-    if (line.charCodeAt(0) === 0x23) line = '\\x23' + line.slice(1);
-    this.buf += line + '\n';
+    this.buf += this.rowFormatter.row(record);
     this.rows++;
+    if (this.buf.length >= this.flushChars) this.flush();
+  }
+
+  /** Rows formatted elsewhere (ZeekRowFormatter, in a worker thread): `text` holds `rows` whole rows. */
+  writeRows(text: string, rows: number): void {
+    if (this.closed) throw new Error(`Zeek log "${this.path}" is closed`);
+    this.buf += text;
+    this.rows += rows;
     if (this.buf.length >= this.flushChars) this.flush();
   }
 
