@@ -10,7 +10,9 @@
 //   most often on its packets); IPs with no MAC (raw-IP links, hosts behind a router) are
 //   keyed by IP; MACs with no IP (layer-2-only devices) by MAC;
 // - then vendor by OUI, role and Purdue level, the graph between devices, and changes.
-// The result does not depend on the order records arrive in.
+// The result does not depend on the order records arrive in (below the caps on claims per
+// field, peers per service and group addresses). Worker threads each build their own and the
+// main thread merges their states (exportState, mergeState): the same inventory as one builder.
 import { ClaimSet, type Claim } from './claims.ts';
 import { isGroupMac, isIPv4, isPrivateIp, isUnicastIp, isUnicastMac, subnetOf } from './addresses.ts';
 import { CLAIM_FIELDS, CONFIDENCE, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
@@ -38,7 +40,9 @@ interface Binding {
   count: number;
   first: number;
   last: number;
+  /** The record type of the earliest observation (of an own binding once there is one; ties: the first name). */
   source: string;
+  sourceTs: number;
   /** Flows whose packets from this IP arrived with a TTL a router had decremented, and with an initial TTL. */
   routed: number;
   direct: number;
@@ -237,6 +241,79 @@ export interface Inventory {
   dropped_claims: number;
 }
 
+// ---- the builder's state as plain data (a worker thread's, sent to the main thread) ----
+
+export interface BindingState {
+  key: string;
+  own: boolean;
+  count: number;
+  first: number;
+  last: number;
+  source: string;
+  sourceTs: number;
+  routed: number;
+  direct: number;
+}
+
+export interface ServiceState {
+  key: string;
+  proto: string;
+  port: number;
+  services: string[];
+  flows: number;
+  peers: string[];
+  first: number;
+  last: number;
+}
+
+export interface EntityState {
+  key: string;
+  /** Per field: its claims and the observations its cap dropped. */
+  claims: [ClaimField, Claim[], number][];
+  features: [string, number][];
+  featureDetail: [string, string][];
+  first: number;
+  last: number;
+  pktsSent: number;
+  pktsRecv: number;
+  bytesSent: number;
+  bytesRecv: number;
+  flows: number;
+  offers: ServiceState[];
+  uses: ServiceState[];
+  protocols: string[];
+  vlans: number[];
+  bindings: BindingState[];
+  macs: BindingState[];
+}
+
+export interface EdgeState {
+  orig: string;
+  resp: string;
+  flows: number;
+  packets: number;
+  bytes: number;
+  first: number;
+  last: number;
+  /** Transport port, flows, packets, bytes. */
+  ports: [string, number, number, number][];
+  /** `,modbus,s7comm,` */
+  services: string;
+  /** `protocol \t category \t name` and count. */
+  ops: [string, number][];
+}
+
+/** Everything an AssetBuilder has gathered, as plain data (structured-clone and JSON friendly but for ±Infinity times). */
+export interface AssetBuilderState {
+  first: number;
+  last: number;
+  ips: EntityState[];
+  macs: EntityState[];
+  edges: EdgeState[];
+  groupIps: string[];
+  recordsSeen: [string, number][];
+}
+
 /** Seconds after the first record during which new devices are expected (learning period). */
 export const NEW_ASSET_AFTER = 3600;
 
@@ -272,6 +349,51 @@ export class AssetBuilder implements Observer {
     }
     const m = this.mappers.get(type);
     if (m !== undefined) m(r, this);
+  }
+
+  // ---- state export and merge (worker threads) ----
+
+  /** What this builder has gathered, as plain data: another builder merges it with mergeState. */
+  exportState(): AssetBuilderState {
+    const edges: EdgeState[] = [];
+    for (const byResp of this.edges.values()) for (const e of byResp.values()) edges.push(edgeState(e));
+    return {
+      first: this.first,
+      last: this.last,
+      ips: [...this.ips.values()].map(entityState),
+      macs: [...this.macs.values()].map(entityState),
+      edges,
+      groupIps: [...this.groupIps],
+      recordsSeen: [...this.recordsSeen],
+    };
+  }
+
+  /**
+   * Adds another builder's state: afterwards this builder holds what it would hold had it
+   * seen that builder's records too (in any order), so finalize() gives the same inventory.
+   */
+  mergeState(s: AssetBuilderState): void {
+    if (s.first < this.first) this.first = s.first;
+    if (s.last > this.last) this.last = s.last;
+    for (const e of s.ips) {
+      let t = this.ips.get(e.key);
+      if (t === undefined) this.ips.set(e.key, (t = new Entity(e.key)));
+      mergeEntity(t, e);
+    }
+    for (const e of s.macs) {
+      let t = this.macs.get(e.key);
+      if (t === undefined) this.macs.set(e.key, (t = new Entity(e.key)));
+      mergeEntity(t, e);
+    }
+    for (const x of s.edges) {
+      let byResp = this.edges.get(x.orig);
+      if (byResp === undefined) this.edges.set(x.orig, (byResp = new Map()));
+      const e = byResp.get(x.resp);
+      if (e === undefined) byResp.set(x.resp, edgeFromState(x));
+      else mergeEdge(e, x);
+    }
+    for (const ip of s.groupIps) if (this.groupIps.size < 65536) this.groupIps.add(ip);
+    for (const [t, n] of s.recordsSeen) this.recordsSeen.set(t, (this.recordsSeen.get(t) ?? 0) + n);
   }
 
   /** Addresses already classified (records name the same few addresses over and over). */
@@ -344,11 +466,7 @@ export class AssetBuilder implements Observer {
     if (e.op === '' || (e.opc > 0 && e.op.length === protocol.length + category.length + name.length + 2 && e.op === `${protocol}\t${category}\t${name}`)) {
       if (e.op === '') e.op = `${protocol}\t${category}\t${name}`;
       e.opc++;
-    } else {
-      const ops = e.ops ?? (e.ops = new Map());
-      const k = `${protocol}\t${category}\t${name}`;
-      ops.set(k, (ops.get(k) ?? 0) + 1);
-    }
+    } else addOp(e, `${protocol}\t${category}\t${name}`, 1);
     if (category === 'write' || category === 'program' || category === 'control') this.feature({ ip: origIp }, 'ics_write', ts);
   }
 
@@ -365,10 +483,7 @@ export class AssetBuilder implements Observer {
     let byResp = this.edges.get(orig);
     if (byResp === undefined) this.edges.set(orig, (byResp = new Map()));
     let e = byResp.get(resp);
-    if (e === undefined) {
-      e = { orig, resp, flows: 0, packets: 0, bytes: 0, first: ts, last: ts, port: '', pf: 0, pp: 0, pb: 0, more: null, services: ',', op: '', opc: 0, ops: null };
-      byResp.set(resp, e);
-    }
+    if (e === undefined) byResp.set(resp, (e = newEdge(orig, resp, ts)));
     if (ts < e.first) e.first = ts;
     if (ts > e.last) e.last = ts;
     this.lastEdge = e;
@@ -434,22 +549,8 @@ export class AssetBuilder implements Observer {
       e.flows++;
       e.packets += oPk + rPk;
       e.bytes += oB + rB;
-      if (e.port === '' || e.port === svcKey) {
-        e.port = svcKey;
-        e.pf++;
-        e.pp += oPk + rPk;
-        e.pb += oB + rB;
-      } else {
-        const more = e.more ?? (e.more = new Map());
-        const pv = more.get(svcKey);
-        if (pv === undefined) more.set(svcKey, [1, oPk + rPk, oB + rB]);
-        else {
-          pv[0]++;
-          pv[1] += oPk + rPk;
-          pv[2] += oB + rB;
-        }
-      }
-      if (service !== '') for (const x of service.split(',')) if (x !== '' && !e.services.includes(`,${x},`)) e.services += `${x},`;
+      addPort(e, svcKey, 1, oPk + rPk, oB + rB);
+      if (service !== '') addServices(e, service);
     }
   }
 
@@ -571,10 +672,13 @@ export class AssetBuilder implements Observer {
       }
       const ipList = [...v4.values(), ...v6.values()];
       const deviceTypes = fields.get('device_type')!.values().map((s) => s.toLowerCase());
+      // Busiest first (not in the order the records came), so the reasons read the same in any run.
+      const offered = servicesJSON(offers);
+      const used = servicesJSON(uses);
       const input: RoleInput = {
         features,
-        offers: [...offers.values()].map((s) => ({ proto: s.proto, port: s.port, service: [...s.services].sort().join(','), clients: s.peers.size })),
-        uses: [...uses.values()].map((s) => ({ proto: s.proto, port: s.port, service: [...s.services].sort().join(','), servers: s.peers.size })),
+        offers: offered.map((s) => ({ proto: s.proto, port: s.port, service: s.service, clients: s.peers })),
+        uses: used.map((s) => ({ proto: s.proto, port: s.port, service: s.service, servers: s.peers })),
         fronting: a.mac !== null && routers.has(a.mac.key),
         deviceTypes,
         ips: ipList,
@@ -602,8 +706,8 @@ export class AssetBuilder implements Observer {
         hardware: fields.get('hardware')!.list(),
         role: { value: role.role, confidence: role.confidence, reasons: role.reasons, alternatives: role.alternatives },
         purdue_level: { level: null, reason: '' },
-        services_offered: servicesJSON(offers),
-        services_used: servicesJSON(uses),
+        services_offered: offered,
+        services_used: used,
         protocols: [...protocols].sort(),
         features: Object.fromEntries([...features].sort((x, y) => (x[0] < y[0] ? -1 : 1))),
         first_seen: Number.isFinite(first) ? first : 0,
@@ -668,6 +772,12 @@ export class AssetBuilder implements Observer {
     for (const j of edges) {
       j.ports.sort((x, y) => y.flows - x.flows || (x.port < y.port ? -1 : 1));
       j.protocols.sort();
+      // Keys in a fixed order, not the order the operations were first seen in.
+      j.operations = Object.fromEntries(Object.entries(j.operations).sort(byKey).map(([p, m]) => [p, Object.fromEntries(Object.entries(m).sort(byKey))]));
+      const totals: Record<string, number> = {};
+      for (const c of OP_CATEGORIES) if (j.operation_totals[c] !== undefined) totals[c] = j.operation_totals[c];
+      for (const [c, n] of Object.entries(j.operation_totals).sort(byKey)) totals[c] ??= n;
+      j.operation_totals = totals;
     }
 
     // 5. Purdue levels: roles first, then by the levels of the peers.
@@ -750,18 +860,30 @@ export class AssetBuilder implements Observer {
         });
       }
     }
-    return out.sort((x, y) => x.ts - y.ts || (x.asset_id < y.asset_id ? -1 : 1) || (x.change < y.change ? -1 : 1));
+    return out.sort((x, y) => x.ts - y.ts || cmp(x.asset_id, y.asset_id) || cmp(x.change, y.change) || cmp(x.field, y.field) || cmp(x.new_value, y.new_value) || cmp(x.old_value, y.old_value));
   }
+}
+
+const OP_CATEGORIES: readonly OpCategory[] = ['read', 'write', 'program', 'control', 'discovery', 'other'];
+
+function cmp(a: string | undefined, b: string | undefined): number {
+  const x = a ?? '';
+  const y = b ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function byKey(a: [string, unknown], b: [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
 /** The record type that first showed a MAC entity (its earliest binding, else the earliest claim). */
 function firstSource(m: Entity): string {
   let best: Binding | null = null;
-  for (const b of m.bindings.values()) if (best === null || b.first < best.first) best = b;
+  for (const b of m.bindings.values()) if (best === null || b.first < best.first || (b.first === best.first && b.source < best.source)) best = b;
   if (best !== null) return best.source;
   let src = 'l2';
   let t = Infinity;
-  for (const c of m.fields.values()) for (const x of c.list()) if (x.first_seen < t) [t, src] = [x.first_seen, x.source];
+  for (const c of m.fields.values()) for (const x of c.list()) if (x.first_seen < t || (x.first_seen === t && x.source < src)) [t, src] = [x.first_seen, x.source];
   return src;
 }
 
@@ -770,16 +892,24 @@ const INITIAL_TTLS = new Set([30, 32, 60, 64, 128, 255]);
 
 function bindOne(m: Map<string, Binding>, k: string, own: boolean, source: string, ts: number): void {
   const b = m.get(k);
-  if (b === undefined) m.set(k, { own, count: 1, first: ts, last: ts, source, routed: 0, direct: 0 });
+  if (b === undefined) m.set(k, { own, count: 1, first: ts, last: ts, source, sourceTs: Number.isNaN(ts) ? Infinity : ts, routed: 0, direct: 0 });
   else {
     b.count++;
-    if (own && !b.own) {
-      b.own = true;
-      b.source = source;
-    }
+    bindingSource(b, own, source, ts);
     if (ts < b.first) b.first = ts;
     if (ts > b.last) b.last = ts;
   }
+}
+
+/** A binding's source, the same in any record order: an own binding's over a seen one, then the earliest, then the first name. */
+function bindingSource(b: Binding, own: boolean, source: string, ts: number): void {
+  const t = Number.isNaN(ts) ? Infinity : ts;
+  if (own !== b.own) {
+    if (!own) return;
+    b.own = true;
+  } else if (!(t < b.sourceTs || (t === b.sourceTs && source < b.source))) return;
+  b.source = source;
+  b.sourceTs = t;
 }
 
 function addressClaim(set: ClaimSet, ip: string, b: Binding): void {
@@ -819,6 +949,166 @@ function mergeServices(into: Map<string, Service>, from: ReadonlyMap<string, Ser
     cur.first = Math.min(cur.first, s.first);
     cur.last = Math.max(cur.last, s.last);
   }
+}
+
+// ---- edges ----
+
+function newEdge(orig: string, resp: string, ts: number): EdgeAgg {
+  return { orig, resp, flows: 0, packets: 0, bytes: 0, first: ts, last: ts, port: '', pf: 0, pp: 0, pb: 0, more: null, services: ',', op: '', opc: 0, ops: null };
+}
+
+/** Flows, packets and bytes on a transport port: the edge's first port inline, others in `more`. */
+function addPort(e: EdgeAgg, port: string, flows: number, packets: number, bytes: number): void {
+  if (e.port === '' || e.port === port) {
+    e.port = port;
+    e.pf += flows;
+    e.pp += packets;
+    e.pb += bytes;
+    return;
+  }
+  const more = e.more ?? (e.more = new Map());
+  const pv = more.get(port);
+  if (pv === undefined) more.set(port, [flows, packets, bytes]);
+  else {
+    pv[0] += flows;
+    pv[1] += packets;
+    pv[2] += bytes;
+  }
+}
+
+/** Confirmed protocols (a conn `service`, comma-separated). */
+function addServices(e: EdgeAgg, service: string): void {
+  for (const x of service.split(',')) if (x !== '' && !e.services.includes(`,${x},`)) e.services += `${x},`;
+}
+
+/** An operation (`protocol \t category \t name`) seen `n` times. */
+function addOp(e: EdgeAgg, k: string, n: number): void {
+  if (e.op === '' || e.op === k) {
+    e.op = k;
+    e.opc += n;
+    return;
+  }
+  const ops = e.ops ?? (e.ops = new Map());
+  ops.set(k, (ops.get(k) ?? 0) + n);
+}
+
+function edgeState(e: EdgeAgg): EdgeState {
+  const ports: [string, number, number, number][] = e.port === '' ? [] : [[e.port, e.pf, e.pp, e.pb]];
+  if (e.more !== null) for (const [p, [f, pk, b]] of e.more) ports.push([p, f, pk, b]);
+  const ops: [string, number][] = e.op === '' ? [] : [[e.op, e.opc]];
+  if (e.ops !== null) ops.push(...e.ops);
+  return { orig: e.orig, resp: e.resp, flows: e.flows, packets: e.packets, bytes: e.bytes, first: e.first, last: e.last, ports, services: e.services, ops };
+}
+
+function edgeFromState(x: EdgeState): EdgeAgg {
+  const e = newEdge(x.orig, x.resp, x.first);
+  mergeEdge(e, x);
+  return e;
+}
+
+function mergeEdge(e: EdgeAgg, x: EdgeState): void {
+  e.flows += x.flows;
+  e.packets += x.packets;
+  e.bytes += x.bytes;
+  if (x.first < e.first) e.first = x.first;
+  if (x.last > e.last) e.last = x.last;
+  for (const [p, f, pk, b] of x.ports) addPort(e, p, f, pk, b);
+  if (x.services !== ',') addServices(e, x.services);
+  for (const [k, n] of x.ops) addOp(e, k, n);
+}
+
+// ---- entities ----
+
+function bindingStates(m: ReadonlyMap<string, Binding>): BindingState[] {
+  const out: BindingState[] = [];
+  for (const [key, b] of m) out.push({ key, own: b.own, count: b.count, first: b.first, last: b.last, source: b.source, sourceTs: b.sourceTs, routed: b.routed, direct: b.direct });
+  return out;
+}
+
+function serviceStates(m: ReadonlyMap<string, Service>): ServiceState[] {
+  const out: ServiceState[] = [];
+  for (const [key, x] of m) out.push({ key, proto: x.proto, port: x.port, services: [...x.services], flows: x.flows, peers: [...x.peers], first: x.first, last: x.last });
+  return out;
+}
+
+function entityState(e: Entity): EntityState {
+  const claims: [ClaimField, Claim[], number][] = [];
+  for (const [f, c] of e.fields) claims.push([f, c.list(), c.dropped]);
+  return {
+    key: e.key,
+    claims,
+    features: [...e.features],
+    featureDetail: [...e.featureDetail],
+    first: e.first,
+    last: e.last,
+    pktsSent: e.pktsSent,
+    pktsRecv: e.pktsRecv,
+    bytesSent: e.bytesSent,
+    bytesRecv: e.bytesRecv,
+    flows: e.flows,
+    offers: serviceStates(e.offers),
+    uses: serviceStates(e.uses),
+    protocols: [...e.protocols],
+    vlans: [...e.vlans],
+    bindings: bindingStates(e.bindings),
+    macs: bindingStates(e.macs),
+  };
+}
+
+function mergeBindings(m: Map<string, Binding>, from: readonly BindingState[]): void {
+  for (const x of from) {
+    const b = m.get(x.key);
+    if (b === undefined) {
+      m.set(x.key, { own: x.own, count: x.count, first: x.first, last: x.last, source: x.source, sourceTs: x.sourceTs, routed: x.routed, direct: x.direct });
+      continue;
+    }
+    b.count += x.count;
+    bindingSource(b, x.own, x.source, x.sourceTs);
+    if (x.first < b.first) b.first = x.first;
+    if (x.last > b.last) b.last = x.last;
+    b.routed += x.routed;
+    b.direct += x.direct;
+  }
+}
+
+function mergeServiceStates(m: Map<string, Service>, from: readonly ServiceState[]): void {
+  for (const x of from) {
+    const cur = m.get(x.key);
+    if (cur === undefined) {
+      m.set(x.key, { proto: x.proto, port: x.port, services: new Set(x.services), flows: x.flows, peers: new Set(x.peers), first: x.first, last: x.last });
+      continue;
+    }
+    cur.flows += x.flows;
+    for (const v of x.services) cur.services.add(v);
+    for (const p of x.peers) if (cur.peers.size < MAX_PEERS) cur.peers.add(p);
+    if (x.first < cur.first) cur.first = x.first;
+    if (x.last > cur.last) cur.last = x.last;
+  }
+}
+
+function mergeEntity(t: Entity, x: EntityState): void {
+  for (const [f, claims, dropped] of x.claims) t.claims(f).mergeClaims(claims, dropped);
+  if (x.features.length > 0) {
+    const m = (t.features === NO_COUNTS ? (t.features = new Map()) : t.features) as Map<string, number>;
+    for (const [k, n] of x.features) m.set(k, (m.get(k) ?? 0) + n);
+  }
+  for (const [k, d] of x.featureDetail) {
+    if (t.featureDetail.has(k)) continue;
+    (t.featureDetail === NO_TEXT ? (t.featureDetail = new Map()) : (t.featureDetail as Map<string, string>)).set(k, d);
+  }
+  if (x.first < t.first) t.first = x.first;
+  if (x.last > t.last) t.last = x.last;
+  t.pktsSent += x.pktsSent;
+  t.pktsRecv += x.pktsRecv;
+  t.bytesSent += x.bytesSent;
+  t.bytesRecv += x.bytesRecv;
+  t.flows += x.flows;
+  if (x.offers.length > 0) mergeServiceStates(t.offersMut(), x.offers);
+  if (x.uses.length > 0) mergeServiceStates(t.usesMut(), x.uses);
+  for (const p of x.protocols) t.addProtocols(p);
+  for (const v of x.vlans) t.addVlan(v);
+  if (x.bindings.length > 0) mergeBindings(t.bindingsMut(), x.bindings);
+  if (x.macs.length > 0) mergeBindings(t.macsMut(), x.macs);
 }
 
 function servicesJSON(m: Map<string, Service>): ServiceJSON[] {

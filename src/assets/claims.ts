@@ -46,7 +46,12 @@ export interface ClaimInput {
   kind?: string;
 }
 
-/** Claims held per field, capped: a field never holds more than MAX_CLAIMS values. */
+/**
+ * Claims held per field, capped: a field never holds more than MAX_CLAIMS values. A full
+ * field keeps the values of the highest confidence, and among equally sure ones those first
+ * in text order (kind, then value): which values stay does not depend on the order the
+ * observations came in, so sets built apart (worker threads) merge to what one set holds.
+ */
 export const MAX_CLAIMS = 16;
 
 function earlier(a: Evidence, ts: number, uid: string | undefined): boolean {
@@ -54,20 +59,44 @@ function earlier(a: Evidence, ts: number, uid: string | undefined): boolean {
   return (uid ?? '') < (a.uid ?? '');
 }
 
+function keyOf(value: string, kind: string | undefined): string {
+  return kind === undefined ? value : `${kind}\u0000${value}`;
+}
+
 export class ClaimSet {
   private readonly byValue = new Map<string, Claim>();
-  /** Observations dropped because the field already held MAX_CLAIMS values. */
+  /** Observations dropped because the field already held MAX_CLAIMS values of more weight. */
   dropped = 0;
+
+  /**
+   * Room for a new value of this confidence and key in a full set: the weakest value
+   * (lowest confidence, then last in text order) makes way if the new one outranks it and
+   * its observations count as dropped. False when the new one is the weakest.
+   */
+  private makeRoom(confidence: number, key: string): boolean {
+    let worstKey = '';
+    let worst: Claim | null = null;
+    for (const [k, c] of this.byValue) {
+      if (worst === null || c.confidence < worst.confidence || (c.confidence === worst.confidence && k > worstKey)) {
+        worst = c;
+        worstKey = k;
+      }
+    }
+    if (worst === null || confidence < worst.confidence || (confidence === worst.confidence && key > worstKey)) return false;
+    this.byValue.delete(worstKey);
+    this.dropped += worst.count;
+    return true;
+  }
 
   get size(): number {
     return this.byValue.size;
   }
 
   add(c: ClaimInput): void {
-    const key = c.kind === undefined ? c.value : `${c.kind}\u0000${c.value}`;
+    const key = keyOf(c.value, c.kind);
     const cur = this.byValue.get(key);
     if (cur === undefined) {
-      if (this.byValue.size >= MAX_CLAIMS) {
+      if (this.byValue.size >= MAX_CLAIMS && !this.makeRoom(c.confidence, key)) {
         this.dropped++;
         return;
       }
@@ -98,12 +127,20 @@ export class ClaimSet {
 
   /** Merges another set into this one (the same rules as add). */
   merge(o: ClaimSet): void {
-    for (const c of o.byValue.values()) {
-      const key = c.kind === undefined ? c.value : `${c.kind}\u0000${c.value}`;
+    this.mergeClaims(o.byValue.values(), o.dropped);
+  }
+
+  /**
+   * Merges claims as list() gives them (another set's, or a worker thread's sent as plain
+   * data) and the observations that set dropped: the same rules as add.
+   */
+  mergeClaims(claims: Iterable<Claim>, dropped: number): void {
+    for (const c of claims) {
+      const key = keyOf(c.value, c.kind);
       const cur = this.byValue.get(key);
       if (cur === undefined) {
-        if (this.byValue.size >= MAX_CLAIMS) {
-          this.dropped++;
+        if (this.byValue.size >= MAX_CLAIMS && !this.makeRoom(c.confidence, key)) {
+          this.dropped += c.count;
           continue;
         }
         this.byValue.set(key, { ...c, evidence: { ...c.evidence } });
@@ -120,13 +157,14 @@ export class ClaimSet {
         cur.evidence = { ...c.evidence };
       }
     }
-    this.dropped += o.dropped;
+    this.dropped += dropped;
   }
 
-  /** The claims, best first: confidence, then observations, then the earliest, then the value. */
+  /** The claims, best first: confidence, then observations, then the earliest, then the value (and kind). */
   list(): Claim[] {
     return [...this.byValue.values()].sort(
-      (a, b) => b.confidence - a.confidence || b.count - a.count || a.first_seen - b.first_seen || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+      (a, b) => b.confidence - a.confidence || b.count - a.count || a.first_seen - b.first_seen || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) ||
+        ((a.kind ?? '') < (b.kind ?? '') ? -1 : (a.kind ?? '') > (b.kind ?? '') ? 1 : 0),
     );
   }
 
