@@ -7,7 +7,7 @@ import { portName } from '../flow/server-ports.ts';
 import type { RecordSink } from './engine.ts';
 import type { AnalysisStats } from './stats.ts';
 
-interface Tally {
+export interface Tally {
   flows: number;
   bytes: number;
   pkts: number;
@@ -30,19 +30,28 @@ const ETHERTYPE_NAMES: Record<string, string> = {
   '0x0842': 'Wake-on-LAN',
 };
 
+/** A ConnSummary's tallies as plain data: a worker thread's, sent to the main thread to merge. */
+export interface ConnSummaryState {
+  flows: number;
+  byService: [string, Tally][];
+  byPair: [string, Tally][];
+  byState: [string, number][];
+}
+
 export class ConnSummary implements RecordSink {
-  private readonly inner: RecordSink;
+  private readonly inner: RecordSink | null;
   readonly byService = new Map<string, Tally>();
   readonly byPair = new Map<string, Tally>();
   readonly byState = new Map<string, number>();
   flows = 0;
 
-  constructor(inner: RecordSink) {
+  /** Passes every record on to `inner` (if given) and tallies the conn records. */
+  constructor(inner: RecordSink | null = null) {
     this.inner = inner;
   }
 
   write(type: string, record: object): void {
-    this.inner.write(type, record);
+    this.inner?.write(type, record);
     if (type !== 'conn') return;
     const r = record as ConnRecord;
     this.flows++;
@@ -54,6 +63,19 @@ export class ConnSummary implements RecordSink {
     const b = r['id.resp_h'];
     bump(this.byPair, a < b ? `${a} ↔ ${b}` : `${b} ↔ ${a}`, bytes, pkts);
     if (r.conn_state !== undefined) this.byState.set(r.conn_state, (this.byState.get(r.conn_state) ?? 0) + 1);
+  }
+
+  /** The tallies as plain data (see merge). */
+  state(): ConnSummaryState {
+    return { flows: this.flows, byService: [...this.byService], byPair: [...this.byPair], byState: [...this.byState] };
+  }
+
+  /** Adds another summary's tallies (a worker's): the same as if its conn records had come here. */
+  merge(s: ConnSummaryState): void {
+    this.flows += s.flows;
+    for (const [k, t] of s.byService) add(this.byService, k, t);
+    for (const [k, t] of s.byPair) add(this.byPair, k, t);
+    for (const [k, n] of s.byState) this.byState.set(k, (this.byState.get(k) ?? 0) + n);
   }
 
   format(stats: AnalysisStats, files: string[]): string {
@@ -74,7 +96,7 @@ export class ConnSummary implements RecordSink {
     if (lt.length > 0) lines.push(`Link types: ${lt.join(', ')}.`);
     const fp = Object.entries(stats.flows.by_proto).map(([k, v]) => `${k} ${n(v)}`);
     lines.push(`Flows: ${n(this.flows)}${fp.length > 0 ? ` (${fp.join(', ')})` : ''}.`);
-    const states = [...this.byState].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${n(v)}`);
+    const states = [...this.byState].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([k, v]) => `${k} ${n(v)}`);
     if (states.length > 0) lines.push(`TCP/UDP states: ${states.join(', ')}.`);
 
     const svc = top(this.byService, 12);
@@ -118,8 +140,19 @@ function bump(m: Map<string, Tally>, k: string, bytes: number, pkts: number): vo
   }
 }
 
+function add(m: Map<string, Tally>, k: string, t: Tally): void {
+  const cur = m.get(k);
+  if (cur === undefined) m.set(k, { flows: t.flows, bytes: t.bytes, pkts: t.pkts });
+  else {
+    cur.flows += t.flows;
+    cur.bytes += t.bytes;
+    cur.pkts += t.pkts;
+  }
+}
+
+/** The k largest by bytes, then flows, then key: the same whatever order the records came in. */
 function top(m: Map<string, Tally>, k: number): [string, Tally][] {
-  return [...m].sort((a, b) => b[1].bytes - a[1].bytes || b[1].flows - a[1].flows).slice(0, k);
+  return [...m].sort((a, b) => b[1].bytes - a[1].bytes || b[1].flows - a[1].flows || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, k);
 }
 
 export function fmtBytes(b: number): string {
