@@ -77,28 +77,97 @@ test('several inputs, a directory and a gzip-compressed capture in one run', { s
   assert.equal(stats.inputs[1].packets, stats.inputs[2].packets, 'the gzip copy reads the same packets');
 });
 
-test('--workers 2 yields the same records as --workers 1', { skip, timeout: 300_000 }, async () => {
+const WORKER_INPUTS = [join(CORPUS, 'iti-ics-security-tools'), join(CORPUS, 'icsnpp-bacnet'), join(CORPUS, 'ndpi')];
+
+/** assets.json without its `generated` time. */
+const inventory = (dir: string) => {
+  const j = JSON.parse(readFileSync(join(dir, 'assets.json'), 'utf8')) as Record<string, unknown>;
+  delete j.generated;
+  return j;
+};
+
+test('--workers 2 and 3 yield the same records, inventory and graph as --workers 1', { skip, timeout: 300_000 }, async () => {
   const o1 = join(tmp, 'w1');
-  const o2 = join(tmp, 'w2');
-  const inputs = [join(CORPUS, 'iti-ics-security-tools'), join(CORPUS, 'icsnpp-bacnet'), join(CORPUS, 'ndpi')];
-  const [r1, r2] = [await runCli(['analyze', ...inputs, '--out', o1, '--no-summary']), await runCli(['analyze', ...inputs, '--out', o2, '--workers', '2', '--no-summary'])];
-  assert.equal(r1.code, r2.code, r2.stderr);
-  // Every record file, line for line (order aside).
+  const r1 = await runCli(['analyze', ...WORKER_INPUTS, '--out', o1, '--no-summary']);
   const files = readdirSync(o1).filter((f) => f.endsWith('.ndjson')).sort();
-  assert.deepEqual(readdirSync(o2).filter((f) => f.endsWith('.ndjson')).sort(), files);
   assert.ok(files.length > 20, files.join(' '));
-  for (const f of files) {
-    const a = lines(join(o1, f)).sort();
-    const b = lines(join(o2, f)).sort();
-    assert.equal(b.length, a.length, `${f}: ${b.length} records with 2 workers, ${a.length} with 1`);
-    assert.deepEqual(b, a, f);
-  }
   assert.ok(lines(join(o1, 'conn.ndjson')).length > 3000);
   const s1 = JSON.parse(readFileSync(join(o1, 'stats.json'), 'utf8')) as AnalysisStats;
-  const s2 = JSON.parse(readFileSync(join(o2, 'stats.json'), 'utf8')) as AnalysisStats;
-  assert.equal(s2.workers, 2);
-  assert.deepEqual(s2.outcomes, s1.outcomes);
-  assert.deepEqual(s2.protocols, s1.protocols);
+  for (const w of [2, 3]) {
+    const o2 = join(tmp, `w${w}`);
+    const r2 = await runCli(['analyze', ...WORKER_INPUTS, '--out', o2, '--workers', String(w), '--no-summary']);
+    assert.equal(r2.code, r1.code, r2.stderr);
+    // Every record file, line for line (order aside).
+    assert.deepEqual(readdirSync(o2).filter((f) => f.endsWith('.ndjson')).sort(), files);
+    for (const f of files) {
+      const a = lines(join(o1, f)).sort();
+      const b = lines(join(o2, f)).sort();
+      assert.equal(b.length, a.length, `${f}: ${b.length} records with ${w} workers, ${a.length} with 1`);
+      assert.deepEqual(b, a, f);
+    }
+    // The inventory, merged from the workers' own, is the one engine's.
+    assert.deepEqual(inventory(o2), inventory(o1), `assets.json with ${w} workers`);
+    for (const f of ['graph.json', 'assets.csv', 'graph.graphml']) assert.equal(readFileSync(join(o2, f), 'utf8'), readFileSync(join(o1, f), 'utf8'), `${f} with ${w} workers`);
+    const s2 = JSON.parse(readFileSync(join(o2, 'stats.json'), 'utf8')) as AnalysisStats;
+    assert.equal(s2.workers, w);
+    assert.deepEqual(s2.outcomes, s1.outcomes);
+    assert.deepEqual(s2.protocols, s1.protocols);
+    assert.deepEqual(s2.assets, s1.assets);
+  }
+});
+
+test('--format zeek with --workers 2: the same rows, one header and #close per log', { skip, timeout: 300_000 }, async () => {
+  const o1 = join(tmp, 'zw1');
+  const o2 = join(tmp, 'zw2');
+  const r1 = await runCli(['analyze', ...WORKER_INPUTS, '--out', o1, '--format', 'zeek', '--no-summary']);
+  const r2 = await runCli(['analyze', ...WORKER_INPUTS, '--out', o2, '--format', 'zeek', '--workers', '2', '--no-summary']);
+  assert.equal(r2.code, r1.code, r2.stderr);
+  const logs = readdirSync(o1).filter((f) => f.endsWith('.log')).sort();
+  assert.ok(logs.length > 20, logs.join(' '));
+  assert.deepEqual(readdirSync(o2).filter((f) => f.endsWith('.log')).sort(), logs);
+  for (const f of logs) {
+    const a = lines(join(o1, f));
+    const b = lines(join(o2, f));
+    // The header as one engine writes it (its #open time aside), then rows, then #close.
+    assert.deepEqual(b.slice(0, 8).filter((l) => !l.startsWith('#open')), a.slice(0, 8).filter((l) => !l.startsWith('#open')), f);
+    assert.match(b[5], /^#open\t/, f);
+    assert.match(b[b.length - 1], /^#close\t/, f);
+    assert.equal(b.filter((l) => l.startsWith('#')).length, 9, f);
+    assert.deepEqual(b.slice(8, -1).sort(), a.slice(8, -1).sort(), f);
+  }
+});
+
+test('--db with --workers 2: the same records and inventory in the database as --workers 1', { skip, timeout: 300_000 }, async () => {
+  const { DatabaseSync } = await import('node:sqlite');
+  const dbs = [join(tmp, 'dw1.db'), join(tmp, 'dw2.db')];
+  const inputs = [join(CORPUS, 'icsnpp-bacnet'), join(CORPUS, 'icsnpp-enip')];
+  for (const [i, db] of dbs.entries()) {
+    const r = await runCli(['analyze', ...inputs, '--db', db, '--workers', String(i + 1), '--no-summary']);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const rows = (db: string, sql: string) => {
+    const d = new DatabaseSync(db);
+    try {
+      return d.prepare(sql).all().map((r) => JSON.stringify(r)).sort();
+    } finally {
+      d.close();
+    }
+  };
+  for (const sql of ['SELECT type, ts, uid, orig_h, resp_h, data FROM records', 'SELECT uid, data FROM flows', 'SELECT * FROM asset_data', 'SELECT * FROM edges', 'SELECT ts, change, asset_id, data FROM asset_changes']) {
+    const a = rows(dbs[0], sql);
+    assert.ok(a.length > 0, sql);
+    assert.deepEqual(rows(dbs[1], sql), a, sql);
+  }
+});
+
+test('a worker\'s records that cannot be written stop the run with E_OUTPUT naming the file', { skip: skip || (existsSync('/dev/full') ? false : 'no /dev/full') }, async () => {
+  const { mkdirSync, symlinkSync } = await import('node:fs');
+  const out = join(tmp, 'full');
+  mkdirSync(out, { recursive: true });
+  symlinkSync('/dev/full', join(out, 'conn.ndjson'));
+  const r = await runCli(['analyze', join(CORPUS, 'icsnpp-bacnet'), '--out', out, '--workers', '2', '--no-summary']);
+  assert.equal(r.code, 6, r.stderr);
+  assert.match(r.stderr, /Cannot write to .*conn\.ndjson: ENOSPC/);
 });
 
 test('a truncated capture: clear message with file and offset, records kept, exit code 4', { skip }, async () => {

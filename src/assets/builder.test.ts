@@ -164,3 +164,81 @@ test('CSV quotes what needs quoting and defuses formulas; GraphML escapes markup
   assert.equal((ml.match(/<edge /g) ?? []).length, inv.edges.length);
   assert.ok(ml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<graphml '));
 });
+
+/** Builds with `parts` builders (records dealt out by `pick`), merged as the main thread merges workers' states. */
+function buildMerged(records: [string, object][], parts: number, pick: (i: number) => number): Inventory {
+  const bs = Array.from({ length: parts }, () => new AssetBuilder(testMappers));
+  records.forEach(([t, r], i) => bs[pick(i) % parts].write(t, r));
+  const main = bs[0];
+  // Through structured clone, as worker messages carry the state.
+  for (let i = parts - 1; i > 0; i--) main.mergeState(structuredClone(bs[i].exportState()));
+  return main.finalize();
+}
+
+/** More records: many hosts behind the gateway, a device announcing 40 values of one field, several operations per edge, bindings from several sources. */
+function busyRecords(): [string, object][] {
+  const recs = plantRecords();
+  const t0 = 1_700_000_000;
+  for (let i = 0; i < 40; i++) {
+    recs.push(['ident', { ts: t0 + 100 - i, ip: PLC.ip, field: 'device_type', value: `BACnet device ${i}`, confidence: i % 7 === 0 ? CONFIDENCE.DEVICE_IDENTITY : CONFIDENCE.HEURISTIC, uid: `Cd${i}` }]);
+    // Seen again later, from the same source (a value that gains confidence after a full field dropped it is the one case that depends on order).
+    recs.push(['ident', { ts: t0 + 200 + i, ip: PLC.ip, field: 'device_type', value: `BACnet device ${i % 9}`, confidence: (i % 9) % 7 === 0 ? CONFIDENCE.DEVICE_IDENTITY : CONFIDENCE.HEURISTIC, uid: `Ce${i}` }]);
+    recs.push(['op', { ts: t0 + i, 'id.orig_h': HMI.ip, 'id.resp_h': PLC.ip, name: `F${i % 5}`, category: i % 2 === 0 ? 'read' : 'write' }]);
+    recs.push(['conn', conn(t0 + 300 + i, HMI, PLC, 502 + (i % 3), { service: i % 2 === 0 ? 'modbus' : 's7comm' })]);
+  }
+  recs.push(['arp', { ts: t0 + 50, orig_mac: HMI.mac, orig_h: HMI.ip, resp_h: PLC.ip, sha_mismatch: true }]);
+  recs.push(['arp', { ts: t0 + 40, orig_mac: PLC.mac, orig_h: PLC.ip, resp_h: HMI.ip, sha_mismatch: false }]);
+  return recs;
+}
+
+test('builders merged from their states give the inventory of one builder, however the records were dealt out', () => {
+  const recs = busyRecords();
+  const one = JSON.stringify(build(recs));
+  const parsed = JSON.parse(one) as Inventory;
+  // The cap kept the strongest values of the full field, and counted the others.
+  const plc = parsed.assets.find((a) => a.id === `mac:${PLC.mac}`)!;
+  assert.equal(plc.device_type.length, 16);
+  assert.equal(plc.device_type.filter((c) => c.confidence === CONFIDENCE.DEVICE_IDENTITY).length, 6);
+  assert.ok(parsed.dropped_claims > 0);
+  for (const parts of [2, 3, 5]) {
+    assert.equal(JSON.stringify(buildMerged(recs, parts, (i) => i)), one, `round robin over ${parts}`);
+    let s = parts;
+    assert.equal(JSON.stringify(buildMerged(recs, parts, () => (s = (s * 1103515245 + 12345) & 0x7fffffff))), one, `at random over ${parts}`);
+    assert.equal(JSON.stringify(buildMerged(recs, parts, (i) => (i < recs.length / 2 ? 0 : parts - 1))), one, `halves over ${parts}`);
+  }
+  // A builder that saw nothing merges to nothing, and merging nothing changes nothing.
+  assert.equal(JSON.stringify(buildMerged(recs, 2, () => 0)), one);
+  const empty = new AssetBuilder(testMappers);
+  empty.mergeState(new AssetBuilder(testMappers).exportState());
+  assert.deepEqual(empty.finalize().assets, []);
+});
+
+test('the order of records does not change binding sources, operation keys or the values a full field keeps', () => {
+  const recs = busyRecords();
+  const a = JSON.stringify(build(recs));
+  assert.equal(JSON.stringify(build([...recs].reverse())), a);
+  const e = (JSON.parse(a) as Inventory).edges.find((x) => x.source === `mac:${HMI.mac}` && x.target === `mac:${PLC.mac}`)!;
+  assert.deepEqual(Object.keys(e.operations.modbus), ['F0', 'F1', 'F2', 'F3', 'F4', 'WRITE_SINGLE_REGISTER']);
+  assert.deepEqual(Object.keys(e.operation_totals), ['read', 'write']);
+});
+
+test('a full claim field keeps the strongest values whatever the order, and counts what it drops', () => {
+  const obs = Array.from({ length: 30 }, (_, i) => ({ value: `v${String(i).padStart(2, '0')}`, source: 's', confidence: i >= 25 ? 90 : 40, ts: i, field: 'f' }));
+  const kept = (list: typeof obs) => {
+    const c = new ClaimSet();
+    for (const o of list) c.add(o);
+    return [c.list().map((x) => x.value), c.dropped] as const;
+  };
+  const [values, dropped] = kept(obs);
+  assert.equal(values.length, 16);
+  assert.deepEqual(values.slice(0, 5), ['v25', 'v26', 'v27', 'v28', 'v29']);
+  assert.deepEqual(values.slice(5), ['v00', 'v01', 'v02', 'v03', 'v04', 'v05', 'v06', 'v07', 'v08', 'v09', 'v10']);
+  assert.equal(dropped, 14);
+  assert.deepEqual(kept([...obs].reverse()), [values, dropped]);
+  // Merged from two halves.
+  const x = new ClaimSet();
+  const y = new ClaimSet();
+  obs.forEach((o, i) => (i % 2 === 0 ? x : y).add(o));
+  x.merge(y);
+  assert.deepEqual([x.list().map((c) => c.value), x.dropped], [values, dropped]);
+});

@@ -763,7 +763,11 @@ export class AssetBuilder implements Observer {
           const to = (j.operations[proto] ??= {});
           const cur = to[name];
           if (cur === undefined) to[name] = { count, category };
-          else cur.count += count;
+          else {
+            cur.count += count;
+            // A name seen under two categories takes the first in text order, whatever came first.
+            if (category < cur.category) cur.category = category;
+          }
           j.operation_totals[category] = (j.operation_totals[category] ?? 0) + count;
         }
       }

@@ -6,7 +6,10 @@
 //
 // Merging is commutative: first/last seen are min/max, counts add up, and the evidence kept
 // is the earliest observation (ties broken by uid), so the inventory does not depend on the
-// order records arrive in (worker threads deliver them in another order).
+// order records arrive in (worker threads build sets of their own, merged at the end). A
+// full set keeps its strongest values by a fixed order (see MAX_CLAIMS); the one case that
+// still depends on order is a value that a full set dropped and that later comes with a
+// higher confidence: the observations dropped before are not counted in it.
 
 /** Where a claim came from: the record that showed it first. */
 export interface Evidence {
