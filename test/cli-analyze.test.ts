@@ -38,6 +38,10 @@ test('analyze writes conn.ndjson and stats.json and prints a summary', { skip },
   assert.ok(stats.packets_per_second > 0 && stats.elapsed_seconds > 0);
   assert.match(r.stdout, /100 packets/);
   assert.match(r.stdout, /tcp\/502\s+modbus/);
+  // The dissected protocols and the inventory, with the counts stats.json holds.
+  assert.match(r.stdout, new RegExp(`Protocols recognised \\(flows\\): modbus ${stats.dissectors.modbus.confirmed}\\.`));
+  assert.ok(stats.assets !== undefined && stats.assets.count > 0);
+  assert.match(r.stdout, new RegExp(`Assets: ${stats.assets.count} \\(.*plc ${stats.assets.by_role.plc}`));
 });
 
 test('--format zeek writes a conn.log that zeek-cut reads', { skip }, async () => {

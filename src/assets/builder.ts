@@ -327,8 +327,19 @@ export class AssetBuilder implements Observer {
   private last = -Infinity;
   /** IPs seen as the destination of frames to a broadcast or multicast MAC (directed broadcasts). */
   private readonly groupIps = new Set<string>();
-  /** Records seen per type (what the inventory was built from). */
-  readonly recordsSeen = new Map<string, number>();
+  /** Per record type: records seen (what the inventory was built from) and its mapper. */
+  private readonly types = new Map<string, { n: number; mapper: RecordMapper | undefined }>();
+
+  /** Records seen per type. */
+  get recordsSeen(): ReadonlyMap<string, number> {
+    return new Map([...this.types].map(([t, x]) => [t, x.n]));
+  }
+
+  private typeSlot(type: string): { n: number; mapper: RecordMapper | undefined } {
+    let x = this.types.get(type);
+    if (x === undefined) this.types.set(type, (x = { n: 0, mapper: this.mappers.get(type) }));
+    return x;
+  }
 
   constructor(mappers: ReadonlyMap<string, RecordMapper>) {
     this.mappers = mappers;
@@ -337,7 +348,8 @@ export class AssetBuilder implements Observer {
   /** One record of any type (a RecordSink). */
   write(type: string, record: object): void {
     const r = record as Record<string, unknown>;
-    this.recordsSeen.set(type, (this.recordsSeen.get(type) ?? 0) + 1);
+    const slot = this.typeSlot(type);
+    slot.n++;
     const ts = typeof r.ts === 'number' ? r.ts : NaN;
     if (Number.isFinite(ts)) {
       if (ts < this.first) this.first = ts;
@@ -347,8 +359,7 @@ export class AssetBuilder implements Observer {
       this.conn(r);
       return;
     }
-    const m = this.mappers.get(type);
-    if (m !== undefined) m(r, this);
+    if (slot.mapper !== undefined) slot.mapper(r, this);
   }
 
   // ---- state export and merge (worker threads) ----
@@ -393,7 +404,7 @@ export class AssetBuilder implements Observer {
       else mergeEdge(e, x);
     }
     for (const ip of s.groupIps) if (this.groupIps.size < 65536) this.groupIps.add(ip);
-    for (const [t, n] of s.recordsSeen) this.recordsSeen.set(t, (this.recordsSeen.get(t) ?? 0) + n);
+    for (const [t, n] of s.recordsSeen) this.typeSlot(t).n += n;
   }
 
   /** Addresses already classified (records name the same few addresses over and over). */
@@ -425,10 +436,34 @@ export class AssetBuilder implements Observer {
     return e;
   }
 
+  /** The IP entities of the last two targets: consecutive records mostly name the same addresses. */
+  private lastTargetIp = '';
+  private lastTargetEntity: Entity | null = null;
+  private prevTargetIp = '';
+  private prevTargetEntity: Entity | null = null;
+
   private target(t: Target): Entity | null {
     if (t.mac !== undefined && t.mac !== '') return this.mac(t.mac);
-    if (t.ip !== undefined && t.ip !== '') return this.ip(t.ip);
-    return null;
+    const ip = t.ip;
+    if (ip === undefined || ip === '') return null;
+    if (ip === this.lastTargetIp && this.lastTargetEntity !== null) return this.lastTargetEntity;
+    // The two ends of a flow take turns (request, response): the one before is kept too.
+    if (ip === this.prevTargetIp && this.prevTargetEntity !== null) {
+      const e = this.prevTargetEntity;
+      this.prevTargetIp = this.lastTargetIp;
+      this.prevTargetEntity = this.lastTargetEntity;
+      this.lastTargetIp = ip;
+      this.lastTargetEntity = e;
+      return e;
+    }
+    const e = this.ip(ip);
+    if (e !== null) {
+      this.prevTargetIp = this.lastTargetIp;
+      this.prevTargetEntity = this.lastTargetEntity;
+      this.lastTargetIp = ip;
+      this.lastTargetEntity = e;
+    }
+    return e;
   }
 
   // ---- Observer ----
@@ -460,20 +495,50 @@ export class AssetBuilder implements Observer {
   }
 
   op(origIp: string, respIp: string, protocol: string, name: string, category: OpCategory, ts: number): void {
-    if (!this.isHost(origIp) || !this.isHost(respIp)) return;
-    const e = this.edge(origIp, respIp, ts);
+    // An edge's ends are hosts (checked when it was made): only a new pair is checked.
+    const e = this.edge(origIp, respIp, ts, true);
+    if (e === null) return;
+    const k = this.opKey(protocol, category, name);
     // Most edges see one or two kinds of operation: the first is kept inline.
-    if (e.op === '' || (e.opc > 0 && e.op.length === protocol.length + category.length + name.length + 2 && e.op === `${protocol}\t${category}\t${name}`)) {
-      if (e.op === '') e.op = `${protocol}\t${category}\t${name}`;
-      e.opc++;
-    } else addOp(e, `${protocol}\t${category}\t${name}`, 1);
+    if (e.op === k) e.opc++;
+    else addOp(e, k, 1);
     if (category === 'write' || category === 'program' || category === 'control') this.feature({ ip: origIp }, 'ics_write', ts);
+  }
+
+  /** Operation keys by protocol, category and name: one string per kind of operation, not one per record. */
+  private readonly opKeys = new Map<string, Map<OpCategory, Map<string, string>>>();
+
+  private lastOpProtocol = '';
+  private lastOpCategory = '';
+  private lastOpName = '';
+  private lastOpKey = '';
+
+  private opKey(protocol: string, category: OpCategory, name: string): string {
+    if (name === this.lastOpName && protocol === this.lastOpProtocol && category === this.lastOpCategory) return this.lastOpKey;
+    let byCat = this.opKeys.get(protocol);
+    if (byCat === undefined) this.opKeys.set(protocol, (byCat = new Map()));
+    let byName = byCat.get(category);
+    if (byName === undefined) byCat.set(category, (byName = new Map()));
+    let k = byName.get(name);
+    if (k === undefined) {
+      k = `${protocol}\t${category}\t${name}`;
+      // Names can carry data (a TFTP file name): past a few thousand kinds, keys are made, not kept.
+      if (byName.size < 4096) byName.set(name, k);
+    }
+    this.lastOpProtocol = protocol;
+    this.lastOpCategory = category;
+    this.lastOpName = name;
+    this.lastOpKey = k;
+    return k;
   }
 
   /** The edge of the previous call: consecutive records mostly belong to one flow. */
   private lastEdge: EdgeAgg | null = null;
 
-  private edge(orig: string, resp: string, ts: number): EdgeAgg {
+  /** The edge from `orig` to `resp`, made when new; with `hostsOnly`, null for a new pair whose ends are not both hosts. */
+  private edge(orig: string, resp: string, ts: number, hostsOnly: true): EdgeAgg | null;
+  private edge(orig: string, resp: string, ts: number): EdgeAgg;
+  private edge(orig: string, resp: string, ts: number, hostsOnly = false): EdgeAgg | null {
     const last = this.lastEdge;
     if (last !== null && last.orig === orig && last.resp === resp) {
       if (ts < last.first) last.first = ts;
@@ -481,9 +546,12 @@ export class AssetBuilder implements Observer {
       return last;
     }
     let byResp = this.edges.get(orig);
-    if (byResp === undefined) this.edges.set(orig, (byResp = new Map()));
-    let e = byResp.get(resp);
-    if (e === undefined) byResp.set(resp, (e = newEdge(orig, resp, ts)));
+    let e = byResp?.get(resp);
+    if (e === undefined) {
+      if (hostsOnly && (!this.isHost(orig) || !this.isHost(resp))) return null;
+      if (byResp === undefined) this.edges.set(orig, (byResp = new Map()));
+      byResp.set(resp, (e = newEdge(orig, resp, ts)));
+    }
     if (ts < e.first) e.first = ts;
     if (ts > e.last) e.last = ts;
     this.lastEdge = e;

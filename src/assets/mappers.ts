@@ -1,12 +1,36 @@
 // Record mappers: per record type, what its fields say about devices (see observe.ts).
 // One function per record type; the record field names are those documented in
 // docs/protocols/<id>.md and docs/records/.
-import { CONFIDENCE, flowOf, num, str, type ClaimField, type Observer, type OpCategory, type RecordMapper } from './observe.ts';
+import { CONFIDENCE, flowOf, nv, str, sv, type ClaimField, type Observer, type OpCategory, type RecordMapper } from './observe.ts';
+
+/**
+ * `a + sep + b + end` (trimmed), remembered for the last pair: a flow's records mostly name the same
+ * operation, so the name is made once per run of equal parts, not once per record.
+ */
+class Join {
+  private readonly sep: string;
+  private readonly end: string;
+  private a = '';
+  private b = '';
+  private v = '';
+  constructor(sep: string, end = '') {
+    this.sep = sep;
+    this.end = end;
+  }
+  of(a: string, b: string): string {
+    if (a !== this.a || b !== this.b || this.v === '') {
+      this.a = a;
+      this.b = b;
+      this.v = (a + this.sep + b + this.end).trim();
+    }
+    return this.v;
+  }
+}
 
 function arp(r: Record<string, unknown>, o: Observer): void {
-  const ts = num(r, 'ts');
-  const sha = str(r, 'orig_mac');
-  const spa = str(r, 'orig_h');
+  const ts = nv(r.ts);
+  const sha = sv(r.orig_mac);
+  const spa = sv(r.orig_h);
   // The sender's own binding, except when the frame came from another MAC (proxy ARP or spoofing).
   if (sha !== '' && spa !== '0.0.0.0' && r.sha_mismatch !== true) o.bind(sha, spa, true, 'arp', ts);
   else if (sha !== '' && spa !== '0.0.0.0') o.bind(sha, spa, false, 'arp', ts);
@@ -40,33 +64,33 @@ function modbusCategory(code: number, umas: string): OpCategory {
 }
 
 function modbus(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const code = num(r, 'function_code') & 0x7f;
-  const umas = str(r, 'umas_func');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const code = nv(r.function_code) & 0x7f;
+  const umas = sv(r.umas_func);
   if (r.request_seen === true) o.feature({ ip: f.orig }, 'modbus_client', f.ts);
   if (r.response_seen === true) o.feature({ ip: f.resp }, 'modbus_server', f.ts);
   const cat = modbusCategory(code, umas);
-  const name = code === 90 && umas !== '' ? `UMAS ${umas}` : str(r, 'func').replace(/_EXCEPTION$/, '') || `function ${code}`;
+  const name = code === 90 && umas !== '' ? `UMAS ${umas}` : sv(r.func).replace(/_EXCEPTION$/, '') || `function ${code}`;
   o.op(f.orig, f.resp, 'modbus', name, cat, f.ts);
   if (code === 90) {
     if (r.response_seen === true) o.feature({ ip: f.resp }, 'umas_server', f.ts);
     if (cat === 'program' || cat === 'control') o.feature({ ip: f.orig }, 'umas_program', f.ts, umas);
   } else if (cat === 'program') o.feature({ ip: f.orig }, 'modbus_program', f.ts, name);
-  const slave = str(r, 'slave_id_text');
+  const slave = sv(r.slave_id_text);
   if (slave !== '' && r.response_seen === true) o.claim({ ip: f.resp }, 'model', slave, CONFIDENCE.BANNER, 'modbus', f.ts, f.uid, 'slave_id_text');
 }
 
 /** Read Device Identification: each response object is a claim the device makes about itself. */
 function modbusDeviceId(r: Record<string, unknown>, o: Observer): void {
-  if (str(r, 'request_response') !== 'RESPONSE') return;
-  const f = flowOf(r);
-  const v = str(r, 'object_value');
+  if (sv(r.request_response) !== 'RESPONSE') return;
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const v = sv(r.object_value);
   if (v === '') return;
   // The response travels from the server (the responder) to the client.
-  const dev = { ip: str(r, 'source_h') || f.resp };
+  const dev = { ip: sv(r.source_h) || f.resp };
   const c = CONFIDENCE.DEVICE_IDENTITY;
   const src = 'modbus_read_device_identification';
-  switch (str(r, 'object_id')) {
+  switch (sv(r.object_id)) {
     case 'VendorName':
       o.claim(dev, 'vendor', v, c, src, f.ts, f.uid, 'VendorName');
       break;
@@ -108,25 +132,27 @@ function cipCategory(service: number, cls: string): OpCategory {
 }
 
 function enip(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const cmd = str(r, 'enip_command');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const cmd = sv(r.enip_command);
   if (cmd === 'List Identity' || cmd === 'List Services' || cmd === 'List Interfaces') {
     if (r.is_orig === true) o.op(f.orig, f.resp, 'enip', cmd, 'discovery', f.ts);
   }
-  if (r.is_orig === false) o.feature({ ip: str(r, 'source_h') || f.resp }, 'cip_server', f.ts);
-  else o.feature({ ip: str(r, 'source_h') || f.orig }, 'cip_client', f.ts);
+  if (r.is_orig === false) o.feature({ ip: sv(r.source_h) || f.resp }, 'cip_server', f.ts);
+  else o.feature({ ip: sv(r.source_h) || f.orig }, 'cip_client', f.ts);
 }
 
+const CIP_OP = new Join(' (', ')');
+
 function cip(r: Record<string, unknown>, o: Observer): void {
-  if (str(r, 'direction') !== 'request') return;
-  const f = flowOf(r);
-  const service = num(r, 'service');
-  const cls = str(r, 'class_id');
+  if (sv(r.direction) !== 'request') return;
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const service = nv(r.service);
+  const cls = sv(r.class_id);
   const cat = cipCategory(service, cls);
-  const name = str(r, 'cip_service') || `service 0x${service.toString(16)}`;
-  const src = str(r, 'source_h') || f.orig;
-  const dst = str(r, 'destination_h') || f.resp;
-  o.op(src, dst, 'cip', cls !== '' ? `${name} (${str(r, 'class_name') || cls})` : name, cat, f.ts);
+  const name = sv(r.cip_service) || `service 0x${service.toString(16)}`;
+  const src = sv(r.source_h) || f.orig;
+  const dst = sv(r.destination_h) || f.resp;
+  o.op(src, dst, 'cip', cls !== '' ? CIP_OP.of(name, sv(r.class_name) || cls) : name, cat, f.ts);
   // Program and mode changes: control services, and writes to the program or file objects.
   if (cat === 'control' || ((cat === 'write' || service === 0x4b) && (cls === '0x37' || cls === '0x67' || cls === '0x68' || cls === '0x8e'))) {
     o.feature({ ip: src }, 'cip_program', f.ts, name);
@@ -134,35 +160,35 @@ function cip(r: Record<string, unknown>, o: Observer): void {
 }
 
 function cipIdentity(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   // The identity is the sender's: the device that answered List Identity or Get Attributes All.
-  const ip = str(r, 'source_h') || f.resp;
+  const ip = sv(r.source_h) || f.resp;
   const dev = { ip };
   const c = CONFIDENCE.DEVICE_IDENTITY;
   const src = 'cip_identity';
-  const vendor = str(r, 'vendor_name');
+  const vendor = sv(r.vendor_name);
   if (vendor !== '' && !vendor.startsWith('unknown')) o.claim(dev, 'vendor', vendor, c, src, f.ts, f.uid, 'vendor_name');
-  const product = str(r, 'product_name');
+  const product = sv(r.product_name);
   if (product !== '') o.claim(dev, 'model', product, c, src, f.ts, f.uid, 'product_name');
-  const code = num(r, 'product_code');
+  const code = nv(r.product_code);
   if (Number.isFinite(code) && product === '') o.claim(dev, 'model', `product code ${code}`, c - 20, src, f.ts, f.uid, 'product_code');
-  const rev = str(r, 'revision');
+  const rev = sv(r.revision);
   if (rev !== '') o.claim(dev, 'firmware', rev, c, src, f.ts, f.uid, 'revision');
-  const serial = str(r, 'serial_number');
+  const serial = sv(r.serial_number);
   if (serial !== '') o.claim(dev, 'serial', serial, c, src, f.ts, f.uid, 'serial_number');
-  const type = str(r, 'device_type_name');
+  const type = sv(r.device_type_name);
   if (type !== '') o.claim(dev, 'device_type', type, c, src, f.ts, f.uid, 'device_type_name');
   o.feature(dev, 'cip_server', f.ts);
-  const sock = str(r, 'socket_address');
+  const sock = sv(r.socket_address);
   if (sock !== '' && sock !== '0.0.0.0' && sock !== ip) o.claim(dev, 'name', `also ${sock}`, CONFIDENCE.HEURISTIC, src, f.ts, f.uid, 'socket_address', 'address');
 }
 
 // ---- BACnet (docs/protocols/bacnet.md) ----
 
 function bacnetDiscovery(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const svc = str(r, 'pdu_service');
-  const sender = { ip: str(r, 'source_h') || (r.is_orig === false ? f.resp : f.orig) };
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const svc = sv(r.pdu_service);
+  const sender = { ip: sv(r.source_h) || (r.is_orig === false ? f.resp : f.orig) };
   const src = 'bacnet_discovery';
   if (svc === 'who-is' || svc === 'who-has') {
     o.feature(sender, 'bacnet_client', f.ts);
@@ -171,15 +197,15 @@ function bacnetDiscovery(r: Record<string, unknown>, o: Observer): void {
   if (svc !== 'i-am' && svc !== 'i-have' && svc !== 'who-am-i') return;
   o.feature(sender, 'bacnet_device', f.ts);
   const c = CONFIDENCE.DEVICE_IDENTITY;
-  const vendor = str(r, 'vendor');
+  const vendor = sv(r.vendor);
   if (vendor !== '' && !vendor.startsWith('unknown')) o.claim(sender, 'vendor', vendor, c, src, f.ts, f.uid, 'vendor');
   if (svc === 'i-am') {
-    const inst = num(r, 'instance_number');
+    const inst = nv(r.instance_number);
     if (Number.isFinite(inst)) o.claim(sender, 'device_type', `BACnet device ${inst}`, c, src, f.ts, f.uid, 'instance_number');
   }
-  const model = str(r, 'model_name');
+  const model = sv(r.model_name);
   if (model !== '') o.claim(sender, 'model', model, c, src, f.ts, f.uid, 'model_name');
-  const serial = str(r, 'serial_number');
+  const serial = sv(r.serial_number);
   if (serial !== '') o.claim(sender, 'serial', serial, c, src, f.ts, f.uid, 'serial_number');
 }
 
@@ -193,42 +219,44 @@ const BACNET_DEVICE_PROPS: Record<string, ClaimField> = {
   'serial-number': 'serial',
 };
 
+const BACNET_OP = new Join(' ');
+
 function bacnetProperty(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const svc = str(r, 'pdu_service');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const svc = sv(r.pdu_service);
   const isReq = svc.endsWith('-request') || svc === 'write-property' || svc === 'write-property-multiple';
-  const src = str(r, 'source_h') || (r.is_orig === false ? f.resp : f.orig);
-  const dst = str(r, 'destination_h') || (r.is_orig === false ? f.orig : f.resp);
+  const src = sv(r.source_h) || (r.is_orig === false ? f.resp : f.orig);
+  const dst = sv(r.destination_h) || (r.is_orig === false ? f.orig : f.resp);
   if (isReq) {
     o.feature({ ip: src }, 'bacnet_client', f.ts);
     const write = svc.startsWith('write');
-    o.op(src, dst, 'bacnet', `${svc} ${str(r, 'property')}`.trim(), write ? 'write' : 'read', f.ts);
+    o.op(src, dst, 'bacnet', BACNET_OP.of(svc, sv(r.property)), write ? 'write' : 'read', f.ts);
     return;
   }
   if (!svc.endsWith('-ack')) return;
   o.feature({ ip: src }, 'bacnet_device', f.ts);
-  if (str(r, 'object_type') !== 'device') return;
-  const field = BACNET_DEVICE_PROPS[str(r, 'property')];
-  const v = str(r, 'value');
+  if (sv(r.object_type) !== 'device') return;
+  const field = BACNET_DEVICE_PROPS[sv(r.property)];
+  const v = sv(r.value);
   if (field !== undefined && v !== '') {
     const conf = field === 'name' ? CONFIDENCE.SELF_ANNOUNCED : CONFIDENCE.DEVICE_IDENTITY;
-    o.claim({ ip: src }, field, v, conf, 'bacnet_property', f.ts, f.uid, str(r, 'property'), field === 'name' ? 'bacnet' : undefined);
+    o.claim({ ip: src }, field, v, conf, 'bacnet_property', f.ts, f.uid, sv(r.property), field === 'name' ? 'bacnet' : undefined);
   }
 }
 
 function bacnetDeviceControl(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   if (r.is_orig === false) return;
-  o.op(str(r, 'source_h') || f.orig, str(r, 'destination_h') || f.resp, 'bacnet', `${str(r, 'pdu_service')} ${str(r, 'device_state')}`.trim(), 'control', f.ts);
+  o.op(sv(r.source_h) || f.orig, sv(r.destination_h) || f.resp, 'bacnet', `${sv(r.pdu_service)} ${sv(r.device_state)}`.trim(), 'control', f.ts);
 }
 
 // ---- PROFINET DCP (docs/protocols/profinet.md) ----
 
 function profinetDcp(r: Record<string, unknown>, o: Observer): void {
-  const ts = num(r, 'ts');
-  const mac = str(r, 'src_mac');
-  const svc = str(r, 'service');
-  const type = str(r, 'service_type');
+  const ts = nv(r.ts);
+  const mac = sv(r.src_mac);
+  const svc = sv(r.service);
+  const type = sv(r.service_type);
   if (mac === '') return;
   const dev = { mac };
   if (svc === 'set' && type === 'request') {
@@ -238,12 +266,12 @@ function profinetDcp(r: Record<string, unknown>, o: Observer): void {
   // Identify responses and Hello requests describe the sender itself.
   if (!((svc === 'identify' && type.startsWith('response')) || svc === 'hello' || (svc === 'get' && type.startsWith('response')))) return;
   const c = CONFIDENCE.DEVICE_IDENTITY;
-  const station = str(r, 'station_name');
+  const station = sv(r.station_name);
   if (station !== '') o.claim(dev, 'name', station, c, 'profinet_dcp', ts, undefined, 'station_name', 'profinet');
-  const tos = str(r, 'type_of_station');
+  const tos = sv(r.type_of_station);
   if (tos !== '') o.claim(dev, 'model', tos, c, 'profinet_dcp', ts, undefined, 'type_of_station');
-  const vid = num(r, 'vendor_id');
-  const did = num(r, 'device_id');
+  const vid = nv(r.vendor_id);
+  const did = nv(r.device_id);
   if (Number.isFinite(vid)) {
     const vname = PROFINET_VENDORS[vid];
     if (vname !== undefined) o.claim(dev, 'vendor', vname, c, 'profinet_dcp', ts, undefined, 'vendor_id');
@@ -254,7 +282,7 @@ function profinetDcp(r: Record<string, unknown>, o: Observer): void {
     o.claim(dev, 'device_type', role === 'io_device' ? 'PROFINET IO-Device' : role === 'io_controller' ? 'PROFINET IO-Controller' : `PROFINET ${role}`, c, 'profinet_dcp', ts, undefined, 'device_role_names');
     if (role === 'io_controller') o.feature(dev, 'profinet_io_controller', ts);
   }
-  const ip = str(r, 'ip');
+  const ip = sv(r.ip);
   if (ip !== '' && ip !== '0.0.0.0') o.bind(mac, ip, true, 'profinet_dcp', ts);
 }
 
@@ -270,20 +298,20 @@ const PROFINET_VENDORS: Record<number, string> = {
 // ---- MQTT (docs/protocols/mqtt.md) ----
 
 function mqttConnect(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   o.feature({ ip: f.resp }, 'mqtt_broker', f.ts);
   o.feature({ ip: f.orig }, 'mqtt_client', f.ts);
-  const id = str(r, 'client_id');
+  const id = sv(r.client_id);
   if (id !== '') o.claim({ ip: f.orig }, 'name', id, CONFIDENCE.HEURISTIC, 'mqtt_connect', f.ts, f.uid, 'client_id', 'mqtt');
 }
 
 function mqttPublish(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   const pub = r.from_client === false ? f.resp : f.orig;
-  const edge = str(r, 'spb_edge_node_id');
+  const edge = sv(r.spb_edge_node_id);
   if (edge !== '' && r.from_client !== false) {
     o.feature({ ip: f.orig }, 'sparkplug_edge', f.ts);
-    o.claim({ ip: f.orig }, 'name', `${str(r, 'spb_group_id')}/${edge}`, CONFIDENCE.HEURISTIC, 'mqtt_publish', f.ts, f.uid, 'spb_edge_node_id', 'sparkplug');
+    o.claim({ ip: f.orig }, 'name', `${sv(r.spb_group_id)}/${edge}`, CONFIDENCE.HEURISTIC, 'mqtt_publish', f.ts, f.uid, 'spb_edge_node_id', 'sparkplug');
   }
   void pub;
 }
@@ -291,58 +319,60 @@ function mqttPublish(r: Record<string, unknown>, o: Observer): void {
 // ---- S7comm (docs/protocols/s7comm.md, s7comm_plus.md) ----
 
 function s7comm(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const rosctr = str(r, 'rosctr_name');
-  const src = str(r, 'source_h') || f.orig;
-  const dst = str(r, 'destination_h') || f.resp;
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const rosctr = sv(r.rosctr_name);
+  const src = sv(r.source_h) || f.orig;
+  const dst = sv(r.destination_h) || f.resp;
   if (rosctr === 'Job-Request') {
     o.feature({ ip: src }, 's7_client', f.ts);
-    const fn = str(r, 'function_name');
+    const fn = sv(r.function_name);
     if (fn === 'PLC Stop' || fn === 'PLC Control') {
       o.feature({ ip: src }, 's7_plc_control', f.ts, fn);
-      o.op(src, dst, 's7comm', fn === 'PLC Control' ? `PLC Control ${str(r, 'subfunction_name')}`.trim() : fn, 'control', f.ts);
+      o.op(src, dst, 's7comm', fn === 'PLC Control' ? `PLC Control ${sv(r.subfunction_name)}`.trim() : fn, 'control', f.ts);
     } else if (fn === 'Setup communication') {
       o.op(src, dst, 's7comm', fn, 'other', f.ts);
     }
   } else if (rosctr === 'ACK-Data' || rosctr === 'ACK') {
     o.feature({ ip: src }, 's7_server', f.ts);
   } else if (rosctr === 'User-Data') {
-    const fn = str(r, 'function_name');
+    const fn = sv(r.function_name);
     if (fn.startsWith('Request')) {
       o.feature({ ip: src }, 's7_client', f.ts);
-      o.op(src, dst, 's7comm', `${fn.replace(/^Request: /, '')}: ${str(r, 'subfunction_name')}`, str(r, 'subfunction_name') === 'Read SZL' ? 'discovery' : 'other', f.ts);
+      o.op(src, dst, 's7comm', `${fn.replace(/^Request: /, '')}: ${sv(r.subfunction_name)}`, sv(r.subfunction_name) === 'Read SZL' ? 'discovery' : 'other', f.ts);
     } else if (fn.startsWith('Response')) o.feature({ ip: src }, 's7_server', f.ts);
   }
 }
 
+const S7_OP = new Join(' ');
+
 function s7ReadWrite(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const src = str(r, 'source_h') || f.orig;
-  const dst = str(r, 'destination_h') || f.resp;
-  const write = str(r, 'function_name') === 'Write Variable';
-  o.op(src, dst, 's7comm', `${write ? 'Write' : 'Read'} ${str(r, 'area_name')}`.trim(), write ? 'write' : 'read', f.ts);
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const src = sv(r.source_h) || f.orig;
+  const dst = sv(r.destination_h) || f.resp;
+  const write = sv(r.function_name) === 'Write Variable';
+  o.op(src, dst, 's7comm', S7_OP.of(write ? 'Write' : 'Read', sv(r.area_name)), write ? 'write' : 'read', f.ts);
 }
 
 function s7UploadDownload(r: Record<string, unknown>, o: Observer): void {
-  if (str(r, 'rosctr') !== 'Job-Request') return;
-  const f = flowOf(r);
-  const src = str(r, 'source_h') || f.orig;
-  const dst = str(r, 'destination_h') || f.resp;
-  const fn = str(r, 'function_name');
+  if (sv(r.rosctr) !== 'Job-Request') return;
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const src = sv(r.source_h) || f.orig;
+  const dst = sv(r.destination_h) || f.resp;
+  const fn = sv(r.function_name);
   const down = /download/i.test(fn);
   // In a download the PLC itself asks for the blocks (Download Block and Download Ended are
   // jobs the PLC sends to the programming device); everything else is sent by the PG.
   const plcAsks = fn === 'Download Block' || fn === 'Download Ended';
   const pg = plcAsks ? dst : src;
   const plc = plcAsks ? src : dst;
-  o.op(pg, plc, 's7comm', `${fn}${str(r, 'block_type') !== '' ? ` ${str(r, 'block_type')}` : ''}`, 'program', f.ts);
-  o.feature({ ip: pg }, down ? 's7_program_download' : 's7_program_upload', f.ts, str(r, 'filename'));
+  o.op(pg, plc, 's7comm', `${fn}${sv(r.block_type) !== '' ? ` ${sv(r.block_type)}` : ''}`, 'program', f.ts);
+  o.feature({ ip: pg }, down ? 's7_program_download' : 's7_program_upload', f.ts, sv(r.filename));
   o.feature({ ip: plc }, 's7_server', f.ts);
 }
 
 function s7KnownDevice(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const dev = { ip: str(r, 'source_h') || f.resp };
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const dev = { ip: sv(r.source_h) || f.resp };
   const c = CONFIDENCE.DEVICE_IDENTITY;
   const src = 's7comm_known_devices';
   const put = (field: ClaimField, key: string, conf: number = c, kind?: string) => {
@@ -357,23 +387,23 @@ function s7KnownDevice(r: Record<string, unknown>, o: Observer): void {
   put('serial', 'module_serial');
   put('name', 'automation_system_name', CONFIDENCE.SELF_ANNOUNCED, 's7');
   put('name', 'plant_name', CONFIDENCE.SELF_ANNOUNCED - 5, 's7_plant');
-  if (str(r, 'copyright').toLowerCase().includes('siemens') || num(r, 'manufacturer_id') === 42) o.claim(dev, 'vendor', 'Siemens AG', c, src, f.ts, f.uid, num(r, 'manufacturer_id') === 42 ? 'manufacturer_id' : 'copyright');
+  if (sv(r.copyright).toLowerCase().includes('siemens') || nv(r.manufacturer_id) === 42) o.claim(dev, 'vendor', 'Siemens AG', c, src, f.ts, f.uid, nv(r.manufacturer_id) === 42 ? 'manufacturer_id' : 'copyright');
   o.claim(dev, 'device_type', 'S7 CPU', c, src, f.ts, f.uid, 'module_type_name');
   o.feature(dev, 's7_module_identity', f.ts);
 }
 
 function s7plus(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const src = str(r, 'source_h') || (r.is_orig === false ? f.resp : f.orig);
-  const dst = str(r, 'destination_h') || (r.is_orig === false ? f.orig : f.resp);
-  const opcode = str(r, 'opcode_name') || str(r, 'opcode');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const src = sv(r.source_h) || (r.is_orig === false ? f.resp : f.orig);
+  const dst = sv(r.destination_h) || (r.is_orig === false ? f.orig : f.resp);
+  const opcode = sv(r.opcode_name) || sv(r.opcode);
   if (/response/i.test(opcode)) {
     o.feature({ ip: src }, 's7_plus_server', f.ts);
     return;
   }
   if (!/request/i.test(opcode)) return;
   o.feature({ ip: src }, 's7_client', f.ts);
-  const fn = str(r, 'function_name') || str(r, 'function');
+  const fn = sv(r.function_name) || sv(r.function);
   const cat: OpCategory = /SetVariable|SetMultiVariables|CreateObject|DeleteObject/.test(fn) ? 'write' : /GetVariable|GetMultiVariables|Explore|GetLink/.test(fn) ? 'read' : 'other';
   if (fn !== '') o.op(src, dst, 's7comm_plus', fn, cat, f.ts);
 }
@@ -385,14 +415,14 @@ const DNP3_CONTROL = new Set(['COLD_RESTART', 'WARM_RESTART', 'INITIALIZE_DATA',
 const DNP3_PROGRAM = new Set(['OPEN_FILE', 'CLOSE_FILE', 'DELETE_FILE', 'ABORT_FILE', 'AUTHENTICATE_FILE']);
 
 function dnp3(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const req = str(r, 'fc_request');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const req = sv(r.fc_request);
   if (req === '') {
-    if (str(r, 'fc_reply') === 'UNSOLICITED_RESPONSE') o.feature({ ip: f.orig }, 'dnp3_outstation', f.ts);
+    if (sv(r.fc_reply) === 'UNSOLICITED_RESPONSE') o.feature({ ip: f.orig }, 'dnp3_outstation', f.ts);
     return;
   }
   o.feature({ ip: f.orig }, 'dnp3_master', f.ts);
-  if (str(r, 'fc_reply') !== '') o.feature({ ip: f.resp }, 'dnp3_outstation', f.ts);
+  if (sv(r.fc_reply) !== '') o.feature({ ip: f.resp }, 'dnp3_outstation', f.ts);
   const cat: OpCategory = req === 'READ' ? 'read' : DNP3_WRITE.has(req) ? 'write' : DNP3_CONTROL.has(req) ? 'control' : DNP3_PROGRAM.has(req) ? 'program' : 'other';
   o.op(f.orig, f.resp, 'dnp3', req, cat, f.ts);
 }
@@ -410,15 +440,15 @@ const DNP3_ATTRIBUTES: Record<number, [ClaimField, string?]> = {
 };
 
 function dnp3Objects(r: Record<string, unknown>, o: Observer): void {
-  if (num(r, 'object_group') !== 0) return;
-  const v = str(r, 'attribute_value');
+  if (nv(r.object_group) !== 0) return;
+  const v = sv(r.attribute_value);
   if (v === '') return;
-  const a = DNP3_ATTRIBUTES[num(r, 'object_variation')];
+  const a = DNP3_ATTRIBUTES[nv(r.object_variation)];
   if (a === undefined) return;
-  const f = flowOf(r);
-  const dev = { ip: str(r, 'source_h') || f.resp };
-  if (str(r, 'function_code') !== 'RESPONSE') return;
-  o.claim(dev, a[0], v, a[0] === 'name' ? CONFIDENCE.SELF_ANNOUNCED : CONFIDENCE.DEVICE_IDENTITY, 'dnp3_objects', f.ts, f.uid, `g0v${num(r, 'object_variation')}`, a[1]);
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const dev = { ip: sv(r.source_h) || f.resp };
+  if (sv(r.function_code) !== 'RESPONSE') return;
+  o.claim(dev, a[0], v, a[0] === 'name' ? CONFIDENCE.SELF_ANNOUNCED : CONFIDENCE.DEVICE_IDENTITY, 'dnp3_objects', f.ts, f.uid, `g0v${nv(r.object_variation)}`, a[1]);
 }
 
 // ---- IT protocols: names, OS and software (docs/protocols/*.md) ----
@@ -427,45 +457,45 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const IPV6 = /^[0-9a-fA-F:]+$/;
 
 function dhcp(r: Record<string, unknown>, o: Observer): void {
-  const ts = num(r, 'ts');
+  const ts = nv(r.ts);
   const uids = Array.isArray(r.uids) ? (r.uids as string[]) : [];
   const uid = uids[0];
-  const mac = str(r, 'mac');
+  const mac = sv(r.mac);
   if (mac === '') return;
   const dev = { mac };
-  const assigned = str(r, 'assigned_addr') || str(r, 'client_addr');
+  const assigned = sv(r.assigned_addr) || sv(r.client_addr);
   if (assigned !== '' && assigned !== '0.0.0.0') o.bind(mac, assigned, true, 'dhcp', ts);
-  const host = str(r, 'host_name');
+  const host = sv(r.host_name);
   if (host !== '') o.claim(dev, 'name', host, CONFIDENCE.SELF_ANNOUNCED, 'dhcp', ts, uid, 'host_name', 'dhcp');
-  const fqdn = str(r, 'client_fqdn');
+  const fqdn = sv(r.client_fqdn);
   if (fqdn !== '') o.claim(dev, 'name', fqdn, CONFIDENCE.SELF_ANNOUNCED, 'dhcp', ts, uid, 'client_fqdn', 'dhcp');
-  const vendor = str(r, 'client_software');
+  const vendor = sv(r.client_software);
   if (vendor !== '') o.claim(dev, 'os', `DHCP vendor class ${vendor}`, CONFIDENCE.HEURISTIC + 10, 'dhcp', ts, uid, 'client_software');
-  const fp = str(r, 'param_list');
+  const fp = sv(r.param_list);
   if (fp !== '') o.claim(dev, 'os', `DHCP fingerprint ${fp}`, CONFIDENCE.HEURISTIC, 'dhcp', ts, uid, 'param_list');
-  const server = str(r, 'server_addr') || str(r, 'server_id');
+  const server = sv(r.server_addr) || sv(r.server_id);
   if (server !== '' && server !== '0.0.0.0') o.feature({ ip: server }, 'dhcp_server', ts);
 }
 
 function dhcpv6(r: Record<string, unknown>, o: Observer): void {
-  const ts = num(r, 'ts');
-  const mac = str(r, 'mac');
+  const ts = nv(r.ts);
+  const mac = sv(r.mac);
   if (mac === '') return;
-  const fqdn = str(r, 'client_fqdn') || str(r, 'fqdn');
+  const fqdn = sv(r.client_fqdn) || sv(r.fqdn);
   if (fqdn !== '') o.claim({ mac }, 'name', fqdn, CONFIDENCE.SELF_ANNOUNCED, 'dhcpv6', ts, undefined, 'client_fqdn', 'dhcp');
 }
 
 function dns(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   const answers = Array.isArray(r.answers) ? (r.answers as unknown[]) : [];
   if (answers.length === 0) return;
-  const variant = str(r, 'variant');
+  const variant = sv(r.variant);
   const names = Array.isArray(r.answer_names) ? (r.answer_names as unknown[]) : [];
-  const qtype = str(r, 'qtype_name');
+  const qtype = sv(r.qtype_name);
   if (variant === 'dns') o.feature({ ip: f.resp }, 'dns_server', f.ts);
   for (let i = 0; i < answers.length && i < 32; i++) {
     const a = String(answers[i]);
-    const owner = String(names[i] ?? str(r, 'query')).replace(/\.$/, '');
+    const owner = String(names[i] ?? sv(r.query)).replace(/\.$/, '');
     if (owner === '') continue;
     // An A/AAAA answer names the address; a PTR answer names the queried address.
     if (IPV4.test(a) || (a.includes(':') && IPV6.test(a))) {
@@ -481,28 +511,28 @@ function dns(r: Record<string, unknown>, o: Observer): void {
 const NETBIOS_HOST_SUFFIX = new Set([0x00, 0x20]);
 
 function netbios(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const service = str(r, 'nb_service');
-  const suffix = num(r, 'name_suffix');
-  const name = str(r, 'name');
-  const op = str(r, 'opcode_name');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const service = sv(r.nb_service);
+  const suffix = nv(r.name_suffix);
+  const name = sv(r.name);
+  const op = sv(r.opcode_name);
   // A registration or refresh of a unique workstation/server name is the sender naming itself.
   if (service !== 'datagram' && name !== '' && r.group !== true && NETBIOS_HOST_SUFFIX.has(suffix) && /registration|refresh|overwrite/i.test(op)) {
     const addrs = Array.isArray(r.request_addrs) ? (r.request_addrs as string[]) : [];
     for (const ip of addrs.length > 0 ? addrs : [f.orig]) o.claim({ ip: String(ip) }, 'name', name, CONFIDENCE.SELF_ANNOUNCED, 'netbios', f.ts, f.uid, 'name', 'netbios');
     o.feature({ ip: f.orig }, 'windows_client', f.ts);
   }
-  const server = str(r, 'server_name');
-  const src = str(r, 'source_addr') || f.orig;
+  const server = sv(r.server_name);
+  const src = sv(r.source_addr) || f.orig;
   if (server !== '') o.claim({ ip: src }, 'name', server, CONFIDENCE.SELF_ANNOUNCED, 'netbios', f.ts, f.uid, 'server_name', 'netbios');
-  const osv = str(r, 'os_version');
+  const osv = sv(r.os_version);
   if (osv !== '') o.claim({ ip: src }, 'os', `Windows ${osv} (browser announcement)`, CONFIDENCE.BANNER, 'netbios', f.ts, f.uid, 'os_version');
 }
 
 function ssdp(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   const sender = r.is_orig === false ? f.resp : f.orig;
-  const server = str(r, 'server');
+  const server = sv(r.server);
   if (server !== '') {
     o.claim({ ip: sender }, 'software', server, CONFIDENCE.BANNER, 'ssdp', f.ts, f.uid, 'server');
     const os = server.split(/\s+/)[0];
@@ -515,14 +545,14 @@ function lldpCdpCaps(caps: unknown): string[] {
 }
 
 function lldp(r: Record<string, unknown>, o: Observer): void {
-  const ts = num(r, 'ts');
-  const mac = str(r, 'src_mac');
+  const ts = nv(r.ts);
+  const mac = sv(r.src_mac);
   if (mac === '') return;
   const dev = { mac };
   const c = CONFIDENCE.SELF_ANNOUNCED;
-  const name = str(r, 'system_name');
+  const name = sv(r.system_name);
   if (name !== '') o.claim(dev, 'name', name, c, 'lldp', ts, undefined, 'system_name', 'lldp');
-  const descr = str(r, 'system_description');
+  const descr = sv(r.system_description);
   if (descr !== '') o.claim(dev, 'os', descr, c - 10, 'lldp', ts, undefined, 'system_description');
   for (const cap of lldpCdpCaps(r.enabled_capabilities ?? r.capabilities)) {
     if (cap.includes('router')) o.feature(dev, 'lldp_router', ts);
@@ -537,16 +567,16 @@ function lldp(r: Record<string, unknown>, o: Observer): void {
 }
 
 function cdp(r: Record<string, unknown>, o: Observer): void {
-  const ts = num(r, 'ts');
-  const mac = str(r, 'src_mac');
+  const ts = nv(r.ts);
+  const mac = sv(r.src_mac);
   if (mac === '') return;
   const dev = { mac };
   const c = CONFIDENCE.SELF_ANNOUNCED;
-  const id = str(r, 'device_id');
+  const id = sv(r.device_id);
   if (id !== '') o.claim(dev, 'name', id, c, 'cdp', ts, undefined, 'device_id', 'cdp');
-  const platform = str(r, 'platform');
+  const platform = sv(r.platform);
   if (platform !== '') o.claim(dev, 'model', platform, CONFIDENCE.DEVICE_IDENTITY, 'cdp', ts, undefined, 'platform');
-  const sw = str(r, 'software_version');
+  const sw = sv(r.software_version);
   if (sw !== '') o.claim(dev, 'firmware', sw.split('\n')[0].slice(0, 200), CONFIDENCE.DEVICE_IDENTITY - 5, 'cdp', ts, undefined, 'software_version');
   if (platform !== '' || sw.toLowerCase().includes('cisco')) o.claim(dev, 'vendor', 'Cisco Systems, Inc', c, 'cdp', ts, undefined, 'platform');
   for (const cap of lldpCdpCaps(r.capabilities)) {
@@ -558,8 +588,8 @@ function cdp(r: Record<string, unknown>, o: Observer): void {
 }
 
 function snmpPdu(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const type = str(r, 'pdu_type');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const type = sv(r.pdu_type);
   if (type !== 'response' && type !== 'GetResponse' && type !== 'get_response' && !/response|report|trap/i.test(type)) {
     if (/get|set/i.test(type)) o.op(f.orig, f.resp, 'snmp', type, /set/i.test(type) ? 'write' : 'read', f.ts);
     return;
@@ -567,21 +597,21 @@ function snmpPdu(r: Record<string, unknown>, o: Observer): void {
   // The agent answers (or traps): the values describe it.
   const agent = /trap/i.test(type) ? f.orig : f.resp;
   const dev = { ip: agent };
-  const descr = str(r, 'sys_descr');
+  const descr = sv(r.sys_descr);
   if (descr !== '') o.claim(dev, 'os', descr.slice(0, 200), CONFIDENCE.SELF_ANNOUNCED, 'snmp_pdu', f.ts, f.uid, 'sys_descr');
-  const name = str(r, 'sys_name');
+  const name = sv(r.sys_name);
   if (name !== '') o.claim(dev, 'name', name, CONFIDENCE.SELF_ANNOUNCED, 'snmp_pdu', f.ts, f.uid, 'sys_name', 'snmp');
-  const oid = str(r, 'sys_object_id');
+  const oid = sv(r.sys_object_id);
   if (oid !== '') o.claim(dev, 'hardware', `sysObjectID ${oid}`, CONFIDENCE.SELF_ANNOUNCED, 'snmp_pdu', f.ts, f.uid, 'sys_object_id');
   if (/printer|jetdirect|laserjet/i.test(descr)) o.feature(dev, 'printer', f.ts);
 }
 
 function software(r: Record<string, unknown>, o: Observer): void {
-  const ts = num(r, 'ts');
-  const host = str(r, 'host');
-  const type = str(r, 'software_type');
-  const unparsed = str(r, 'unparsed_version');
-  const name = str(r, 'name');
+  const ts = nv(r.ts);
+  const host = sv(r.host);
+  const type = sv(r.software_type);
+  const unparsed = sv(r.unparsed_version);
+  const name = sv(r.name);
   if (host === '' || (name === '' && unparsed === '')) return;
   const dev = { ip: host };
   const value = unparsed !== '' ? unparsed : name;
@@ -598,52 +628,52 @@ function software(r: Record<string, unknown>, o: Observer): void {
 }
 
 function ntlm(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const host = str(r, 'hostname');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const host = sv(r.hostname);
   if (host !== '') o.claim({ ip: f.orig }, 'name', host, CONFIDENCE.SELF_ANNOUNCED, 'ntlm', f.ts, f.uid, 'hostname', 'netbios');
-  const srv = str(r, 'server_dns_computer_name') || str(r, 'server_nb_computer_name');
-  if (srv !== '') o.claim({ ip: f.resp }, 'name', srv, CONFIDENCE.SELF_ANNOUNCED, 'ntlm', f.ts, f.uid, str(r, 'server_dns_computer_name') !== '' ? 'server_dns_computer_name' : 'server_nb_computer_name', 'netbios');
-  const cv = str(r, 'client_version');
+  const srv = sv(r.server_dns_computer_name) || sv(r.server_nb_computer_name);
+  if (srv !== '') o.claim({ ip: f.resp }, 'name', srv, CONFIDENCE.SELF_ANNOUNCED, 'ntlm', f.ts, f.uid, sv(r.server_dns_computer_name) !== '' ? 'server_dns_computer_name' : 'server_nb_computer_name', 'netbios');
+  const cv = sv(r.client_version);
   if (cv !== '') o.claim({ ip: f.orig }, 'os', `Windows ${cv}`, CONFIDENCE.BANNER, 'ntlm', f.ts, f.uid, 'client_version');
-  const sv = str(r, 'server_version');
-  if (sv !== '') o.claim({ ip: f.resp }, 'os', `Windows ${sv}`, CONFIDENCE.BANNER, 'ntlm', f.ts, f.uid, 'server_version');
+  const srvVer = sv(r.server_version);
+  if (srvVer !== '') o.claim({ ip: f.resp }, 'os', `Windows ${srvVer}`, CONFIDENCE.BANNER, 'ntlm', f.ts, f.uid, 'server_version');
   o.feature({ ip: f.orig }, 'windows_client', f.ts);
 }
 
 function smb(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const cos = str(r, 'client_native_os');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const cos = sv(r.client_native_os);
   if (cos !== '') o.claim({ ip: f.orig }, 'os', cos, CONFIDENCE.BANNER, 'smb', f.ts, f.uid, 'client_native_os');
-  const sos = str(r, 'server_native_os');
+  const sos = sv(r.server_native_os);
   if (sos !== '') o.claim({ ip: f.resp }, 'os', sos, CONFIDENCE.BANNER, 'smb', f.ts, f.uid, 'server_native_os');
-  const cmd = str(r, 'command');
+  const cmd = sv(r.command);
   if (cmd === 'NEGOTIATE' || cmd === 'SMB2_NEGOTIATE' || cmd.endsWith('NEGOTIATE')) o.feature({ ip: f.orig }, 'windows_client', f.ts);
   if (/WRITE/.test(cmd)) o.op(f.orig, f.resp, 'smb', 'write file', 'write', f.ts);
 }
 
 function rdp(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const name = str(r, 'client_name');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const name = sv(r.client_name);
   if (name !== '') o.claim({ ip: f.orig }, 'name', name, CONFIDENCE.SELF_ANNOUNCED, 'rdp', f.ts, f.uid, 'client_name', 'rdp');
   o.op(f.orig, f.resp, 'rdp', 'remote desktop', 'other', f.ts);
 }
 
 function vnc(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const name = str(r, 'desktop_name');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const name = sv(r.desktop_name);
   if (name !== '') o.claim({ ip: f.resp }, 'name', name, CONFIDENCE.SELF_ANNOUNCED - 10, 'vnc', f.ts, f.uid, 'desktop_name', 'vnc');
   o.op(f.orig, f.resp, 'vnc', 'remote desktop', 'other', f.ts);
 }
 
 function syslog(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const host = str(r, 'hostname');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const host = sv(r.hostname);
   if (host !== '' && host !== '-' && !IPV4.test(host)) o.claim({ ip: f.orig }, 'name', host, CONFIDENCE.SELF_ANNOUNCED - 10, 'syslog', f.ts, f.uid, 'hostname', 'syslog');
 }
 
 function tftp(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r);
-  const fname = str(r, 'fname');
+  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const fname = sv(r.fname);
   if (fname === '') return;
   // Controller firmware and configuration travel over TFTP: a write to a device is a program transfer.
   o.op(f.orig, f.resp, 'tftp', r.wrq === true ? `write ${fname}` : `read ${fname}`, r.wrq === true ? 'program' : 'read', f.ts);

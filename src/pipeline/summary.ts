@@ -115,6 +115,25 @@ export class ConnSummary implements RecordSink {
       for (const [k, v] of l2.sort((x, y) => y[1] - x[1])) parts.push(`${ETHERTYPE_NAMES[k] ?? 'EtherType ' + k} ${n(v)}`);
       lines.push('', `Layer-2 protocols (packets): ${parts.join(', ')}.`);
     }
+    const dis = Object.entries(stats.dissectors ?? {})
+      .filter(([, c]) => c.confirmed > 0)
+      .sort((x, y) => y[1].confirmed - x[1].confirmed || (x[0] < y[0] ? -1 : 1))
+      .map(([k, c]) => `${k} ${n(c.confirmed)}`);
+    if (dis.length > 0) lines.push('', `Protocols recognised (flows): ${dis.join(', ')}.`);
+    const as = stats.assets;
+    if (as !== undefined) {
+      const roles = Object.entries(as.by_role)
+        .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+        .map(([k, v]) => `${k} ${n(v)}`);
+      const levels = Object.entries(as.by_purdue_level)
+        .sort((x, y) => (x[0] < y[0] ? -1 : 1))
+        .map(([k, v]) => `${k === 'unknown' ? 'unknown' : 'L' + k} ${n(v)}`);
+      lines.push(
+        '',
+        `Assets: ${n(as.count)} (${roles.join(', ') || 'none'}); Purdue levels: ${levels.join(', ') || 'none'}; ` +
+          `${n(as.edges)} graph edge${as.edges === 1 ? '' : 's'}, ${n(as.changes)} change${as.changes === 1 ? '' : 's'} (asset_changes).`,
+      );
+    }
     const pairs = top(this.byPair, 8);
     if (pairs.length > 0) {
       lines.push('', 'Top conversations:');
