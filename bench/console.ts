@@ -151,6 +151,13 @@ async function main(): Promise<number> {
       ['assets list (role filter + search)', () => `/api/assets?role=plc,hmi&search=dev-${Math.floor(rnd() * 100)}&limit=100`],
       ['assets list (protocol filter, sorted by bytes)', () => `/api/assets?protocol=${pick(PROTOS)}&sort=bytes&order=desc&limit=100`],
       ['asset page', () => `/api/assets/${encodeURIComponent(pick(ids))}`],
+      // What the asset page asks next: how many flows the asset has, and their first page.
+      ['asset page: its flow count', () => `/api/flows?asset=${encodeURIComponent(pick(ids))}&limit=1`],
+      ['asset page: its flows, newest first', () => `/api/flows?asset=${encodeURIComponent(pick(ids))}&sort=ts&limit=50`],
+      ['flows list (first page)', () => '/api/flows?limit=50'],
+      ['flows list (sorted by bytes)', () => '/api/flows?sort=orig_bytes&order=desc&limit=50'],
+      ['record types and counts', () => '/api/records'],
+      ['dashboard figures', () => '/api/stats'],
       ['graph (gzip, as browsers ask)', () => '/api/graph', 'gzip, deflate, br'],
       ['graph (uncompressed)', () => '/api/graph', 'identity'],
     ];

@@ -68,4 +68,22 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_user ON sessions (user_id);
   CREATE TABLE audit (id INTEGER PRIMARY KEY, ts TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL);
   `,
+  // 2: record counts per capture and type (page totals and the record types without counting
+  // millions of rows), and an index per sortable flow column (a sorted page reads 50 rows,
+  // not the table).
+  `
+  CREATE TABLE record_counts (capture_id INTEGER NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (capture_id, type));
+  INSERT INTO record_counts SELECT capture_id, 'conn', COUNT(*) FROM flows GROUP BY capture_id;
+  INSERT INTO record_counts SELECT capture_id, type, COUNT(*) FROM records GROUP BY capture_id, type;
+  CREATE INDEX flows_duration ON flows (duration);
+  CREATE INDEX flows_resp_p ON flows (resp_p);
+  CREATE INDEX flows_proto ON flows (proto);
+  CREATE INDEX flows_service ON flows (service);
+  CREATE INDEX flows_conn_state ON flows (conn_state);
+  CREATE INDEX flows_orig_bytes ON flows (orig_bytes);
+  CREATE INDEX flows_resp_bytes ON flows (resp_bytes);
+  CREATE INDEX flows_orig_pkts ON flows (orig_pkts);
+  CREATE INDEX flows_resp_pkts ON flows (resp_pkts);
+  CREATE INDEX flows_bytes ON flows (orig_ip_bytes + resp_ip_bytes);
+  `,
 ];

@@ -13,7 +13,8 @@ import { decodeGraphColumns, type GraphColumns } from '../assets/graph-columns.t
 import { gunzipSync } from 'node:zlib';
 import type { AnalysisStats } from '../pipeline/stats.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { SqliteStore } from './sqlite.ts';
+import { SqliteStore, flowOrderBy } from './sqlite.ts';
+import { FLOW_SORT } from './types.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'palisade-store-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -48,6 +49,36 @@ test('a new database gets every migration; a newer one is refused with a clear m
   db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
   db.close();
   assert.throws(() => new SqliteStore(path), /newer Palisade/);
+});
+
+test('a database of schema 1 is migrated: record counts filled in from its rows, sort indexes made', () => {
+  const path = join(tmp, 'mig1.db');
+  const db = new DatabaseSync(path);
+  db.exec(MIGRATIONS[0]);
+  db.exec('PRAGMA user_version = 1');
+  db.exec("INSERT INTO captures (id, sha256, name, bytes, analyzed_at, complete) VALUES (1, 'x', 'old', 1, '2026-01-01T00:00:00Z', 1)");
+  for (let i = 0; i < 3; i++) db.prepare("INSERT INTO flows (capture_id, ts, uid, data) VALUES (1, ?, ?, '{}')").run(1000 + i, `C${i}`);
+  db.exec("INSERT INTO records (capture_id, type, ts, data) VALUES (1, 'modbus', 1000, '{}'), (1, 'modbus', 1001, '{}'), (1, 'arp', 1002, '{}')");
+  db.close();
+  const s = new SqliteStore(path);
+  assert.deepEqual(s.recordTypes(), [{ type: 'conn', count: 3 }, { type: 'arp', count: 1 }, { type: 'modbus', count: 2 }]);
+  assert.equal(s.flows({}).total, 3);
+  assert.equal(s.records({ type: 'modbus' }).total, 2);
+  s.close();
+});
+
+test('every flow sort is read in index order, not sorted: a page of a million flows reads one page', () => {
+  const s = fresh();
+  s.close();
+  const db = new DatabaseSync(join(tmp, `s${n - 1}.db`));
+  for (const sort of FLOW_SORT) {
+    for (const order of ['ASC', 'DESC'] as const) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT f.data FROM flows f JOIN captures c ON c.id = f.capture_id WHERE c.complete = 1 ORDER BY ${flowOrderBy(sort, order)} LIMIT 50`).all() as { detail: string }[])
+        .map((r) => r.detail).join('; ');
+      assert.doesNotMatch(plan, /TEMP B-TREE/, `sort ${sort} ${order}: ${plan}`);
+    }
+  }
+  db.close();
 });
 
 test('analysing a file again replaces every earlier capture that included it', () => {
@@ -144,6 +175,7 @@ test('retention: records older than N days before the newest go; at most K captu
   load(s, ['new'], [['conn', { ...conn(2, '10.0.0.1', '10.0.0.2', 502), ts: 1000 + 10 * 86400 }]]);
   s.setRetention({ records_days: 5, max_captures: 0 });
   assert.equal(s.flows({}).total, 1);
+  assert.deepEqual(s.recordTypes(), [{ type: 'conn', count: 1 }], 'counts follow the rows retention removed');
   assert.deepEqual(s.retention(), { records_days: 5, max_captures: 0 });
   s.setRetention({ records_days: 0, max_captures: 1 });
   assert.deepEqual(s.captures().map((c) => c.name), ['new']);

@@ -42,6 +42,16 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => '\\' + c);
 }
 
+/**
+ * The ORDER BY of a flows page: the order each sort column's index holds (migration 2), so a
+ * page reads its rows and no more.
+ */
+export function flowOrderBy(sort: (typeof FLOW_SORT)[number], order: 'ASC' | 'DESC'): string {
+  if (sort === 'bytes') return `(f.orig_ip_bytes + f.resp_ip_bytes) ${order}, f.id ${order}`;
+  if (sort === 'orig_h' || sort === 'resp_h') return `f.${sort} ${order}, f.ts ${order}, f.id ${order}`;
+  return `f.${sort} ${order}, f.id ${order}`;
+}
+
 export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: DatabaseSync;
@@ -120,6 +130,8 @@ export class SqliteStore implements Store {
       const g = this.st('SELECT MIN(ts) AS a, MAX(ts) AS b FROM records WHERE capture_id = ?').get(id) as { a: number | null; b: number | null };
       for (const x of [f.a, g.a]) if (x !== null && x < first) first = x;
       for (const x of [f.b, g.b]) if (x !== null && x > last) last = x;
+      this.st("INSERT INTO record_counts SELECT capture_id, 'conn', COUNT(*) FROM flows WHERE capture_id = ? GROUP BY capture_id").run(id);
+      this.st('INSERT INTO record_counts SELECT capture_id, type, COUNT(*) FROM records WHERE capture_id = ? GROUP BY capture_id, type').run(id);
       this.st('UPDATE captures SET complete = 1, packets = ?, first_ts = ?, last_ts = ?, records = ?, stats = ? WHERE id = ?').run(
         stats.packets, Number.isFinite(first) ? first : 0, Number.isFinite(last) ? last : 0, records, JSON.stringify(stats), id,
       );
@@ -130,6 +142,7 @@ export class SqliteStore implements Store {
   deleteCapture(id: number): void {
     this.st('DELETE FROM flows WHERE capture_id = ?').run(id);
     this.st('DELETE FROM records WHERE capture_id = ?').run(id);
+    this.st('DELETE FROM record_counts WHERE capture_id = ?').run(id);
     this.st('DELETE FROM capture_files WHERE capture_id = ?').run(id);
     this.st('DELETE FROM captures WHERE id = ?').run(id);
   }
@@ -146,8 +159,12 @@ export class SqliteStore implements Store {
       const top = Math.max(newest.t ?? -Infinity, newest2.t ?? -Infinity);
       if (Number.isFinite(top)) {
         const cut = top - r.records_days * 86400;
-        this.st('DELETE FROM flows WHERE ts < ?').run(cut);
-        this.st('DELETE FROM records WHERE ts < ?').run(cut);
+        const gone = Number(this.st('DELETE FROM flows WHERE ts < ?').run(cut).changes) + Number(this.st('DELETE FROM records WHERE ts < ?').run(cut).changes);
+        if (gone > 0) {
+          this.db.exec(`DELETE FROM record_counts;
+            INSERT INTO record_counts SELECT capture_id, 'conn', COUNT(*) FROM flows GROUP BY capture_id;
+            INSERT INTO record_counts SELECT capture_id, type, COUNT(*) FROM records GROUP BY capture_id, type;`);
+        }
       }
     }
   }
@@ -203,13 +220,13 @@ export class SqliteStore implements Store {
       args.push(q.to);
     }
     const sort = q.sort !== undefined && (FLOW_SORT as readonly string[]).includes(q.sort) ? q.sort : 'ts';
-    const col = sort === 'bytes' ? '(f.orig_ip_bytes + f.resp_ip_bytes)' : `f.${sort}`;
-    const order = q.order === 'asc' ? 'ASC' : 'DESC';
+    const by = flowOrderBy(sort, q.order === 'asc' ? 'ASC' : 'DESC');
     const limit = limitOf(q.limit);
     const offset = offsetOf(q.offset);
     const w = where.join(' AND ');
-    const total = (this.st(`SELECT COUNT(*) AS n FROM flows f JOIN captures c ON c.id = f.capture_id WHERE ${w}`).get(...args) as { n: number }).n;
-    const rows = this.st(`SELECT f.data FROM flows f JOIN captures c ON c.id = f.capture_id WHERE ${w} ORDER BY ${col} ${order}, f.id ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as { data: string }[];
+    const total = where.length === 1 ? this.countOf('conn')
+      : (this.st(`SELECT COUNT(*) AS n FROM flows f JOIN captures c ON c.id = f.capture_id WHERE ${w}`).get(...args) as { n: number }).n;
+    const rows = this.st(`SELECT f.data FROM flows f JOIN captures c ON c.id = f.capture_id WHERE ${w} ORDER BY ${by} LIMIT ? OFFSET ?`).all(...args, limit, offset) as { data: string }[];
     return { total, offset, limit, items: rows.map((r) => JSON.parse(r.data) as Record<string, unknown>) };
   }
 
@@ -243,14 +260,21 @@ export class SqliteStore implements Store {
     const limit = limitOf(q.limit);
     const offset = offsetOf(q.offset);
     const w = where.join(' AND ');
-    const total = (this.st(`SELECT COUNT(*) AS n FROM records r JOIN captures c ON c.id = r.capture_id WHERE ${w}`).get(...args) as { n: number }).n;
+    const total = where.length === 2 ? this.countOf(q.type)
+      : (this.st(`SELECT COUNT(*) AS n FROM records r JOIN captures c ON c.id = r.capture_id WHERE ${w}`).get(...args) as { n: number }).n;
     const rows = this.st(`SELECT r.data FROM records r JOIN captures c ON c.id = r.capture_id WHERE ${w} ORDER BY r.ts ${order}, r.id ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as { data: string }[];
     return { total, offset, limit, items: rows.map((r) => JSON.parse(r.data) as Record<string, unknown>) };
   }
 
+  /** Records of a type (conn: flows) in the complete captures. */
+  private countOf(type: string): number {
+    const r = this.st('SELECT SUM(rc.n) AS n FROM record_counts rc JOIN captures c ON c.id = rc.capture_id WHERE c.complete = 1 AND rc.type = ?').get(type) as { n: number | null };
+    return r.n ?? 0;
+  }
+
   recordTypes(): { type: string; count: number }[] {
-    const out = [{ type: 'conn', count: (this.st('SELECT COUNT(*) AS n FROM flows f JOIN captures c ON c.id = f.capture_id WHERE c.complete = 1').get() as { n: number }).n }];
-    for (const r of this.st('SELECT r.type AS type, COUNT(*) AS n FROM records r JOIN captures c ON c.id = r.capture_id WHERE c.complete = 1 GROUP BY r.type ORDER BY r.type').all() as { type: string; n: number }[]) {
+    const out = [{ type: 'conn', count: this.countOf('conn') }];
+    for (const r of this.st("SELECT rc.type AS type, SUM(rc.n) AS n FROM record_counts rc JOIN captures c ON c.id = rc.capture_id WHERE c.complete = 1 AND rc.type != 'conn' GROUP BY rc.type ORDER BY rc.type").all() as { type: string; n: number }[]) {
       out.push({ type: r.type, count: r.n });
     }
     return out.filter((t) => t.count > 0);
