@@ -7,7 +7,7 @@
 // both inputs once more with the JS heap capped (--max-old-space-size): if the whole capture
 // still completes under the cap, what Palisade keeps does not grow with the input.
 //
-//   node bench/memory.ts [--capture PATH] [--runs N] [--workers N]   (or npm run bench:memory)
+//   node bench/memory.ts [--capture PATH] [--runs N] [--workers N] [--flows-only]   (or npm run bench:memory)
 //   node bench/run.ts --memory                                        (after the main table)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +24,14 @@ import { ALL_TOOLS, type Tool } from './lib/tools.ts';
 /** Peak RSS of the whole capture may exceed that of its first half by this much and still count as flat. */
 export const FLAT_TOLERANCE = 0.2;
 
-/** Old-space cap (MB) of the capped-heap probe: well under the uncapped peak, well over what one flow table needs. */
-export const HEAP_CAP_MB = 64;
+/**
+ * Old-space cap (MB) of the capped-heap probe, well under the uncapped peak: for the packet
+ * engine's stage alone (flows only) 64 MB, well over what one flow table needs; for the whole
+ * pipeline 128 MB, which also holds the dissectors' per-flow state, the inventory being built
+ * and the record files' write buffers.
+ */
+export const HEAP_CAP_MB = 128;
+export const HEAP_CAP_MB_FLOWS_ONLY = 64;
 
 export interface MemoryInput {
   label: 'first half' | 'whole';
@@ -43,6 +49,8 @@ export interface MemoryInput {
 
 export interface MemoryResult {
   workers: number;
+  /** The packet engine's stage alone (`--protocols none --no-assets`), not the whole pipeline. */
+  flows_only: boolean;
   runs: number;
   half_made_with: string;
   inputs: MemoryInput[];
@@ -61,18 +69,22 @@ export interface MemoryOptions {
   facts: CaptureFacts;
   runs: number;
   workers: number;
+  /** Measure the packet engine's stage alone (default: the whole pipeline). */
+  flowsOnly?: boolean;
   method: RssMethod;
   log: (line: string) => void;
 }
 
 export async function runMemory(o: MemoryOptions): Promise<MemoryResult> {
   const { log } = o;
-  const tool = ALL_TOOLS.find((t) => t.id === `palisade-w${o.workers}`) ?? ALL_TOOLS[0];
+  const flowsOnly = o.flowsOnly === true;
+  const HEAP_CAP = flowsOnly ? HEAP_CAP_MB_FLOWS_ONLY : HEAP_CAP_MB;
+  const tool = ALL_TOOLS.find((t) => t.id === `palisade-w${o.workers}${flowsOnly ? '-flows' : ''}`) ?? ALL_TOOLS[0];
   const cappedTool: Tool = {
     ...tool,
     command: (capture, scratch) => {
       const c = tool.command(capture, scratch);
-      return { cmd: c.cmd, args: [`--max-old-space-size=${HEAP_CAP_MB}`, ...c.args] };
+      return { cmd: c.cmd, args: [`--max-old-space-size=${HEAP_CAP}`, ...c.args] };
     },
   };
   const editcap = findExecutable('editcap');
@@ -84,7 +96,7 @@ export async function runMemory(o: MemoryOptions): Promise<MemoryResult> {
     // -r keeps the selected packets (numbered from 1) instead of deleting them; -F keeps the
     // file format, so both runs read the same format.
     const cut = ['-r', '-F', o.facts.format, o.capture, half, `1-${halfPackets}`];
-    log(`\nMemory flatness: palisade --workers ${o.workers} on the first half of the capture and on all of it`);
+    log(`\nMemory flatness: palisade --workers ${o.workers}${flowsOnly ? ' (flows only)' : ''} on the first half of the capture and on all of it`);
     log(`  cutting the first ${halfPackets} packets: editcap ${cut.join(' ')}`);
     const r = await runCapture(editcap, cut);
     if (r.code !== 0) throw new BenchError('E_BUILD', `editcap failed: ${r.stderr.trim()}`);
@@ -107,11 +119,11 @@ export async function runMemory(o: MemoryOptions): Promise<MemoryResult> {
       try {
         const rec = await runOnce(cappedTool, input.path, input.packets, work, o.method, 'mem-capped');
         input.capped = { completed: true, wall_seconds: rec.wall_seconds, peak_rss_bytes: rec.peak_rss_bytes };
-        log(`  heap ≤ ${HEAP_CAP_MB} MB  ${input.label.padEnd(10)}  ${fmt.secs(rec.wall_seconds).padStart(6)} s  ${fmt.mb(rec.peak_rss_bytes).padStart(5)} MB peak RSS`);
+        log(`  heap ≤ ${HEAP_CAP} MB  ${input.label.padEnd(10)}  ${fmt.secs(rec.wall_seconds).padStart(6)} s  ${fmt.mb(rec.peak_rss_bytes).padStart(5)} MB peak RSS`);
       } catch (e) {
         if (!(e instanceof BenchError)) throw e;
         input.capped = { completed: false, error: e.message };
-        log(`  heap ≤ ${HEAP_CAP_MB} MB  ${input.label.padEnd(10)}  FAILED: ${e.message}`);
+        log(`  heap ≤ ${HEAP_CAP} MB  ${input.label.padEnd(10)}  FAILED: ${e.message}`);
       }
     }
     for (const input of inputs) {
@@ -125,19 +137,20 @@ export async function runMemory(o: MemoryOptions): Promise<MemoryResult> {
     const rssRatio = h.median_peak_rss_bytes !== undefined && w.median_peak_rss_bytes !== undefined ? w.median_peak_rss_bytes / h.median_peak_rss_bytes : undefined;
     const result: MemoryResult = {
       workers: o.workers,
+      flows_only: flowsOnly,
       runs: o.runs,
       half_made_with: `editcap ${cut.slice(0, 3).join(' ')} CAPTURE HALF 1-${halfPackets}`,
       inputs: inputs.map((x) => ({ ...x, path: x.label === 'first half' ? `(temporary) first ${x.packets} packets of ${o.capture}` : x.path })),
       rss_ratio: rssRatio,
       packets_ratio: w.packets / h.packets,
       flat: rssRatio === undefined ? undefined : rssRatio <= 1 + FLAT_TOLERANCE,
-      heap_cap_mb: HEAP_CAP_MB,
+      heap_cap_mb: HEAP_CAP,
       bounded: inputs.every((x) => x.capped.completed),
     };
     log('');
     log(
       table([
-        ['input', 'packets', 'file MB', 'flows', 'max active flows', 'wall s', 'peak RSS MB', `RSS MB, heap ≤ ${HEAP_CAP_MB} MB`],
+        ['input', 'packets', 'file MB', 'flows', 'max active flows', 'wall s', 'peak RSS MB', `RSS MB, heap ≤ ${HEAP_CAP} MB`],
         ...inputs.map((x) => [
           x.label,
           String(x.packets),
@@ -156,9 +169,9 @@ export async function runMemory(o: MemoryOptions): Promise<MemoryResult> {
     if (result.bounded) {
       const [ch, cw] = [h.capped.peak_rss_bytes, w.capped.peak_rss_bytes];
       const capRatio = ch !== undefined && cw !== undefined ? ` (${(cw / ch).toFixed(2)}× the RSS of the half)` : '';
-      log(`  with the JS heap capped at ${HEAP_CAP_MB} MB both complete${capRatio}: what Palisade keeps does not grow with the input${result.flat ? '' : '; the uncapped growth is heap the garbage collector had not given back'}`);
+      log(`  with the JS heap capped at ${HEAP_CAP} MB both complete${capRatio}: what Palisade keeps does not grow with the input${result.flat ? '' : '; the uncapped growth is heap the garbage collector had not given back'}`);
     } else {
-      log(`  with the JS heap capped at ${HEAP_CAP_MB} MB the ${inputs.filter((x) => !x.capped.completed).map((x) => x.label).join(' and ')} FAILED: retained memory grows with the input`);
+      log(`  with the JS heap capped at ${HEAP_CAP} MB the ${inputs.filter((x) => !x.capped.completed).map((x) => x.label).join(' and ')} FAILED: retained memory grows with the input`);
     }
     return result;
   } finally {
@@ -174,15 +187,16 @@ async function main(): Promise<number> {
         capture: { type: 'string' },
         runs: { type: 'string', default: '3' },
         workers: { type: 'string', default: '1' },
+        'flows-only': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
-    process.stderr.write(`bench: ${(e as Error).message}\nusage: node bench/memory.ts [--capture PATH] [--runs N] [--workers 1|2]\n`);
+    process.stderr.write(`bench: ${(e as Error).message}\nusage: node bench/memory.ts [--capture PATH] [--runs N] [--workers 1|2] [--flows-only]\n`);
     return 2;
   }
   if (values.help) {
-    process.stdout.write('usage: node bench/memory.ts [--capture PATH] [--runs N] [--workers 1|2]\nSee docs/benchmarks.md.\n');
+    process.stdout.write('usage: node bench/memory.ts [--capture PATH] [--runs N] [--workers 1|2] [--flows-only]\nSee docs/benchmarks.md.\n');
     return 0;
   }
   const runs = Number(values.runs);
@@ -196,7 +210,7 @@ async function main(): Promise<number> {
     const facts = await captureFacts(capture);
     const method = await rssMethod();
     if (method !== 'gnu-time') log('/usr/bin/time (GNU time) not found: apt-get install time; peak RSS is read by polling /proc/<pid>/status VmHWM instead');
-    const r = await runMemory({ capture, facts, runs, workers, method, log });
+    const r = await runMemory({ capture, facts, runs, workers, flowsOnly: values['flows-only'], method, log });
     return r.bounded ? 0 : 1;
   } catch (e) {
     if (e instanceof BenchError) {

@@ -1,8 +1,9 @@
 // Record output: one file per record type in an output directory, as NDJSON (one JSON
 // object per line, `conn.ndjson`) or as Zeek ASCII logs (`conn.log`). Files are created
 // when the first record of their type arrives, so a run leaves exactly one file per record
-// type it produced. Text is joined into ~1 MiB strings before each synchronous write: at
-// 100k records/s that is a few writes a second, and an I/O error surfaces at the call that
+// type it produced. Text is joined into ~256 KiB strings before each synchronous write
+// (small enough that the buffers of some forty record files hold little heap): at 100k
+// records/s that is some tens of writes a second, and an I/O error surfaces at the call that
 // caused it, as PalisadeError E_OUTPUT naming the file.
 
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { PalisadeError } from '../core/errors.ts';
 import { ZeekTsvWriter, type ZeekField, type ZeekTsvOptions } from './zeek-tsv.ts';
 import { CONN_ZEEK_FIELDS } from './conn-fields.ts';
 
-const FLUSH_CHARS = 1 << 20;
+const FLUSH_CHARS = 1 << 18;
 
 function errnoCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -95,7 +96,7 @@ class FileSink {
 
 /**
  * Writes records as NDJSON to one file. The file is created by the first `write`;
- * lines are buffered and written in ~1 MiB pieces. Records must be JSON-serialisable
+ * lines are buffered and written in ~256 KiB pieces. Records must be JSON-serialisable
  * (no bigint); undefined fields are left out, as unset fields are in Zeek's JSON logs.
  */
 export class NdjsonWriter {

@@ -43,7 +43,7 @@ export interface ZeekTsvOptions {
   now?: () => Date;
   /** Write #open/#close in UTC. Default false: local time, as Zeek does. */
   utc?: boolean;
-  /** Hand text to `out` once this many characters are buffered. Default 1 MiB. */
+  /** Hand text to `out` once this many characters are buffered. Default 256 Ki characters. */
   flushChars?: number;
 }
 
@@ -175,7 +175,7 @@ export function zeekLogTimestamp(d: Date, utc = false): string {
     : `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}-${pad2(d.getHours())}-${pad2(d.getMinutes())}-${pad2(d.getSeconds())}`;
 }
 
-const DEFAULT_FLUSH_CHARS = 1 << 20;
+const DEFAULT_FLUSH_CHARS = 1 << 18;
 
 /**
  * Formats records as rows of one Zeek log (the columns `fields`): what ZeekTsvWriter writes
