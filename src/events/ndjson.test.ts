@@ -68,6 +68,27 @@ test('writes in large pieces once the buffer fills', async (t) => {
   assert.deepEqual(got.map((r) => r.i), Array.from({ length: 100 }, (_, i) => i));
 });
 
+test('lines longer than the buffer, non-ASCII text and text from elsewhere keep their order and bytes', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'y.ndjson');
+  const w = new NdjsonWriter(path, { flushChars: 1000 });
+  const want: unknown[] = [];
+  for (let i = 0; i < 60; i++) {
+    const r = { i, note: i % 10 === 0 ? 'é✓'.repeat(800) : `ünï ${i}`, lone: i === 7 ? '\ud800' : undefined };
+    w.write(r);
+    want.push(JSON.parse(JSON.stringify(r)));
+    if (i % 20 === 5) {
+      const text = `{"i":"text ${i}","note":"ß"}\n`;
+      w.writeText(i % 40 === 5 ? text : new TextEncoder().encode(text), 1);
+      want.push({ i: `text ${i}`, note: 'ß' });
+    }
+  }
+  await w.close();
+  assert.deepEqual(lines(path), want);
+  assert.equal(w.records, want.length);
+  assert.equal(readFileSync(path, 'utf8').split('\n').length, want.length + 1);
+});
+
 test('write errors become E_OUTPUT naming the file and what to do', { skip: !existsSync('/dev/full') }, async () => {
   // /dev/full accepts open() and fails every write with ENOSPC.
   const w = new NdjsonWriter('/dev/full', { flushChars: 10 });

@@ -96,24 +96,26 @@ class FileSink {
 
 /**
  * Writes records as NDJSON to one file. The file is created by the first `write`;
- * lines are buffered and written in ~256 KiB pieces. Records must be JSON-serialisable
- * (no bigint); undefined fields are left out, as unset fields are in Zeek's JSON logs.
+ * lines are encoded into a ~256 KiB byte buffer as they come (one UTF-8 encoding of each
+ * line, no joined string to flatten and encode again) and written when it is full.
+ * Records must be JSON-serialisable (no bigint); undefined fields are left out, as unset
+ * fields are in Zeek's JSON logs.
  */
 export class NdjsonWriter {
   readonly path: string;
   /** Records written so far. */
   records: number;
   private readonly sink: FileSink;
-  private readonly flushChars: number;
-  private buf: string;
+  private readonly bytes: Buffer;
+  private used: number;
   private closed: boolean;
 
   constructor(path: string, opts: { flushChars?: number } = {}) {
     this.path = path;
     this.records = 0;
     this.sink = new FileSink(path);
-    this.flushChars = opts.flushChars ?? FLUSH_CHARS;
-    this.buf = '';
+    this.bytes = Buffer.allocUnsafe(Math.max(64, opts.flushChars ?? FLUSH_CHARS));
+    this.used = 0;
     this.closed = false;
   }
 
@@ -121,33 +123,48 @@ export class NdjsonWriter {
   write(record: object): void {
     if (this.closed) throw new Error(`NDJSON output ${this.path} is closed`);
     if (!this.sink.isOpen) this.sink.open();
-    this.buf += JSON.stringify(record) + '\n';
+    this.append(JSON.stringify(record), true);
     this.records++;
-    if (this.buf.length >= this.flushChars) this.flush();
   }
 
   /**
    * Lines formatted elsewhere (a worker thread's, see RecordTextBuffer): `text` holds
-   * `records` whole lines, as a string or as UTF-8 bytes (written at once, the buffer aside).
+   * `records` whole lines, as a string or as UTF-8 bytes (written at once, after what is buffered).
    */
   writeText(text: string | Uint8Array, records: number): void {
     if (this.closed) throw new Error(`NDJSON output ${this.path} is closed`);
     if (!this.sink.isOpen) this.sink.open();
     this.records += records;
     if (typeof text !== 'string') {
+      this.flush();
       this.sink.write(text);
       return;
     }
-    this.buf += text;
-    if (this.buf.length >= this.flushChars) this.flush();
+    this.append(text, false);
+  }
+
+  /** Encodes `s` (and a newline) after the buffered bytes; writes the buffer first when `s` might not fit. */
+  private append(s: string, newline: boolean): void {
+    const b = this.bytes;
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    const most = s.length * 3 + 1;
+    if (this.used + most > b.length) {
+      this.flush();
+      if (most > b.length) {
+        this.sink.write(newline ? s + '\n' : s);
+        return;
+      }
+    }
+    this.used += b.write(s, this.used);
+    if (newline) b[this.used++] = 0x0a;
   }
 
   /** Writes buffered lines to the file. */
   flush(): void {
-    if (this.buf.length === 0) return;
-    const s = this.buf;
-    this.buf = '';
-    this.sink.write(s);
+    if (this.used === 0) return;
+    const n = this.used;
+    this.used = 0;
+    this.sink.write(this.bytes.subarray(0, n));
   }
 
   /** Flushes and closes the file (if one was created). Rejects with PalisadeError E_OUTPUT. */

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordOutput, registerZeekFields, type RecordFormat } from './ndjson.ts';
-import { RecordTextBuffer, type RecordTexts } from './record-text.ts';
+import { RecordTextBuffer, type RecordBytes, type RecordTexts } from './record-text.ts';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-record-text-'));
@@ -91,4 +91,38 @@ test('RecordOutput.writeText after close throws and writes nothing', async (t) =
   await out.close();
   assert.throws(() => out.writeText('conn', new TextEncoder().encode('{"a":2}\n'), 1), /closed/);
   assert.equal(readFileSync(join(dir, 'conn.ndjson'), 'utf8'), '{"a":1}\n');
+});
+
+test('RecordTextBuffer in byte mode: the UTF-8 of the string mode, in buffers of their own that can be transferred', () => {
+  for (const format of ['ndjson', 'zeek'] as const) {
+    const str = new RecordTextBuffer(format);
+    const byt = new RecordTextBuffer(format, { bytes: true });
+    // Past the first buffer (16 KiB), non-ASCII text, two types.
+    const recs: [string, object][] = [];
+    for (let i = 0; i < 300; i++) recs.push(['test_text', { ts: i, uid: `C${i}`, note: `é ${'x'.repeat(i % 7 === 0 ? 5000 : 20)} ✓` }]);
+    recs.push(['conn', { ts: 1, uid: 'Cz', 'id.orig_h': '10.0.0.1' }]);
+    for (const [t, r] of recs) {
+      str.write(t, r);
+      byt.write(t, r);
+    }
+    const s: RecordTexts = { types: [], texts: [], counts: [] };
+    str.take(s);
+    const b: RecordBytes = { types: [], texts: [], counts: [] };
+    const transfer: ArrayBuffer[] = [];
+    assert.equal(byt.chars, s.texts.reduce((a, x) => a + Buffer.byteLength(x), 0), 'bytes pending are counted');
+    byt.takeBytes(b, transfer);
+    assert.deepEqual(b.types, s.types);
+    assert.deepEqual(b.counts, s.counts);
+    assert.deepEqual(b.texts.map((x) => Buffer.from(x).toString('utf8')), s.texts, format);
+    assert.equal(new Set(transfer).size, b.texts.length, 'one ArrayBuffer per text');
+    // Transferring them leaves the buffer's next texts intact.
+    const moved = structuredClone(b.texts, { transfer });
+    assert.equal(Buffer.from(moved[0]).toString('utf8'), s.texts[0]);
+    byt.write('test_text', { ts: 9 });
+    const again: RecordBytes = { types: [], texts: [], counts: [] };
+    byt.takeBytes(again, []);
+    assert.deepEqual(again.counts, [1]);
+    assert.match(Buffer.from(again.texts[0]).toString('utf8'), format === 'ndjson' ? /^\{"ts":9\}\n$/ : /\t9\.000000\t/);
+    assert.throws(() => byt.take({ types: [], texts: [], counts: [] }), /byte mode/);
+  }
 });
