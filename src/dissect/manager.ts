@@ -18,7 +18,7 @@ import type { FlowListener } from '../flow/flow-table.ts';
 import type { WeirdRecord } from '../events/weird.ts';
 import type { Registry } from './registry.ts';
 import {
-  PROBE, type FlowInfo, type L2Context, type L2ProtocolDef, type ProbeHint, type ProtocolDef, type RecordFields, type Session,
+  PROBE, type FlowInfo, type L2Context, type L2ProtocolDef, type ProbeHint, type ProtocolDef, type RecordFields, type RecordHead, type Session,
   type SessionContext, type SharedState, type Transport, type L2Session,
 } from './types.ts';
 
@@ -103,6 +103,8 @@ class Info implements FlowInfo {
   readonly vlan: number;
   /** Orientation the strings were made for (a role flip makes new ones). */
   readonly origIsA: boolean;
+  /** The record header, reused (its ts set) by each SessionContext.head() call. */
+  readonly head: RecordHead;
 
   constructor(f: Flow, transport: Transport) {
     this.uid = flowUid(f);
@@ -120,6 +122,7 @@ class Info implements FlowInfo {
     this.origMac = o.macHi >= 0 ? formatMac(o.macHi, o.macLo) : '';
     this.respMac = r.macHi >= 0 ? formatMac(r.macHi, r.macLo) : '';
     this.vlan = f.vlan;
+    this.head = { ts: 0, uid: this.uid, 'id.orig_h': this.origH, 'id.orig_p': this.origP, 'id.resp_h': this.respH, 'id.resp_p': this.respP };
   }
 }
 
@@ -167,6 +170,12 @@ class Ctx implements SessionContext {
       ...fields,
     };
     this.m.emit(this.counters, type, r);
+  }
+
+  head(ts?: number): RecordHead {
+    const h = this.m.info(this.fd).head;
+    h.ts = ts ?? this.m.ts;
+    return h;
   }
 
   rawRecord(type: string, fields: RecordFields): void {

@@ -1,7 +1,7 @@
 // Test helpers for protocol dissectors: byte arrays written as commented hex, a session run
 // without a flow table, and the segmentation and truncation checks every parser must pass.
 // Used by the tests beside each protocol (src/protocols/<id>/*.test.ts); not by the engine.
-import type { L2Context, ProbeHint, ProtocolDef, RecordFields, Session, SessionContext, SharedState, Transport, FlowInfo } from './types.ts';
+import type { L2Context, ProbeHint, ProtocolDef, RecordFields, RecordHead, Session, SessionContext, SharedState, Transport, FlowInfo } from './types.ts';
 import { PROBE } from './types.ts';
 
 /**
@@ -116,6 +116,11 @@ class TestCtx implements SessionContext {
       type,
       { ts: ts ?? this.ts, uid: f.uid, 'id.orig_h': f.origH, 'id.orig_p': f.origP, 'id.resp_h': f.respH, 'id.resp_p': f.respP, ...fields },
     ]);
+  }
+
+  head(ts?: number): RecordHead {
+    const f = this.flow;
+    return { ts: ts ?? this.ts, uid: f.uid, 'id.orig_h': f.origH, 'id.orig_p': f.origP, 'id.resp_h': f.respH, 'id.resp_p': f.respP };
   }
 
   rawRecord(type: string, fields: RecordFields): void {

@@ -253,7 +253,8 @@ export class BacnetSession implements Session {
       }
     }
     const seg = f.pduType === PDU_CONFIRMED_REQUEST || f.pduType === PDU_COMPLEX_ACK;
-    this.ctx.record('bacnet', {
+    this.ctx.rawRecord('bacnet', {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -604,7 +605,8 @@ export class BacnetSession implements Session {
   private propertyRecord(isOrig: boolean, service: string, r: PropertyRow): void {
     const f = this.f;
     const fi = this.ctx.flow;
-    this.ctx.record('bacnet_property', {
+    this.ctx.rawRecord('bacnet_property', {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,

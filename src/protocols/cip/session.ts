@@ -126,9 +126,11 @@ export class CipSession implements Session {
     };
   }
 
+  /** A cip record with its flow header (SessionContext.head), written with writeCip in the same callback. */
   private cipRecord(isOrig: boolean, seq: number, response: boolean, code: number, cls: number, embedded: boolean): CipRecord {
     const f = this.ctx.flow;
     return {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? f.origH : f.respH,
       source_p: isOrig ? f.origP : f.respP,
@@ -175,6 +177,10 @@ export class CipSession implements Session {
 
   private write(type: string, r: object): void {
     this.ctx.record(type, r as Record<string, unknown>);
+  }
+
+  private writeCip(r: CipRecord): void {
+    this.ctx.rawRecord('cip', r as unknown as Record<string, unknown>);
   }
 
   // ---- CIP messages ----
@@ -227,7 +233,7 @@ export class CipSession implements Session {
     this.lastClass = cls;
     this.lastInst = inst;
     if (code === SVC.MULTIPLE_SERVICE_PACKET) {
-      this.write('cip', r);
+      this.writeCip(r);
       if (!this.multiple(isOrig, d, dOff, dLen, seq, depth)) ok = false;
       this.lastCode = code;
       this.lastClass = cls;
@@ -243,7 +249,7 @@ export class CipSession implements Session {
         if (!this.forwardCloseRequest(isOrig, d, dOff, dLen, r)) ok = false;
       }
     }
-    this.write('cip', r);
+    this.writeCip(r);
     if (depth === 0) this.push(isOrig, code, -1, cls, inst, seq);
     return ok;
   }
@@ -278,7 +284,7 @@ export class CipSession implements Session {
     const dOff = off + 4 + 2 * words;
     const dLen = len - 4 - 2 * words;
     if (code === SVC.MULTIPLE_SERVICE_PACKET) {
-      this.write('cip', r);
+      this.writeCip(r);
       // an error reply to a Multiple Service Packet may carry no list
       if (dLen > 0 && !this.multiple(isOrig, d, dOff, dLen, seq, depth)) ok = false;
       return ok;
@@ -289,7 +295,7 @@ export class CipSession implements Session {
     } else if (code === SVC.FORWARD_CLOSE && cm) {
       if (!this.forwardCloseReply(isOrig, d, dOff, dLen, status, r)) ok = false;
     }
-    this.write('cip', r);
+    this.writeCip(r);
     if (code === SVC.GET_ATTRIBUTES_ALL && this.reqCode === code && cls === CLASS_IDENTITY && status === 0 && this.reqInst === 1) {
       this.identityAttrs(isOrig, d, dOff, dLen);
     }
@@ -333,13 +339,13 @@ export class CipSession implements Session {
   private unconnectedSend(isOrig: boolean, d: Uint8Array, off: number, len: number, seq: number, depth: number, r: CipRecord): boolean {
     const ctx = this.ctx;
     if (len < 4) {
-      this.write('cip', r);
+      this.writeCip(r);
       ctx.event('bad_embedded', `Unconnected Send data of ${len} bytes`, isOrig);
       return false;
     }
     const size = u16(d, off + 2);
     if (4 + size > len) {
-      this.write('cip', r);
+      this.writeCip(r);
       ctx.event('bad_embedded', `Unconnected Send embeds ${size} bytes, ${len - 4} present`, isOrig);
       return false;
     }
@@ -361,7 +367,7 @@ export class CipSession implements Session {
       }
       r.route_path = this.aux.text;
     }
-    this.write('cip', r);
+    this.writeCip(r);
     if (depth + 1 >= MAX_DEPTH) {
       ctx.event('too_deep', `embedded messages nested more than ${MAX_DEPTH} deep`, isOrig);
       return false;

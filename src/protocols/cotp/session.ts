@@ -159,6 +159,7 @@ export class CotpSession implements Session, PduFramer {
     const type = t.type;
     const carries = type === TPDU_DT || type === TPDU_ED || type === TPDU_CR || type === TPDU_CC || type === TPDU_DR;
     const rec: CotpRecord = {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? f.origH : f.respH,
       source_p: isOrig ? f.origP : f.respP,
@@ -178,7 +179,7 @@ export class CotpSession implements Session, PduFramer {
       eot: t.eot < 0 ? undefined : t.eot === 1,
       user_data_length: carries && t.userOff > 0 ? t.userLen : undefined,
     };
-    this.ctx.record('cotp', rec as unknown as Record<string, unknown>);
+    this.ctx.rawRecord('cotp', rec as unknown as Record<string, unknown>);
   }
 
   /** A DT: its user data ends a TSDU (EOT) or is one segment of it. */

@@ -143,6 +143,7 @@ export class EnipSession implements Session, PduFramer {
     const h = this.h;
     const f = this.ctx.flow;
     const r: EnipRecord = {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? f.origH : f.respH,
       source_p: isOrig ? f.origP : f.respP,
@@ -157,7 +158,7 @@ export class EnipSession implements Session, PduFramer {
       options: hexNum(h.options, 8),
       enip_status_code: h.status,
     };
-    this.ctx.record('enip', r as unknown as Record<string, unknown>);
+    this.ctx.rawRecord('enip', r as unknown as Record<string, unknown>);
   }
 
   /** Command-specific data; false when it is malformed (events raised). */

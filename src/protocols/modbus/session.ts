@@ -235,6 +235,7 @@ export class ModbusSession implements Session, PduFramer {
 
   private writeTxn(t: Txn): void {
     const fields: RecordFields = {
+      ...this.ctx.head(t.ts),
       tid: t.tid,
       unit: t.unit,
       func: functionName(t.func),
@@ -264,7 +265,7 @@ export class ModbusSession implements Session, PduFramer {
       request_seen: t.hasRequest,
       response_seen: t.hasResponse,
     };
-    this.ctx.record(RECORD_MODBUS, fields, t.ts);
+    this.ctx.rawRecord(RECORD_MODBUS, fields);
   }
 
   /** The per-message records of the message just parsed (ICSNPP writes one per message). */

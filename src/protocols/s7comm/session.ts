@@ -132,7 +132,7 @@ export class S7commSession implements Session {
         break;
     }
     if (!h.truncated && known) this.ctx.valid(isOrig);
-    this.ctx.record('s7comm', rec as unknown as Record<string, unknown>);
+    this.ctx.rawRecord('s7comm', rec as unknown as Record<string, unknown>);
   }
 
   gap(isOrig: boolean, _len: number): void {
@@ -275,6 +275,7 @@ export class S7commSession implements Session {
       const s7any = v.syntax === SYNTAX_S7ANY && v.area >= 0;
       const element = s7any && isElementArea(v.area);
       const rec: S7commReadWriteRecord = {
+        ...this.ctx.head(job.ts),
         is_orig: job.isOrig,
         source_h: job.isOrig ? f.origH : f.respH,
         source_p: job.isOrig ? f.origP : f.respP,
@@ -315,7 +316,7 @@ export class S7commSession implements Session {
           q++;
         }
       }
-      this.ctx.record('s7comm_read_write', rec as unknown as Record<string, unknown>, job.ts);
+      this.ctx.rawRecord('s7comm_read_write', rec as unknown as Record<string, unknown>);
     }
   }
 
@@ -485,6 +486,7 @@ export class S7commSession implements Session {
   private newRecord(isOrig: boolean, h: S7Header): S7commRecord {
     const f = this.ctx.flow;
     return {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? f.origH : f.respH,
       source_p: isOrig ? f.origP : f.respP,
