@@ -567,7 +567,8 @@ export class BacnetSession implements Session {
     const x = dec.fields;
     const fi = this.ctx.flow;
     const ranged = f.service === USVC_WHO_IS || f.service === USVC_WHO_HAS;
-    this.ctx.record('bacnet_discovery', {
+    this.ctx.rawRecord('bacnet_discovery', {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -639,7 +640,8 @@ export class BacnetSession implements Session {
     if (service !== SVC_READ_PROPERTY && service !== SVC_READ_PROPERTY_MULTIPLE && service !== SVC_WRITE_PROPERTY && service !== SVC_WRITE_PROPERTY_MULTIPLE) return;
     const fi = this.ctx.flow;
     const ref = matched !== null && matched.service === service && matched.objectType >= 0 ? matched : null;
-    this.ctx.record('bacnet_property', {
+    this.ctx.rawRecord('bacnet_property', {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -665,7 +667,8 @@ export class BacnetSession implements Session {
     const x = this.dec.fields;
     const fi = this.ctx.flow;
     const states = service === SVC_DEVICE_COMMUNICATION_CONTROL ? DCC_STATES : REINIT_STATES;
-    this.ctx.record('bacnet_device_control', {
+    this.ctx.rawRecord('bacnet_device_control', {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -685,7 +688,8 @@ export class BacnetSession implements Session {
 
   private controlResult(isOrig: boolean, service: number, result: string, code: string | undefined, errorClass: string | undefined): void {
     const fi = this.ctx.flow;
-    this.ctx.record('bacnet_device_control', {
+    this.ctx.rawRecord('bacnet_device_control', {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -706,7 +710,8 @@ export class BacnetSession implements Session {
   private fileRecord(isOrig: boolean, service: string): void {
     const x = this.dec.fields;
     const fi = this.ctx.flow;
-    this.ctx.record('bacnet_file', {
+    this.ctx.rawRecord('bacnet_file', {
+      ...this.ctx.head(),
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,

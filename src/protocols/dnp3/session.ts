@@ -276,7 +276,8 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
       return;
     }
     const kept = this.reqFc >= 0;
-    this.ctx.record('dnp3', {
+    this.ctx.rawRecord('dnp3', {
+      ...this.ctx.head(ts),
       fc_request: kept ? functionName(this.reqFc) : undefined,
       fc_reply: functionName(fc),
       iin,
@@ -285,7 +286,7 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
       iin_flags: iinFlags(iin),
       master_addr: kept ? this.reqSrc : this.curDst,
       outstation_addr: kept ? this.reqDst : this.curSrc,
-    }, ts);
+    });
     this.reqFc = -1;
     if (fc === FC_RESPONSE) {
       this.unanswered = 0;
@@ -315,7 +316,8 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
     const resp = this.curFc >= 0x80;
     const f = this.ctx.flow;
     const o = this.curOrig;
-    this.ctx.record('dnp3_control', {
+    this.ctx.rawRecord('dnp3_control', {
+      ...this.ctx.head(),
       is_orig: o,
       source_h: o ? f.origH : f.respH,
       source_p: o ? f.origP : f.respP,
@@ -342,7 +344,8 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
     const resp = this.curFc >= 0x80;
     const f = this.ctx.flow;
     const o = this.curOrig;
-    this.ctx.record('dnp3_control', {
+    this.ctx.rawRecord('dnp3_control', {
+      ...this.ctx.head(),
       is_orig: o,
       source_h: o ? f.origH : f.respH,
       source_p: o ? f.origP : f.respP,
@@ -392,7 +395,8 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
     const f: FlowInfo = this.ctx.flow;
     const o = this.curOrig;
     const ranged = this.objLow >= 0;
-    this.ctx.record('dnp3_objects', {
+    this.ctx.rawRecord('dnp3_objects', {
+      ...this.ctx.head(),
       is_orig: o,
       source_h: o ? f.origH : f.respH,
       source_p: o ? f.origP : f.respP,
@@ -413,7 +417,8 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
   }
 
   private writeKeptRequest(): void {
-    this.ctx.record('dnp3', {
+    this.ctx.rawRecord('dnp3', {
+      ...this.ctx.head(this.reqTs),
       fc_request: functionName(this.reqFc),
       fc_reply: undefined,
       iin: undefined,
@@ -422,7 +427,7 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
       iin_flags: undefined,
       master_addr: this.reqSrc,
       outstation_addr: this.reqDst,
-    }, this.reqTs);
+    });
     this.reqFc = -1;
   }
 }

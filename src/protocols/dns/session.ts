@@ -252,9 +252,8 @@ export class DnsSession implements Session, PduFramer {
     const rflags = r !== null ? r.flags : 0;
     const ts = q !== null ? q.ts : rts;
     const rtt = q !== null && r !== null && rts - q.ts > 0 ? rts - q.ts : undefined;
-    this.ctx.record(
-      RECORD_DNS,
-      {
+    this.ctx.rawRecord(RECORD_DNS, {
+        ...this.ctx.head(ts,),
         proto: this.transport,
         trans_id: q !== null ? q.id : r!.id,
         rtt,
@@ -284,8 +283,6 @@ export class DnsSession implements Session, PduFramer {
         total_replies: r !== null ? r.an + r.ns + r.ar : undefined,
         request_seen: q !== null,
         response_seen: r !== null,
-      },
-      ts,
-    );
+      });
   }
 }

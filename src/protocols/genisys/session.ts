@@ -132,7 +132,8 @@ export class GenisysSession implements Session {
     }
     // ICSNPP parses no payload for the undefined headers.
     const pairs = known && m.dataLen >= 2 ? m.pairs() : undefined;
-    ctx.record(RECORD_GENISYS, {
+    ctx.rawRecord(RECORD_GENISYS, {
+      ...ctx.head(),
       proto: 'tcp',
       header: headerName(h),
       server: station >= 0 ? station : undefined,

@@ -138,7 +138,8 @@ export class Iec104Session implements Session, PduFramer {
 
   private writeApci(isOrig: boolean, apdu: number): void {
     const a = this.apci;
-    this.ctx.record('iec104', {
+    this.ctx.rawRecord('iec104', {
+      ...this.ctx.head(),
       is_orig: isOrig,
       apdu,
       apdu_len: a.length,
@@ -204,7 +205,8 @@ export class Iec104Session implements Session, PduFramer {
       if (decoded > MAX_OBJECTS) ctx.event('too_many_objects', `${decoded} objects, ${MAX_OBJECTS} written`, isOrig);
     }
     const a = this.apci;
-    ctx.record('iec104', {
+    ctx.rawRecord('iec104', {
+      ...ctx.head(),
       is_orig: isOrig,
       apdu,
       apdu_len: a.length,
@@ -231,7 +233,8 @@ export class Iec104Session implements Session, PduFramer {
 
   private writeObject(isOrig: boolean, apdu: number, typeId: string, typeCode: number, cause: string, o: InfoObject): void {
     const h = this.hdr;
-    this.ctx.record('iec104_object', {
+    this.ctx.rawRecord('iec104_object', {
+      ...this.ctx.head(),
       is_orig: isOrig,
       apdu,
       type_id: typeId,

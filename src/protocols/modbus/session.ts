@@ -279,7 +279,8 @@ export class ModbusSession implements Session, PduFramer {
     const dstP = isOrig ? f.respP : f.origP;
     const rr = isOrig ? 'REQUEST' : 'RESPONSE';
     if (fc === MASK_WRITE_REGISTER && m.maskAddress >= 0) {
-      this.ctx.record(RECORD_MASK_WRITE_REGISTER, {
+      this.ctx.rawRecord(RECORD_MASK_WRITE_REGISTER, {
+        ...this.ctx.head(),
         is_orig: isOrig, source_h: srcH, source_p: srcP, destination_h: dstH, destination_p: dstP,
         modbus_detailed_link_id: link, tid: t.tid, unit: t.unit, func: functionName(fc), request_response: rr,
         address: m.maskAddress,
@@ -287,7 +288,8 @@ export class ModbusSession implements Session, PduFramer {
         or_mask: m.orMask,
       });
     } else if (fc === READ_WRITE_MULTIPLE_REGISTERS && (m.readStart >= 0 || m.readRegisters !== undefined)) {
-      this.ctx.record(RECORD_READ_WRITE_MULTIPLE_REGISTERS, {
+      this.ctx.rawRecord(RECORD_READ_WRITE_MULTIPLE_REGISTERS, {
+        ...this.ctx.head(),
         is_orig: isOrig, source_h: srcH, source_p: srcP, destination_h: dstH, destination_p: dstP,
         modbus_detailed_link_id: link, tid: t.tid, unit: t.unit, func: functionName(fc), request_response: rr,
         write_start_address: m.writeStart >= 0 ? m.writeStart : undefined,
@@ -303,7 +305,8 @@ export class ModbusSession implements Session, PduFramer {
       for (let i = 0; i < count; i++) {
         const o = objects !== undefined && i < objects.length ? objects[i] : undefined;
         const obj = isOrig ? m.objectId : o !== undefined ? o.id : -1;
-        this.ctx.record(RECORD_READ_DEVICE_IDENTIFICATION, {
+        this.ctx.rawRecord(RECORD_READ_DEVICE_IDENTIFICATION, {
+          ...this.ctx.head(),
           is_orig: isOrig, source_h: srcH, source_p: srcP, destination_h: dstH, destination_p: dstP,
           modbus_detailed_link_id: link, tid: t.tid, unit: t.unit, func: functionName(fc), request_response: rr,
           mei_type: 'READ-DEVICE-IDENTIFICATION',

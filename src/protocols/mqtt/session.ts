@@ -361,7 +361,8 @@ export class MqttSession implements Session {
     let reason: string | undefined;
     if (m.reasonCode >= 0) reason = t === MSG.CONNACK ? connackName(m.reasonCode, this.level) : reasonName(m.reasonCode, t);
     const spb = m.isSparkplug ? m.spb : null;
-    this.ctx.record('mqtt', {
+    this.ctx.rawRecord('mqtt', {
+      ...this.ctx.head(),
       is_orig: isOrig,
       msg_type: assigned ? MSG_TYPE_NAMES[t] : `unknown-${t}`,
       msg_type_code: t,
@@ -430,9 +431,8 @@ export class MqttSession implements Session {
 
   private writeConnect(p: PendingConnect | null, ack: MqttMessage | null): void {
     const c = p?.m;
-    this.ctx.record(
-      'mqtt_connect',
-      {
+    this.ctx.rawRecord('mqtt_connect', {
+        ...this.ctx.head(p?.ts,),
         proto_name: c?.proto_name,
         proto_version: c?.proto_version,
         client_id: c?.client_id,
@@ -454,9 +454,7 @@ export class MqttSession implements Session {
         assigned_client_id: ack?.assignedClientId,
         reason_string: ack?.reasonString,
         will_properties: c?.will_properties,
-      },
-      p?.ts,
-    );
+      });
   }
 
   // ---- PUBLISH ----
