@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { CORPUS, HAVE_CORPUS, manifest } from './support/corpus.ts';
 import { runEngine } from './support/run-engine.ts';
-import { tcpFrame } from './support/build.ts';
+import { conversationPcap } from './support/build.ts';
 import { HAVE_TSHARK, TSHARK } from './support/tshark.ts';
 import { CC, CONNECT_INITIAL, CONNECT_RESPONSE, CR } from '../src/protocols/rdp/test-fixtures.ts';
 
@@ -90,47 +90,6 @@ test("nDPI's expected output: rdp.pcap's flow is RDP; Palisade counts it as rdp,
   const rec = ((r.records.get('rdp') ?? []) as Rec[])[0];
   assert.deepEqual([rec.result, rec.security_protocol], ['encrypted', 'HYBRID_EX']);
 });
-
-/** A pcap of a TCP conversation (handshake, one segment per chunk, FIN) between client and server. */
-function conversationPcap(chunks: readonly { isOrig: boolean; bytes: Uint8Array }[], client: [string, number], server: [string, number]): Buffer {
-  const frames: { ts: number; data: Uint8Array }[] = [];
-  let seqC = 1000;
-  let seqS = 5000;
-  let ts = 1700000000;
-  const add = (isOrig: boolean, flags: string, payload?: Uint8Array) => {
-    const f = tcpFrame({
-      src: isOrig ? client[0] : server[0], dst: isOrig ? server[0] : client[0], sport: isOrig ? client[1] : server[1], dport: isOrig ? server[1] : client[1],
-      seq: isOrig ? seqC : seqS, ack: isOrig ? seqS : seqC, flags, payload, ts: (ts += 0.001),
-    });
-    frames.push({ ts: f.ts, data: f.data.subarray(f.offset, f.offset + f.caplen) });
-    const n = (payload?.length ?? 0) + (flags.includes('S') || flags.includes('F') ? 1 : 0);
-    if (isOrig) seqC += n;
-    else seqS += n;
-  };
-  add(true, 'S');
-  add(false, 'SA');
-  add(true, 'A');
-  for (const c of chunks) add(c.isOrig, 'PA', c.bytes);
-  add(true, 'FA');
-  add(false, 'FA');
-  const parts: Buffer[] = [];
-  const g = Buffer.alloc(24);
-  g.writeUInt32LE(0xa1b2c3d4, 0);
-  g.writeUInt16LE(2, 4);
-  g.writeUInt16LE(4, 6);
-  g.writeUInt32LE(65535, 16);
-  g.writeUInt32LE(1, 20);
-  parts.push(g);
-  for (const f of frames) {
-    const h = Buffer.alloc(16);
-    h.writeUInt32LE(Math.floor(f.ts), 0);
-    h.writeUInt32LE(Math.round((f.ts % 1) * 1e6), 4);
-    h.writeUInt32LE(f.data.length, 8);
-    h.writeUInt32LE(f.data.length, 12);
-    parts.push(h, Buffer.from(f.data));
-  }
-  return Buffer.concat(parts);
-}
 
 test('tshark on a capture of the [MS-RDPBCGR] example connection sequence: cookie, protocols, client core data, channels, server security', { skip: !HAVE_TSHARK && 'tshark not installed' }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-rdp-'));
