@@ -243,16 +243,8 @@ export interface Inventory {
 
 // ---- the builder's state as plain data (a worker thread's, sent to the main thread) ----
 
-export interface BindingState {
+export interface BindingState extends Binding {
   key: string;
-  own: boolean;
-  count: number;
-  first: number;
-  last: number;
-  source: string;
-  sourceTs: number;
-  routed: number;
-  direct: number;
 }
 
 export interface ServiceState {

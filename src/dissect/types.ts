@@ -51,7 +51,6 @@ export interface FlowInfo {
 /** A record's fields after the common header (ts, uid, id.*), in the order they are to appear. */
 export type RecordFields = Record<string, unknown>;
 
-/** What a session may do. One context per session; valid for the session's lifetime. */
 /** The header of a flow record (see SessionContext.head). */
 export interface RecordHead {
   ts: number;
@@ -62,6 +61,7 @@ export interface RecordHead {
   'id.resp_p': number;
 }
 
+/** What a session may do. One context per session; valid for the session's lifetime. */
 export interface SessionContext {
   /** This session's protocol id. */
   readonly protocol: string;
