@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordOutput, registerZeekFields, type RecordFormat } from './ndjson.ts';
-import { RecordTextBuffer, type RecordBytes, type RecordTexts } from './record-text.ts';
+import { RecordOutput, registerZeekFields, zeekFieldsFor, type RecordFormat } from './ndjson.ts';
+import { RecordTextBuffer, type RecordBytes } from './record-text.ts';
+import { ZeekRowFormatter } from './zeek-tsv.ts';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-record-text-'));
@@ -33,13 +34,13 @@ async function write(dir: string, format: RecordFormat, how: 'records' | 'string
   } else {
     const buf = new RecordTextBuffer(format);
     RECORDS.forEach(([t, r], i) => (i % 2 === 0 ? buf.write(t, r) : out.write(t, r)));
-    const taken: RecordTexts = { types: [], texts: [], counts: [] };
-    buf.take(taken);
-    assert.equal(buf.chars, 0);
+    const taken: RecordBytes = { types: [], texts: [], counts: [] };
+    buf.take(taken, []);
+    assert.equal(buf.size, 0);
     assert.deepEqual(taken.types, ['test_text']);
     assert.deepEqual(taken.counts, [3]);
-    const enc = new TextEncoder();
-    taken.types.forEach((t, i) => out.writeText(t, how === 'bytes' ? enc.encode(taken.texts[i]) : taken.texts[i], taken.counts[i]));
+    const dec = new TextDecoder();
+    taken.types.forEach((t, i) => out.writeText(t, how === 'bytes' ? taken.texts[i] : dec.decode(taken.texts[i]), taken.counts[i]));
   }
   await out.close();
 }
@@ -69,18 +70,19 @@ for (const format of ['ndjson', 'zeek'] as const) {
   });
 }
 
-test('RecordTextBuffer: one entry per type in first-seen order, characters counted; a Zeek type needs its columns', () => {
+test('RecordTextBuffer: one entry per type in first-seen order, bytes counted; a Zeek type needs its columns', () => {
   const b = new RecordTextBuffer('ndjson');
   b.write('b', { x: 1 });
   b.write('a', { y: 'é' });
   b.write('b', { x: 2 });
-  assert.equal(b.chars, '{"x":1}\n{"y":"é"}\n{"x":2}\n'.length);
-  const taken: RecordTexts = { types: [], texts: [], counts: [] };
-  b.take(taken);
-  assert.deepEqual(taken, { types: ['b', 'a'], texts: ['{"x":1}\n{"x":2}\n', '{"y":"é"}\n'], counts: [2, 1] });
-  const again: RecordTexts = { types: [], texts: [], counts: [] };
-  b.take(again);
-  assert.deepEqual(again, { types: [], texts: [], counts: [] });
+  assert.equal(b.size, Buffer.byteLength('{"x":1}\n{"y":"é"}\n{"x":2}\n'));
+  const taken: RecordBytes = { types: [], texts: [], counts: [] };
+  b.take(taken, []);
+  const text = (t: RecordBytes) => ({ ...t, texts: t.texts.map((x) => Buffer.from(x).toString('utf8')) });
+  assert.deepEqual(text(taken), { types: ['b', 'a'], texts: ['{"x":1}\n{"x":2}\n', '{"y":"é"}\n'], counts: [2, 1] });
+  const again: RecordBytes = { types: [], texts: [], counts: [] };
+  b.take(again, []);
+  assert.deepEqual(text(again), { types: [], texts: [], counts: [] });
   assert.throws(() => new RecordTextBuffer('zeek').write('unregistered_type_x', {}), /registerZeekFields/);
 });
 
@@ -93,24 +95,25 @@ test('RecordOutput.writeText after close throws and writes nothing', async (t) =
   assert.equal(readFileSync(join(dir, 'conn.ndjson'), 'utf8'), '{"a":1}\n');
 });
 
-test('RecordTextBuffer in byte mode: the UTF-8 of the string mode, in buffers of their own that can be transferred', () => {
+test('RecordTextBuffer: the UTF-8 of the lines RecordOutput writes, in buffers of their own that can be transferred', () => {
   for (const format of ['ndjson', 'zeek'] as const) {
-    const str = new RecordTextBuffer(format);
-    const byt = new RecordTextBuffer(format, { bytes: true });
+    const byt = new RecordTextBuffer(format);
     // Past the first buffer (16 KiB), non-ASCII text, two types.
     const recs: [string, object][] = [];
     for (let i = 0; i < 300; i++) recs.push(['test_text', { ts: i, uid: `C${i}`, note: `é ${'x'.repeat(i % 7 === 0 ? 5000 : 20)} ✓` }]);
     recs.push(['conn', { ts: 1, uid: 'Cz', 'id.orig_h': '10.0.0.1' }]);
+    // The text of each type as RecordOutput formats a record.
+    const expected = new Map<string, string>();
     for (const [t, r] of recs) {
-      str.write(t, r);
       byt.write(t, r);
+      const line = format === 'ndjson' ? JSON.stringify(r) + '\n' : new ZeekRowFormatter(zeekFieldsFor(t)!).row(r as Record<string, unknown>);
+      expected.set(t, (expected.get(t) ?? '') + line);
     }
-    const s: RecordTexts = { types: [], texts: [], counts: [] };
-    str.take(s);
+    const s = { types: [...expected.keys()], texts: [...expected.values()], counts: [300, 1] };
     const b: RecordBytes = { types: [], texts: [], counts: [] };
     const transfer: ArrayBuffer[] = [];
-    assert.equal(byt.chars, s.texts.reduce((a, x) => a + Buffer.byteLength(x), 0), 'bytes pending are counted');
-    byt.takeBytes(b, transfer);
+    assert.equal(byt.size, s.texts.reduce((a, x) => a + Buffer.byteLength(x), 0), 'bytes pending are counted');
+    byt.take(b, transfer);
     assert.deepEqual(b.types, s.types);
     assert.deepEqual(b.counts, s.counts);
     assert.deepEqual(b.texts.map((x) => Buffer.from(x).toString('utf8')), s.texts, format);
@@ -120,9 +123,8 @@ test('RecordTextBuffer in byte mode: the UTF-8 of the string mode, in buffers of
     assert.equal(Buffer.from(moved[0]).toString('utf8'), s.texts[0]);
     byt.write('test_text', { ts: 9 });
     const again: RecordBytes = { types: [], texts: [], counts: [] };
-    byt.takeBytes(again, []);
+    byt.take(again, []);
     assert.deepEqual(again.counts, [1]);
     assert.match(Buffer.from(again.texts[0]).toString('utf8'), format === 'ndjson' ? /^\{"ts":9\}\n$/ : /\t9\.000000\t/);
-    assert.throws(() => byt.take({ types: [], texts: [], counts: [] }), /byte mode/);
   }
 });

@@ -5,11 +5,10 @@
 import { zeekFieldsFor, type RecordFormat } from './ndjson.ts';
 import { ZeekRowFormatter } from './zeek-tsv.ts';
 
-/** The pending text of one record type: a string, or UTF-8 bytes (byte mode). */
+/** The pending text of one record type, as UTF-8. */
 class Pending {
   readonly type: string;
   readonly zeek: ZeekRowFormatter | null;
-  text = '';
   bytes: Buffer | null = null;
   used = 0;
   count = 0;
@@ -19,17 +18,10 @@ class Pending {
   }
 }
 
-/** First buffer of a record type in byte mode; it doubles as needed. */
+/** First buffer of a record type; it doubles as needed. */
 const FIRST_BYTES = 1 << 14;
 
-/** What take() hands over: parallel lists, one entry per record type with text pending. */
-export interface RecordTexts {
-  types: string[];
-  texts: string[];
-  counts: number[];
-}
-
-/** What takeBytes() hands over: the same, with each text as UTF-8 in an ArrayBuffer of its own (to transfer). */
+/** What take() hands over: parallel lists, one entry per record type with text pending, each text as UTF-8 in an ArrayBuffer of its own (to transfer). */
 export interface RecordBytes {
   types: string[];
   texts: Uint8Array[];
@@ -37,26 +29,21 @@ export interface RecordBytes {
 }
 
 /**
- * Formats records into one text buffer per record type, exactly as RecordOutput writes them
+ * Formats records into one buffer per record type, exactly as RecordOutput writes them
  * (`JSON.stringify(record)` and a newline; or ZeekRowFormatter's row for the type's
- * registered columns). `chars` says how much is pending; take() hands it over and starts anew.
+ * registered columns), each line encoded as UTF-8 once, as it is written. `size` says how
+ * many bytes are pending; take() hands them over and starts anew.
  */
 export class RecordTextBuffer {
   readonly format: RecordFormat;
-  /** Text pending over all types: characters, or bytes in byte mode. */
-  chars = 0;
+  /** Bytes pending over all types. */
+  size = 0;
   private readonly byType = new Map<string, Pending>();
   /** The types with text pending, in the order their first line came. */
   private pending: Pending[] = [];
-  private readonly byteMode: boolean;
 
-  /**
-   * With `bytes`, each line is encoded as UTF-8 as it is written (once, into a buffer per
-   * type) and takeBytes() hands the buffers over; otherwise take() hands over strings.
-   */
-  constructor(format: RecordFormat, opts: { bytes?: boolean } = {}) {
+  constructor(format: RecordFormat) {
     this.format = format;
-    this.byteMode = opts.bytes === true;
   }
 
   /** Throws Error for a Zeek log whose type has no registered columns (as RecordOutput does). */
@@ -64,14 +51,8 @@ export class RecordTextBuffer {
     const p = this.byType.get(type) ?? this.open(type);
     if (p.count === 0) this.pending.push(p);
     p.count++;
-    if (this.byteMode) {
-      if (p.zeek !== null) this.append(p, p.zeek.row(record as Record<string, unknown>), false);
-      else this.append(p, JSON.stringify(record), true);
-      return;
-    }
-    const line = p.zeek !== null ? p.zeek.row(record as Record<string, unknown>) : JSON.stringify(record) + '\n';
-    p.text += line;
-    this.chars += line.length;
+    if (p.zeek !== null) this.append(p, p.zeek.row(record as Record<string, unknown>), false);
+    else this.append(p, JSON.stringify(record), true);
   }
 
   private append(p: Pending, s: string, newline: boolean): void {
@@ -89,29 +70,14 @@ export class RecordTextBuffer {
     const before = p.used;
     p.used += b.write(s, p.used);
     if (newline) b[p.used++] = 0x0a;
-    this.chars += p.used - before;
-  }
-
-  /** Appends the pending text to `out` (one entry per type) and empties the buffers. Not in byte mode. */
-  take(out: RecordTexts): void {
-    if (this.byteMode) throw new Error('RecordTextBuffer: take() in byte mode (use takeBytes)');
-    for (const p of this.pending) {
-      out.types.push(p.type);
-      out.texts.push(p.text);
-      out.counts.push(p.count);
-      p.text = '';
-      p.count = 0;
-    }
-    this.pending = [];
-    this.chars = 0;
+    this.size += p.used - before;
   }
 
   /**
-   * Byte mode: appends each type's pending UTF-8 to `out` and `transfer` (its ArrayBuffer,
-   * which then belongs to the receiver) and starts new buffers of the same size.
+   * Appends each type's pending UTF-8 to `out` and its ArrayBuffer to `transfer` (it then
+   * belongs to the receiver), and starts new buffers of the same size.
    */
-  takeBytes(out: RecordBytes, transfer: ArrayBuffer[]): void {
-    if (!this.byteMode) throw new Error('RecordTextBuffer: takeBytes() needs byte mode');
+  take(out: RecordBytes, transfer: ArrayBuffer[]): void {
     for (const p of this.pending) {
       const b = p.bytes!;
       out.types.push(p.type);
@@ -123,7 +89,7 @@ export class RecordTextBuffer {
       p.count = 0;
     }
     this.pending = [];
-    this.chars = 0;
+    this.size = 0;
   }
 
   private open(type: string): Pending {

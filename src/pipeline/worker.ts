@@ -49,7 +49,7 @@ export type WorkerMessage =
 /** Objects per batch. */
 const BATCH = 2048;
 /** Bytes of text per batch (over all record types). */
-const TEXT_CHARS = 1 << 20;
+const TEXT_BYTES = 1 << 20;
 
 /** The worker's RecordSink: text, inventory and summary here; objects where the main thread needs them. */
 class ShardSink implements RecordSink {
@@ -60,7 +60,7 @@ class ShardSink implements RecordSink {
   private batch: [string, object][] = [];
 
   constructor(init: WorkerInit) {
-    this.text = init.text !== null ? new RecordTextBuffer(init.text, { bytes: true }) : null;
+    this.text = init.text !== null ? new RecordTextBuffer(init.text) : null;
     this.objects = init.objects;
     this.builder = init.assets ? new AssetBuilder(MAPPERS) : null;
   }
@@ -77,7 +77,7 @@ class ShardSink implements RecordSink {
     const t = this.text;
     if (t !== null) t.write(type, record);
     if (this.objects) this.batch.push([type, record]);
-    if (this.batch.length >= BATCH || (t !== null && t.chars >= TEXT_CHARS)) this.flush();
+    if (this.batch.length >= BATCH || (t !== null && t.size >= TEXT_BYTES)) this.flush();
   }
 
   flush(): void {
@@ -88,7 +88,7 @@ class ShardSink implements RecordSink {
     // as it was formatted.
     const taken: RecordBytes = { types: [], texts: [], counts: [] };
     const transfer: ArrayBuffer[] = [];
-    this.text?.takeBytes(taken, transfer);
+    this.text?.take(taken, transfer);
     if (taken.types.length === 0 && this.batch.length === 0) return;
     const texts = taken.texts;
     const msg: RecordBatch = { kind: 'records', types: taken.types, texts, counts: taken.counts, objects: this.batch };
