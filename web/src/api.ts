@@ -1,6 +1,8 @@
 // The API client: JSON in and out, the session's CSRF token on every state-changing request,
 // and the two answers that change what the app shows (401: log in; 403
 // password_change_required: change the generated password) reported to the session.
+import type { GraphNode } from '../../src/assets/graph-columns.ts';
+
 export type Role = 'viewer' | 'analyst' | 'admin';
 
 export interface User {
@@ -210,19 +212,8 @@ export interface Alert {
   data: Record<string, unknown>;
 }
 
-export interface GraphNode {
-  id: string;
-  label: string;
-  role: string;
-  purdue_level: number | null;
-  vendor: string;
-  ips: string[];
-  macs: string[];
-  subnet: string;
-  protocols: string[];
-  packets: number;
-  bytes: number;
-}
+/** A map node: the type the graph's columns decode to. */
+export type { GraphNode };
 
 export interface GraphEdge {
   id: string;
