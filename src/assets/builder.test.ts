@@ -242,3 +242,67 @@ test('a full claim field keeps the strongest values whatever the order, and coun
   x.merge(y);
   assert.deepEqual([x.list().map((c) => c.value), x.dropped], [values, dropped]);
 });
+
+/** Modbus records of three flows taking turns, one with a multicast responder (no edge), as a dissector writes them. */
+function flowRecords(): { type: string; rec: Record<string, unknown>; uid: string }[] {
+  const t0 = 1_700_000_000;
+  const flows = [
+    { uid: 'CflowA', o: HMI.ip, r: PLC.ip },
+    { uid: 'CflowB', o: GW.ip, r: PLC.ip },
+    { uid: 'CflowC', o: HMI.ip, r: '239.1.2.3' },
+  ];
+  const out: { type: string; rec: Record<string, unknown>; uid: string }[] = [];
+  for (let i = 0; i < 60; i++) {
+    const f = flows[i % 3];
+    // Reads, writes and a program function (which reports a feature with a detail), UMAS now and then.
+    const code = [3, 16, 90, 40, 6][i % 5];
+    out.push({
+      type: 'modbus',
+      uid: f.uid,
+      rec: {
+        ts: t0 + i, uid: f.uid, 'id.orig_h': f.o, 'id.orig_p': 40000, 'id.resp_h': f.r, 'id.resp_p': 502,
+        function_code: code, func: code === 90 ? 'UMAS' : `F${code}`, umas_func: code === 90 ? (i % 2 === 0 ? 'STOP_PLC' : 'READ_ID') : undefined,
+        request_seen: true, response_seen: i % 4 !== 0,
+      },
+    });
+  }
+  return out;
+}
+
+test('records that come with their flow give the inventory of records that come without', () => {
+  const recs = flowRecords();
+  const conns: [string, object][] = [['conn', conn(1_700_000_000, HMI, PLC, 502, { service: 'modbus' })], ['conn', conn(1_700_000_001, GW, PLC, 502, { service: 'modbus' })]];
+  const plain = new AssetBuilder(testMappers);
+  for (const [t, r] of conns) plain.write(t, r);
+  for (const x of recs) plain.write(x.type, x.rec);
+  const want = JSON.stringify(plain.finalize());
+  const tagged = (builders: AssetBuilder[], tags: Map<string, { assets: unknown }>): void => {
+    for (const [t, r] of conns) for (const x of builders) x.write(t, r);
+    for (const x of recs) {
+      let tag = tags.get(x.uid);
+      if (tag === undefined) tags.set(x.uid, (tag = { assets: undefined }));
+      for (const y of builders) y.write(x.type, x.rec, tag);
+    }
+  };
+  const a = new AssetBuilder(testMappers);
+  const tagsA = new Map<string, { assets: unknown }>();
+  tagged([a], tagsA);
+  const inv = a.finalize();
+  assert.equal(JSON.stringify(inv), want);
+  assert.ok([...tagsA.values()].every((t) => t.assets !== undefined), 'the builder keeps its state on each flow');
+  // Two builders fed the same records and the same flow objects: each keeps its own state on them.
+  const b = new AssetBuilder(testMappers);
+  const c = new AssetBuilder(testMappers);
+  tagged([b, c], new Map());
+  assert.equal(JSON.stringify(b.finalize()), want);
+  assert.equal(JSON.stringify(c.finalize()), want);
+  // What the records say did arrive: the counts of features and operations.
+  const plc = inv.assets.find((x) => x.id === `mac:${PLC.mac}`)!;
+  assert.equal(plc.features.modbus_server, 30);
+  const hmi = inv.assets.find((x) => x.id === `mac:${HMI.mac}`)!;
+  assert.equal(hmi.features.modbus_client, 40);
+  assert.equal(hmi.features.umas_program, 4);
+  const e = inv.edges.find((x) => x.source === `mac:${HMI.mac}` && x.target === `mac:${PLC.mac}`)!;
+  assert.equal(Object.values(e.operation_totals).reduce((s, n) => s + n, 0), 20);
+  assert.ok(!inv.assets.some((x) => x.ipv4.some((c) => c.value === '239.1.2.3')));
+});

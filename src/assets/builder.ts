@@ -51,7 +51,11 @@ interface Binding {
 // Entities start with these shared empty collections and get their own on the first write
 // (most addresses never need most of them: 10,000 devices would otherwise hold 180,000 Maps).
 const NO_CLAIMS: ReadonlyMap<ClaimField, ClaimSet> = new Map();
-const NO_COUNTS: ReadonlyMap<string, number> = new Map();
+/** A role feature's count, in a box: counting it is one lookup (or none, see FlowCache). */
+interface Count {
+  n: number;
+}
+const NO_COUNTS: ReadonlyMap<string, Count> = new Map();
 const NO_TEXT: ReadonlyMap<string, string> = new Map();
 const NO_SERVICES: ReadonlyMap<string, Service> = new Map();
 const NO_BINDINGS: ReadonlyMap<string, Binding> = new Map();
@@ -61,7 +65,7 @@ const NO_NUMBERS: ReadonlySet<number> = new Set();
 class Entity {
   readonly key: string;
   fields: ReadonlyMap<ClaimField, ClaimSet> = NO_CLAIMS;
-  features: ReadonlyMap<string, number> = NO_COUNTS;
+  features: ReadonlyMap<string, Count> = NO_COUNTS;
   featureDetail: ReadonlyMap<string, string> = NO_TEXT;
   first = Infinity;
   last = -Infinity;
@@ -94,12 +98,20 @@ class Entity {
     }
     return c;
   }
-  feature(name: string, detail: string | undefined): void {
-    const m = (this.features === NO_COUNTS ? (this.features = new Map()) : this.features) as Map<string, number>;
-    m.set(name, (m.get(name) ?? 0) + 1);
+  /** Counts the feature once; returns its count's box (which FlowCache keeps). */
+  feature(name: string, detail: string | undefined): Count {
+    const c = this.featureCount(name);
+    c.n++;
     if (detail !== undefined && !this.featureDetail.has(name)) {
       (this.featureDetail === NO_TEXT ? (this.featureDetail = new Map()) : (this.featureDetail as Map<string, string>)).set(name, detail);
     }
+    return c;
+  }
+  featureCount(name: string): Count {
+    const m = (this.features === NO_COUNTS ? (this.features = new Map()) : this.features) as Map<string, Count>;
+    let c = m.get(name);
+    if (c === undefined) m.set(name, (c = { n: 0 }));
+    return c;
   }
   offersMut(): Map<string, Service> {
     return (this.offers === NO_SERVICES ? (this.offers = new Map()) : this.offers) as Map<string, Service>;
@@ -123,6 +135,36 @@ class Entity {
   }
   macsMut(): Map<string, Binding> {
     return (this.macs === NO_BINDINGS ? (this.macs = new Map()) : this.macs) as Map<string, Binding>;
+  }
+}
+
+/**
+ * What the builder keeps on a flow (RecordFlow.assets): its two addresses as its records
+ * name them, their entities and the edge between them once looked up (null: not hosts).
+ */
+/** Feature counts a FlowCache keeps (more are counted on the entity each time). */
+const FLOW_FEATURES = 6;
+
+class FlowCache {
+  readonly owner: AssetBuilder;
+  readonly origIp: string;
+  readonly respIp: string;
+  orig: Entity | null | undefined = undefined;
+  resp: Entity | null | undefined = undefined;
+  edge: EdgeAgg | null | undefined = undefined;
+  /** The features counted on this flow's records (entity, name, count), in the order first seen; a few at most. */
+  readonly featEntity: Entity[] = [];
+  readonly featName: string[] = [];
+  readonly featCount: Count[] = [];
+  /** The operation key of the flow's last operation and what it was made from. */
+  opProtocol = '';
+  opCategory = '';
+  opName = '';
+  opKey = '';
+  constructor(owner: AssetBuilder, origIp: string, respIp: string) {
+    this.owner = owner;
+    this.origIp = origIp;
+    this.respIp = respIp;
   }
 }
 
@@ -327,9 +369,16 @@ export class AssetBuilder implements Observer {
     return new Map([...this.types].map(([t, x]) => [t, x.n]));
   }
 
+  /** The slot of the previous record's type (null before the first record). */
+  private lastType: string | null = null;
+  private lastSlot: { n: number; mapper: RecordMapper | undefined } = { n: 0, mapper: undefined };
+
   private typeSlot(type: string): { n: number; mapper: RecordMapper | undefined } {
+    if (type === this.lastType) return this.lastSlot;
     let x = this.types.get(type);
     if (x === undefined) this.types.set(type, (x = { n: 0, mapper: this.mappers.get(type) }));
+    this.lastType = type;
+    this.lastSlot = x;
     return x;
   }
 
@@ -337,8 +386,12 @@ export class AssetBuilder implements Observer {
     this.mappers = mappers;
   }
 
-  /** One record of any type (a RecordSink). */
-  write(type: string, record: object): void {
+  /**
+   * One record of any type (a RecordSink). `flow`, when given, stands for the record's flow
+   * for as long as the flow lasts: the builder keeps the flow's two IP entities and its edge
+   * on it, so records after the first find them without a lookup.
+   */
+  write(type: string, record: object, flow?: { assets: unknown }): void {
     const r = record as Record<string, unknown>;
     const slot = this.typeSlot(type);
     slot.n++;
@@ -351,7 +404,29 @@ export class AssetBuilder implements Observer {
       this.conn(r);
       return;
     }
-    if (slot.mapper !== undefined) slot.mapper(r, this);
+    if (slot.mapper === undefined) return;
+    this.cur = flow === undefined ? null : this.flowCache(flow, r);
+    try {
+      slot.mapper(r, this);
+    } finally {
+      this.cur = null;
+    }
+  }
+
+  /** The entities and edge of the current record's flow (null: a record of no flow). */
+  private cur: FlowCache | null = null;
+
+  private flowCache(flow: { assets: unknown }, r: Record<string, unknown>): FlowCache | null {
+    const c = flow.assets;
+    if (c instanceof FlowCache && c.owner === this) return c;
+    const o = r['id.orig_h'];
+    const p = r['id.resp_h'];
+    if (typeof o !== 'string' || typeof p !== 'string') return null;
+    // A flow belongs to one engine, so to one builder; the owner check keeps two builders fed
+    // the same records (tests) apart.
+    const n = new FlowCache(this, o, p);
+    flow.assets = n;
+    return n;
   }
 
   // ---- state export and merge (worker threads) ----
@@ -438,6 +513,11 @@ export class AssetBuilder implements Observer {
     if (t.mac !== undefined && t.mac !== '') return this.mac(t.mac);
     const ip = t.ip;
     if (ip === undefined || ip === '') return null;
+    const c = this.cur;
+    if (c !== null) {
+      if (ip === c.origIp) return c.orig !== undefined ? c.orig : (c.orig = this.ip(ip));
+      if (ip === c.respIp) return c.resp !== undefined ? c.resp : (c.resp = this.ip(ip));
+    }
     if (ip === this.lastTargetIp && this.lastTargetEntity !== null) return this.lastTargetEntity;
     // The two ends of a flow take turns (request, response): the one before is kept too.
     if (ip === this.prevTargetIp && this.prevTargetEntity !== null) {
@@ -483,14 +563,44 @@ export class AssetBuilder implements Observer {
     const e = this.target(t);
     if (e === null) return;
     e.seen(ts);
-    e.feature(feature, detail);
+    const c = this.cur;
+    if (c === null || detail !== undefined) {
+      e.feature(feature, detail);
+      return;
+    }
+    // A flow's records report the same few features again and again: their counts are kept on the flow.
+    const es = c.featEntity;
+    const ns = c.featName;
+    for (let i = 0; i < es.length; i++) {
+      if (es[i] === e && ns[i] === feature) {
+        c.featCount[i].n++;
+        return;
+      }
+    }
+    const n = e.feature(feature, undefined);
+    if (es.length < FLOW_FEATURES) {
+      es.push(e);
+      ns.push(feature);
+      c.featCount.push(n);
+    }
   }
 
   op(origIp: string, respIp: string, protocol: string, name: string, category: OpCategory, ts: number): void {
     // An edge's ends are hosts (checked when it was made): only a new pair is checked.
     const e = this.edge(origIp, respIp, ts, true);
     if (e === null) return;
-    const k = this.opKey(protocol, category, name);
+    const c = this.cur;
+    let k: string;
+    if (c !== null && name === c.opName && protocol === c.opProtocol && category === c.opCategory) k = c.opKey;
+    else {
+      k = this.opKey(protocol, category, name);
+      if (c !== null) {
+        c.opProtocol = protocol;
+        c.opCategory = category;
+        c.opName = name;
+        c.opKey = k;
+      }
+    }
     // Most edges see one or two kinds of operation: the first is kept inline.
     if (e.op === k) e.opc++;
     else addOp(e, k, 1);
@@ -531,6 +641,24 @@ export class AssetBuilder implements Observer {
   private edge(orig: string, resp: string, ts: number, hostsOnly: true): EdgeAgg | null;
   private edge(orig: string, resp: string, ts: number): EdgeAgg;
   private edge(orig: string, resp: string, ts: number, hostsOnly = false): EdgeAgg | null {
+    const c = this.cur;
+    if (c !== null && orig === c.origIp && resp === c.respIp) {
+      const e = c.edge;
+      if (e === undefined) {
+        const made = this.edgeLookup(orig, resp, ts, hostsOnly);
+        // A pair of non-hosts has no edge for operations; conn records (no flow) still make one.
+        if (made !== null || hostsOnly) c.edge = made;
+        return made;
+      }
+      if (e === null) return hostsOnly ? null : this.edgeLookup(orig, resp, ts, false);
+      if (ts < e.first) e.first = ts;
+      if (ts > e.last) e.last = ts;
+      return e;
+    }
+    return this.edgeLookup(orig, resp, ts, hostsOnly);
+  }
+
+  private edgeLookup(orig: string, resp: string, ts: number, hostsOnly: boolean): EdgeAgg | null {
     const last = this.lastEdge;
     if (last !== null && last.orig === orig && last.resp === resp) {
       if (ts < last.first) last.first = ts;
@@ -647,7 +775,7 @@ export class AssetBuilder implements Observer {
         // TTLs, a public address is taken to be remote.
         if (b.routed > b.direct || (b.routed + b.direct === 0 && !isPrivateIp(ip))) remote = true;
       }
-      if (v4 >= ROUTER_MIN_IPV4 || remote || (m.features.get('lldp_router') ?? 0) > 0 || (m.features.get('cdp_router') ?? 0) > 0) routers.add(mac);
+      if (v4 >= ROUTER_MIN_IPV4 || remote || (m.features.get('lldp_router')?.n ?? 0) > 0 || (m.features.get('cdp_router')?.n ?? 0) > 0) routers.add(mac);
     }
     // 2. Each IP's device: the MAC that owns it (ARP/DHCP), else the non-router MAC seen most with it.
     const ipOwner = new Map<string, string>();
@@ -694,7 +822,7 @@ export class AssetBuilder implements Observer {
       let pktsSent = 0, pktsRecv = 0, bytesSent = 0, bytesRecv = 0, flows = 0;
       for (const e of parts) {
         for (const [k, c] of e.fields) fields.get(k)!.merge(c);
-        for (const [k, n] of e.features) features.set(k, (features.get(k) ?? 0) + n);
+        for (const [k, c] of e.features) features.set(k, (features.get(k) ?? 0) + c.n);
         mergeServices(offers, e.offers);
         mergeServices(uses, e.uses);
         for (const p of e.protocols) protocols.add(p);
@@ -1101,7 +1229,7 @@ function entityState(e: Entity): EntityState {
   return {
     key: e.key,
     claims,
-    features: [...e.features],
+    features: [...e.features].map(([k, c]) => [k, c.n]),
     featureDetail: [...e.featureDetail],
     first: e.first,
     last: e.last,
@@ -1152,10 +1280,7 @@ function mergeServiceStates(m: Map<string, Service>, from: readonly ServiceState
 
 function mergeEntity(t: Entity, x: EntityState): void {
   for (const [f, claims, dropped] of x.claims) t.claims(f).mergeClaims(claims, dropped);
-  if (x.features.length > 0) {
-    const m = (t.features === NO_COUNTS ? (t.features = new Map()) : t.features) as Map<string, number>;
-    for (const [k, n] of x.features) m.set(k, (m.get(k) ?? 0) + n);
-  }
+  for (const [k, n] of x.features) t.featureCount(k).n += n;
   for (const [k, d] of x.featureDetail) {
     if (t.featureDetail.has(k)) continue;
     (t.featureDetail === NO_TEXT ? (t.featureDetail = new Map()) : (t.featureDetail as Map<string, string>)).set(k, d);

@@ -22,9 +22,9 @@ import {
   type SessionContext, type SharedState, type Transport, type L2Session,
 } from './types.ts';
 
-/** Where records go (the engine's RecordSink). */
+/** Where records go (the engine's RecordSink; `flow` as RecordFlow there). */
 export interface DissectOutput {
-  write(type: string, record: object): void;
+  write(type: string, record: object, flow?: { assets: unknown }): void;
 }
 
 /** Payload bytes kept per side while no protocol is chosen. */
@@ -105,6 +105,8 @@ class Info implements FlowInfo {
   readonly origIsA: boolean;
   /** The record header, reused (its ts set) by each SessionContext.head() call. */
   readonly head: RecordHead;
+  /** The inventory's state for this flow (RecordFlow.assets): the Info goes with every record of the flow. */
+  assets: unknown = undefined;
 
   constructor(f: Flow, transport: Transport) {
     this.uid = flowUid(f);
@@ -169,7 +171,7 @@ class Ctx implements SessionContext {
       'id.resp_p': i.respP,
       ...fields,
     };
-    this.m.emit(this.counters, type, r);
+    this.m.emit(this.counters, type, r, i);
   }
 
   head(ts?: number): RecordHead {
@@ -179,7 +181,8 @@ class Ctx implements SessionContext {
   }
 
   rawRecord(type: string, fields: RecordFields): void {
-    this.m.emit(this.counters, type, fields);
+    // The flow's Info as head() left it (a record not built on head() may find none yet).
+    this.m.emit(this.counters, type, fields, this.fd.info ?? undefined);
   }
 
   event(name: string, addl?: string, isOrig?: boolean): void {
@@ -228,7 +231,7 @@ class L2Ctx implements L2Context {
     return this.m.ts;
   }
   record(type: string, fields: RecordFields): void {
-    this.m.emit(this.counters, type, fields);
+    this.m.emit(this.counters, type, fields, undefined);
   }
   event(name: string, addl?: string): void {
     this.m.event(this.counters, this.protocol, null, name, addl, undefined);
@@ -585,9 +588,9 @@ export class DissectManager implements FlowListener {
     return i;
   }
 
-  emit(c: ProtocolCounters, type: string, record: object): void {
+  emit(c: ProtocolCounters, type: string, record: object, flow: Info | undefined): void {
     c.records.set(type, (c.records.get(type) ?? 0) + 1);
-    this.out.write(type, record);
+    this.out.write(type, record, flow);
   }
 
   event(c: ProtocolCounters, protocol: string, fd: FlowDissect | null, name: string, addl: string | undefined, isOrig: boolean | undefined): void {

@@ -9,7 +9,7 @@ import { PalisadeError, isPalisadeError, EXIT, type ExitCode } from '../core/err
 import { shardHash } from '../decode/shard.ts';
 import type { FlowConfig } from '../flow/flow-table.ts';
 import { RecordOutput, type RecordFormat } from '../events/ndjson.ts';
-import { Engine, mergeCounters, type EngineCounters, type RecordSink } from './engine.ts';
+import { Engine, mergeCounters, type EngineCounters, type RecordFlow, type RecordSink } from './engine.ts';
 import { createRing, markRingFailed, RingWriter, type RingBuffers } from './frame-ring.ts';
 import { CaptureClock } from './capture-clock.ts';
 import { buildStats, type AnalysisStats, type InputStats } from './stats.ts';
@@ -280,11 +280,11 @@ class MainRecords implements RecordSink {
     this.summary = summary;
     this.builder = builder;
   }
-  write(type: string, record: object): void {
+  write(type: string, record: object, flow?: RecordFlow): void {
     if (type === 'conn') this.summary.write(type, record);
     else if (type === SOFTWARE_RECORD && !this.softwareIsNew(record as Record<string, unknown>)) return;
     this.files.write(type, record);
-    this.builder?.write(type, record);
+    this.builder?.write(type, record, flow);
   }
   private softwareIsNew(r: Record<string, unknown>): boolean {
     const key = `${String(r.host)}\u0000${String(r.software_type)}\u0000${String(r.name)}\u0000${String(r.unparsed_version)}`;

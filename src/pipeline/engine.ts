@@ -15,9 +15,19 @@ import { DissectManager, mergeDissectCounters, type ProtocolCountersJSON } from 
 import type { Registry } from '../dissect/registry.ts';
 import { defaultRegistry } from '../protocols/index.ts';
 
+/**
+ * The flow a record came from, as one object for the life of the flow (and of its
+ * orientation): a sink may keep state of its own for the flow in `assets` instead of looking
+ * the flow up by its fields in every record. Only the inventory (AssetBuilder) uses it.
+ */
+export interface RecordFlow {
+  assets: unknown;
+}
+
 /** Where records go: RecordOutput on the main thread, a batching channel in a worker. */
 export interface RecordSink {
-  write(type: string, record: object): void;
+  /** `flow`, when given, is the record's flow (dissector records; not conn, not L2 records). */
+  write(type: string, record: object, flow?: RecordFlow): void;
 }
 
 export interface EngineOptions {

@@ -4,7 +4,7 @@
 import type { ConnRecord } from '../events/conn-fields.ts';
 import { linktypeName } from '../capture/frame.ts';
 import { portName } from '../flow/server-ports.ts';
-import type { RecordSink } from './engine.ts';
+import type { RecordFlow, RecordSink } from './engine.ts';
 import type { AnalysisStats } from './stats.ts';
 
 export interface Tally {
@@ -50,8 +50,8 @@ export class ConnSummary implements RecordSink {
     this.inner = inner;
   }
 
-  write(type: string, record: object): void {
-    this.inner?.write(type, record);
+  write(type: string, record: object, flow?: RecordFlow): void {
+    this.inner?.write(type, record, flow);
     if (type !== 'conn') return;
     const r = record as ConnRecord;
     this.flows++;

@@ -8,7 +8,7 @@
 // object as well, for the store writer.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FlowConfig } from '../flow/flow-table.ts';
-import { Engine, type RecordSink } from './engine.ts';
+import { Engine, type RecordFlow, type RecordSink } from './engine.ts';
 import { registryFor } from '../protocols/index.ts';
 import { RingReader, markRingFailed, type RingBuffers } from './frame-ring.ts';
 import type { RecordFormat } from '../events/ndjson.ts';
@@ -65,7 +65,7 @@ class ShardSink implements RecordSink {
     this.builder = init.assets ? new AssetBuilder(MAPPERS) : null;
   }
 
-  write(type: string, record: object): void {
+  write(type: string, record: object, flow?: RecordFlow): void {
     if (type === SOFTWARE_RECORD) {
       // Written (and given to the inventory) by the main thread, once across engines.
       this.batch.push([type, record]);
@@ -73,7 +73,7 @@ class ShardSink implements RecordSink {
       return;
     }
     if (type === 'conn') this.summary.write(type, record);
-    this.builder?.write(type, record);
+    this.builder?.write(type, record, flow);
     const t = this.text;
     if (t !== null) t.write(type, record);
     if (this.objects) this.batch.push([type, record]);
