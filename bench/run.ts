@@ -262,11 +262,19 @@ async function bench(o: Options): Promise<number> {
       ratioLines.push([`speedup, 2 workers vs 1${sfx === '' ? '' : ', flows only'}`, fmt.ratio(w1 / w2), '-', 'wall(1 worker) / wall(2 workers); above 1 is faster']);
     }
   }
-  const full = wall('palisade-w1');
-  const flows = wall('palisade-w1-flows');
-  if (full !== undefined && flows !== undefined) {
-    ratios['dissect-and-assets-cost-w1'] = full / flows;
-    ratioLines.push(['palisade 1 worker / flows only', fmt.ratio(full / flows), fmt.ratio((cpu('palisade-w1') ?? NaN) / (cpu('palisade-w1-flows') ?? NaN)), 'what the dissectors and the inventory cost']);
+  // What each stage adds, from runs that leave it out (wall and CPU of the longer over the shorter).
+  for (const [id, a, b, label, meaning] of [
+    ['dissect-and-assets-cost-w1', 'palisade-w1', 'palisade-w1-flows', 'palisade 1 worker / flows only', 'what the dissectors and the inventory cost'],
+    ['dissect-cost-w1', 'palisade-w1-noassets', 'palisade-w1-flows', 'no inventory / flows only', 'what the dissectors (and their record files) cost'],
+    ['asset-stage-cost-w1', 'palisade-w1', 'palisade-w1-noassets', 'palisade 1 worker / no inventory', 'what the inventory (asset stage) costs'],
+  ] as const) {
+    const x = wall(a);
+    const y = wall(b);
+    if (x === undefined || y === undefined) continue;
+    ratios[id] = x / y;
+    const cr = (cpu(a) ?? NaN) / (cpu(b) ?? NaN);
+    if (Number.isFinite(cr)) ratios[`${id}:cpu`] = cr;
+    ratioLines.push([label, fmt.ratio(x / y), fmt.ratio(cr), meaning]);
   }
   if (ratioLines.length > 1) log('\n' + table(ratioLines, 'lrrl'));
 

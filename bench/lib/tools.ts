@@ -28,17 +28,28 @@ export interface Tool {
 
 const PALISADE_BIN = join(REPO, 'bin', 'palisade');
 
+/** What a palisade run does: everything, everything but the inventory, or the packet engine alone. */
+type PalisadeStages = 'all' | 'no-assets' | 'flows';
+
+const STAGE_ARGS: Record<PalisadeStages, { args: string[]; id: string; label: string }> = {
+  all: { args: [], id: '', label: '' },
+  'no-assets': { args: ['--no-assets'], id: '-noassets', label: ', no inventory' },
+  flows: { args: ['--protocols', 'none', '--no-assets'], id: '-flows', label: ', flows only' },
+};
+
 /**
- * `palisade analyze`: the whole pipeline (dissectors and inventory), or with `flowsOnly` the
- * packet engine's stage alone (decode, flows, TCP reassembly, conn records:
+ * `palisade analyze`: the whole pipeline (dissectors and inventory); with 'no-assets' all but
+ * the inventory (`--no-assets`, what the asset stage costs is the difference); with 'flows'
+ * the packet engine's stage alone (decode, flows, TCP reassembly, conn records:
  * `--protocols none --no-assets`).
  */
-function palisade(workers: number, flowsOnly = false): Tool {
-  const extra = flowsOnly ? ['--protocols', 'none', '--no-assets'] : [];
+function palisade(workers: number, stages: PalisadeStages = 'all'): Tool {
+  const st = STAGE_ARGS[stages];
+  const extra = st.args;
   return {
-    id: `palisade-w${workers}${flowsOnly ? '-flows' : ''}`,
+    id: `palisade-w${workers}${st.id}`,
     family: 'palisade',
-    label: `palisade ${workers} worker${workers === 1 ? '' : 's'}${flowsOnly ? ', flows only' : ''}`,
+    label: `palisade ${workers} worker${workers === 1 ? '' : 's'}${st.label}`,
     command: (capture, scratch) => ({
       // process.execPath: the same Node.js that runs the bench, whatever `node` is on $PATH.
       cmd: process.execPath,
@@ -90,7 +101,7 @@ const tshark: Tool = {
   },
 };
 
-export const ALL_TOOLS: Tool[] = [palisade(1), palisade(2), palisade(1, true), palisade(2, true), ndpiReader, tshark];
+export const ALL_TOOLS: Tool[] = [palisade(1), palisade(2), palisade(1, 'no-assets'), palisade(1, 'flows'), palisade(2, 'flows'), ndpiReader, tshark];
 
 /** Debian package to install for each peer. */
 export const INSTALL_HINT: Record<Family, string> = {
