@@ -142,8 +142,9 @@ class Entity {
  * What the builder keeps on a flow (RecordFlow.assets): its two addresses as its records
  * name them, their entities and the edge between them once looked up (null: not hosts).
  */
-/** Feature counts a FlowCache keeps (more are counted on the entity each time). */
+/** Feature and operation counts a FlowCache keeps (more are counted on the entity or edge each time). */
 const FLOW_FEATURES = 6;
+const FLOW_OPS = 6;
 
 class FlowCache {
   readonly owner: AssetBuilder;
@@ -156,11 +157,15 @@ class FlowCache {
   readonly featEntity: Entity[] = [];
   readonly featName: string[] = [];
   readonly featCount: Count[] = [];
-  /** The operation key of the flow's last operation and what it was made from. */
-  opProtocol = '';
-  opCategory = '';
-  opName = '';
-  opKey = '';
+  /**
+   * The operations counted on this flow's records (edge, protocol, category, name, and the
+   * count: a box in the edge's `ops`, or null for the edge's first operation, kept inline).
+   */
+  readonly opEdge: EdgeAgg[] = [];
+  readonly opProtocol: string[] = [];
+  readonly opCategory: OpCategory[] = [];
+  readonly opName: string[] = [];
+  readonly opCount: (Count | null)[] = [];
   constructor(owner: AssetBuilder, origIp: string, respIp: string) {
     this.owner = owner;
     this.origIp = origIp;
@@ -187,7 +192,7 @@ interface EdgeAgg {
   /** The first operation seen (`protocol \t category \t name`) and its count; the others in `ops`. */
   op: string;
   opc: number;
-  ops: Map<string, number> | null;
+  ops: Map<string, Count> | null;
 }
 
 // ---- the inventory as written to assets.json ----
@@ -589,22 +594,29 @@ export class AssetBuilder implements Observer {
     // An edge's ends are hosts (checked when it was made): only a new pair is checked.
     const e = this.edge(origIp, respIp, ts, true);
     if (e === null) return;
+    if (category === 'write' || category === 'program' || category === 'control') this.feature({ ip: origIp }, 'ics_write', ts);
+    // A flow's records repeat a few operations: their counts are kept on the flow.
     const c = this.cur;
-    let k: string;
-    if (c !== null && name === c.opName && protocol === c.opProtocol && category === c.opCategory) k = c.opKey;
-    else {
-      k = this.opKey(protocol, category, name);
-      if (c !== null) {
-        c.opProtocol = protocol;
-        c.opCategory = category;
-        c.opName = name;
-        c.opKey = k;
+    if (c !== null) {
+      const ns = c.opName;
+      for (let i = 0; i < ns.length; i++) {
+        if (ns[i] === name && c.opEdge[i] === e && c.opProtocol[i] === protocol && c.opCategory[i] === category) {
+          const b = c.opCount[i];
+          if (b === null) e.opc++;
+          else b.n++;
+          return;
+        }
       }
     }
-    // Most edges see one or two kinds of operation: the first is kept inline.
-    if (e.op === k) e.opc++;
-    else addOp(e, k, 1);
-    if (category === 'write' || category === 'program' || category === 'control') this.feature({ ip: origIp }, 'ics_write', ts);
+    const k = this.opKey(protocol, category, name);
+    const b = addOp(e, k, 1);
+    if (c !== null && c.opName.length < FLOW_OPS) {
+      c.opEdge.push(e);
+      c.opProtocol.push(protocol);
+      c.opCategory.push(category);
+      c.opName.push(name);
+      c.opCount.push(b);
+    }
   }
 
   /** Operation keys by protocol, category and name: one string per kind of operation, not one per record. */
@@ -940,7 +952,7 @@ export class AssetBuilder implements Observer {
       }
       for (const s of e.services.split(',')) if (s !== '' && !j.protocols.includes(s)) j.protocols.push(s);
       const ops: [string, number][] = e.op === '' ? [] : [[e.op, e.opc]];
-      if (e.ops !== null) ops.push(...e.ops);
+      if (e.ops !== null) for (const [k, c] of e.ops) ops.push([k, c.n]);
       {
         for (const [k, count] of ops) {
           const t1 = k.indexOf('\t');
@@ -1173,22 +1185,28 @@ function addServices(e: EdgeAgg, service: string): void {
   for (const x of service.split(',')) if (x !== '' && !e.services.includes(`,${x},`)) e.services += `${x},`;
 }
 
-/** An operation (`protocol \t category \t name`) seen `n` times. */
-function addOp(e: EdgeAgg, k: string, n: number): void {
+/**
+ * An operation (`protocol \t category \t name`) seen `n` times. Most edges see one or two
+ * kinds of operation: the first is kept inline (returns null), the others in `ops` (returns the count's box).
+ */
+function addOp(e: EdgeAgg, k: string, n: number): Count | null {
   if (e.op === '' || e.op === k) {
     e.op = k;
     e.opc += n;
-    return;
+    return null;
   }
   const ops = e.ops ?? (e.ops = new Map());
-  ops.set(k, (ops.get(k) ?? 0) + n);
+  let c = ops.get(k);
+  if (c === undefined) ops.set(k, (c = { n: 0 }));
+  c.n += n;
+  return c;
 }
 
 function edgeState(e: EdgeAgg): EdgeState {
   const ports: [string, number, number, number][] = e.port === '' ? [] : [[e.port, e.pf, e.pp, e.pb]];
   if (e.more !== null) for (const [p, [f, pk, b]] of e.more) ports.push([p, f, pk, b]);
   const ops: [string, number][] = e.op === '' ? [] : [[e.op, e.opc]];
-  if (e.ops !== null) ops.push(...e.ops);
+  if (e.ops !== null) for (const [k, c] of e.ops) ops.push([k, c.n]);
   return { orig: e.orig, resp: e.resp, flows: e.flows, packets: e.packets, bytes: e.bytes, first: e.first, last: e.last, ports, services: e.services, ops };
 }
 
