@@ -253,8 +253,9 @@ export class BacnetSession implements Session {
       }
     }
     const seg = f.pduType === PDU_CONFIRMED_REQUEST || f.pduType === PDU_COMPLEX_ACK;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('bacnet', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -567,8 +568,9 @@ export class BacnetSession implements Session {
     const x = dec.fields;
     const fi = this.ctx.flow;
     const ranged = f.service === USVC_WHO_IS || f.service === USVC_WHO_HAS;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('bacnet_discovery', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -606,8 +608,9 @@ export class BacnetSession implements Session {
   private propertyRecord(isOrig: boolean, service: string, r: PropertyRow): void {
     const f = this.f;
     const fi = this.ctx.flow;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('bacnet_property', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -640,8 +643,9 @@ export class BacnetSession implements Session {
     if (service !== SVC_READ_PROPERTY && service !== SVC_READ_PROPERTY_MULTIPLE && service !== SVC_WRITE_PROPERTY && service !== SVC_WRITE_PROPERTY_MULTIPLE) return;
     const fi = this.ctx.flow;
     const ref = matched !== null && matched.service === service && matched.objectType >= 0 ? matched : null;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('bacnet_property', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -667,8 +671,9 @@ export class BacnetSession implements Session {
     const x = this.dec.fields;
     const fi = this.ctx.flow;
     const states = service === SVC_DEVICE_COMMUNICATION_CONTROL ? DCC_STATES : REINIT_STATES;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('bacnet_device_control', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -688,8 +693,9 @@ export class BacnetSession implements Session {
 
   private controlResult(isOrig: boolean, service: number, result: string, code: string | undefined, errorClass: string | undefined): void {
     const fi = this.ctx.flow;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('bacnet_device_control', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,
@@ -710,8 +716,9 @@ export class BacnetSession implements Session {
   private fileRecord(isOrig: boolean, service: string): void {
     const x = this.dec.fields;
     const fi = this.ctx.flow;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('bacnet_file', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       source_h: isOrig ? fi.origH : fi.respH,
       source_p: isOrig ? fi.origP : fi.respP,

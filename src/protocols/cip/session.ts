@@ -5,7 +5,7 @@
 // cip_identity per identity, and pairs replies with requests (by sequence count for
 // connected messages, in order otherwise) to name class-specific services and to read
 // the Identity object's Get Attributes All reply.
-import type { Session, SessionContext } from '../../dissect/types.ts';
+import type { RecordHead, Session, SessionContext } from '../../dissect/types.ts';
 import {
   CLASS_CONNECTION_MANAGER, CLASS_IDENTITY, ITEM, RESPONSE_BIT, SVC, className, connectionTypeName, deviceTypeName,
   extendedStatusName, priorityName, serviceName, statusName, triggerName,
@@ -127,10 +127,11 @@ export class CipSession implements Session {
   }
 
   /** A cip record with its flow header (SessionContext.head), written with writeCip in the same callback. */
-  private cipRecord(isOrig: boolean, seq: number, response: boolean, code: number, cls: number, embedded: boolean): CipRecord {
+  private cipRecord(isOrig: boolean, seq: number, response: boolean, code: number, cls: number, embedded: boolean): RecordHead & CipRecord {
     const f = this.ctx.flow;
+    const hd = this.ctx.head();
     return {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       source_h: isOrig ? f.origH : f.respH,
       source_p: isOrig ? f.origP : f.respP,
@@ -179,7 +180,7 @@ export class CipSession implements Session {
     this.ctx.record(type, r as Record<string, unknown>);
   }
 
-  private writeCip(r: CipRecord): void {
+  private writeCip(r: RecordHead & CipRecord): void {
     this.ctx.rawRecord('cip', r as unknown as Record<string, unknown>);
   }
 
@@ -336,7 +337,7 @@ export class CipSession implements Session {
   }
 
   /** Unconnected Send (Connection Manager): time tick, timeout, embedded request, route path. */
-  private unconnectedSend(isOrig: boolean, d: Uint8Array, off: number, len: number, seq: number, depth: number, r: CipRecord): boolean {
+  private unconnectedSend(isOrig: boolean, d: Uint8Array, off: number, len: number, seq: number, depth: number, r: RecordHead & CipRecord): boolean {
     const ctx = this.ctx;
     if (len < 4) {
       this.writeCip(r);

@@ -276,8 +276,9 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
       return;
     }
     const kept = this.reqFc >= 0;
+    const hd = this.ctx.head(ts);
     this.ctx.rawRecord('dnp3', {
-      ...this.ctx.head(ts),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       fc_request: kept ? functionName(this.reqFc) : undefined,
       fc_reply: functionName(fc),
       iin,
@@ -316,8 +317,9 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
     const resp = this.curFc >= 0x80;
     const f = this.ctx.flow;
     const o = this.curOrig;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('dnp3_control', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: o,
       source_h: o ? f.origH : f.respH,
       source_p: o ? f.origP : f.respP,
@@ -344,8 +346,9 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
     const resp = this.curFc >= 0x80;
     const f = this.ctx.flow;
     const o = this.curOrig;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('dnp3_control', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: o,
       source_h: o ? f.origH : f.respH,
       source_p: o ? f.origP : f.respP,
@@ -395,8 +398,9 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
     const f: FlowInfo = this.ctx.flow;
     const o = this.curOrig;
     const ranged = this.objLow >= 0;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('dnp3_objects', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: o,
       source_h: o ? f.origH : f.respH,
       source_p: o ? f.origP : f.respP,
@@ -417,8 +421,9 @@ export class Dnp3Session implements Session, PduFramer, FragmentVisitor {
   }
 
   private writeKeptRequest(): void {
+    const hd = this.ctx.head(this.reqTs);
     this.ctx.rawRecord('dnp3', {
-      ...this.ctx.head(this.reqTs),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       fc_request: functionName(this.reqFc),
       fc_reply: undefined,
       iin: undefined,

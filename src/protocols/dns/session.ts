@@ -252,8 +252,9 @@ export class DnsSession implements Session, PduFramer {
     const rflags = r !== null ? r.flags : 0;
     const ts = q !== null ? q.ts : rts;
     const rtt = q !== null && r !== null && rts - q.ts > 0 ? rts - q.ts : undefined;
+    const hd = this.ctx.head(ts);
     this.ctx.rawRecord(RECORD_DNS, {
-        ...this.ctx.head(ts,),
+        ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
         proto: this.transport,
         trans_id: q !== null ? q.id : r!.id,
         rtt,

@@ -132,8 +132,9 @@ export class GenisysSession implements Session {
     }
     // ICSNPP parses no payload for the undefined headers.
     const pairs = known && m.dataLen >= 2 ? m.pairs() : undefined;
+    const hd = ctx.head();
     ctx.rawRecord(RECORD_GENISYS, {
-      ...ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       proto: 'tcp',
       header: headerName(h),
       server: station >= 0 ? station : undefined,

@@ -138,8 +138,9 @@ export class Iec104Session implements Session, PduFramer {
 
   private writeApci(isOrig: boolean, apdu: number): void {
     const a = this.apci;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('iec104', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       apdu,
       apdu_len: a.length,
@@ -205,8 +206,9 @@ export class Iec104Session implements Session, PduFramer {
       if (decoded > MAX_OBJECTS) ctx.event('too_many_objects', `${decoded} objects, ${MAX_OBJECTS} written`, isOrig);
     }
     const a = this.apci;
+    const hd = ctx.head();
     ctx.rawRecord('iec104', {
-      ...ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       apdu,
       apdu_len: a.length,
@@ -233,8 +235,9 @@ export class Iec104Session implements Session, PduFramer {
 
   private writeObject(isOrig: boolean, apdu: number, typeId: string, typeCode: number, cause: string, o: InfoObject): void {
     const h = this.hdr;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('iec104_object', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       apdu,
       type_id: typeId,

@@ -234,8 +234,9 @@ export class ModbusSession implements Session, PduFramer {
   // ---- records ----
 
   private writeTxn(t: Txn): void {
+    const hd = this.ctx.head(t.ts);
     const fields: RecordFields = {
-      ...this.ctx.head(t.ts),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       tid: t.tid,
       unit: t.unit,
       func: functionName(t.func),
@@ -279,8 +280,9 @@ export class ModbusSession implements Session, PduFramer {
     const dstP = isOrig ? f.respP : f.origP;
     const rr = isOrig ? 'REQUEST' : 'RESPONSE';
     if (fc === MASK_WRITE_REGISTER && m.maskAddress >= 0) {
+      const hd = this.ctx.head();
       this.ctx.rawRecord(RECORD_MASK_WRITE_REGISTER, {
-        ...this.ctx.head(),
+        ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
         is_orig: isOrig, source_h: srcH, source_p: srcP, destination_h: dstH, destination_p: dstP,
         modbus_detailed_link_id: link, tid: t.tid, unit: t.unit, func: functionName(fc), request_response: rr,
         address: m.maskAddress,
@@ -288,8 +290,9 @@ export class ModbusSession implements Session, PduFramer {
         or_mask: m.orMask,
       });
     } else if (fc === READ_WRITE_MULTIPLE_REGISTERS && (m.readStart >= 0 || m.readRegisters !== undefined)) {
+      const hd = this.ctx.head();
       this.ctx.rawRecord(RECORD_READ_WRITE_MULTIPLE_REGISTERS, {
-        ...this.ctx.head(),
+        ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
         is_orig: isOrig, source_h: srcH, source_p: srcP, destination_h: dstH, destination_p: dstP,
         modbus_detailed_link_id: link, tid: t.tid, unit: t.unit, func: functionName(fc), request_response: rr,
         write_start_address: m.writeStart >= 0 ? m.writeStart : undefined,
@@ -305,8 +308,9 @@ export class ModbusSession implements Session, PduFramer {
       for (let i = 0; i < count; i++) {
         const o = objects !== undefined && i < objects.length ? objects[i] : undefined;
         const obj = isOrig ? m.objectId : o !== undefined ? o.id : -1;
+        const hd = this.ctx.head();
         this.ctx.rawRecord(RECORD_READ_DEVICE_IDENTIFICATION, {
-          ...this.ctx.head(),
+          ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
           is_orig: isOrig, source_h: srcH, source_p: srcP, destination_h: dstH, destination_p: dstP,
           modbus_detailed_link_id: link, tid: t.tid, unit: t.unit, func: functionName(fc), request_response: rr,
           mei_type: 'READ-DEVICE-IDENTIFICATION',

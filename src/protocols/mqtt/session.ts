@@ -361,8 +361,9 @@ export class MqttSession implements Session {
     let reason: string | undefined;
     if (m.reasonCode >= 0) reason = t === MSG.CONNACK ? connackName(m.reasonCode, this.level) : reasonName(m.reasonCode, t);
     const spb = m.isSparkplug ? m.spb : null;
+    const hd = this.ctx.head();
     this.ctx.rawRecord('mqtt', {
-      ...this.ctx.head(),
+      ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       msg_type: assigned ? MSG_TYPE_NAMES[t] : `unknown-${t}`,
       msg_type_code: t,
@@ -431,8 +432,9 @@ export class MqttSession implements Session {
 
   private writeConnect(p: PendingConnect | null, ack: MqttMessage | null): void {
     const c = p?.m;
+    const hd = this.ctx.head(p?.ts);
     this.ctx.rawRecord('mqtt_connect', {
-        ...this.ctx.head(p?.ts,),
+        ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
         proto_name: c?.proto_name,
         proto_version: c?.proto_version,
         client_id: c?.client_id,
