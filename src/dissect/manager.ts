@@ -62,7 +62,10 @@ class ProtocolCounters {
   flows = 0;
   confirmed = 0;
   rejected = 0;
-  readonly records = new Map<string, number>();
+  /** Records written per type, each count in a box; the last type's box is at hand. */
+  readonly records = new Map<string, { n: number }>();
+  lastType: string | null = null;
+  lastCount: { n: number } = { n: 0 };
   readonly events = new Map<string, number>();
   internalErrors = 0;
 }
@@ -589,7 +592,13 @@ export class DissectManager implements FlowListener {
   }
 
   emit(c: ProtocolCounters, type: string, record: object, flow: Info | undefined): void {
-    c.records.set(type, (c.records.get(type) ?? 0) + 1);
+    if (type !== c.lastType) {
+      let b = c.records.get(type);
+      if (b === undefined) c.records.set(type, (b = { n: 0 }));
+      c.lastType = type;
+      c.lastCount = b;
+    }
+    c.lastCount.n++;
     this.out.write(type, record, flow);
   }
 
@@ -645,7 +654,7 @@ export class DissectManager implements FlowListener {
         flows: c.flows,
         confirmed: c.confirmed,
         rejected: c.rejected,
-        records: Object.fromEntries(c.records),
+        records: Object.fromEntries([...c.records].map(([t, b]) => [t, b.n])),
         events: Object.fromEntries(c.events),
         internal_errors: c.internalErrors,
       };

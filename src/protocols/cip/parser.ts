@@ -3,6 +3,7 @@
 // §2-4), the identity item / Identity object attributes. No state; bounds-checked;
 // nothing here throws on network input. (The CPF walker repeats the few lines the enip
 // parent has: protocol folders do not import each other.)
+import { hexNum } from '../../core/hex.ts';
 import {
   CLASS_IDENTITY, LOGICAL_NAMES, SEG_DATA, SEG_LOGICAL, SEG_NETWORK, SEG_PORT, SEG_SYMBOLIC,
 } from './constants.ts';
@@ -47,11 +48,7 @@ export function walkCpf(d: Uint8Array, off: number, len: number, cpf: Cpf): bool
 const HEX = '0123456789abcdef';
 
 /** "0x" and `n` in lower-case hex with at least `width` digits (Zeek's fmt("0x%02x")). */
-export function hexNum(n: number, width: number): string {
-  let s = (n >>> 0).toString(16);
-  while (s.length < width) s = '0' + s;
-  return '0x' + s;
-}
+export { hexNum };
 
 /** The bytes in lower-case hex, no prefix (Zeek's bytestring_to_hexstr). */
 export function hexStr(d: Uint8Array, off: number, len: number): string {

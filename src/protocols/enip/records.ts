@@ -55,11 +55,7 @@ export const ENIP_RECORDS: RecordSchemas = {
 const HEX = '0123456789abcdef';
 
 /** "0x" and `n` in lower-case hex, at least `width` digits (C's "0x%0<width>x"). */
-export function hexNum(n: number, width: number): string {
-  let s = (n >>> 0).toString(16);
-  while (s.length < width) s = '0' + s;
-  return '0x' + s;
-}
+export { hexNum } from '../../core/hex.ts';
 
 /** "0x" and the bytes d[off..off+len) in hex. */
 export function hexBytes(d: Uint8Array, off: number, len: number): string {

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hexNum } from './hex.ts';
+
+test('hexNum pads to the width, in lower case, as an unsigned 32-bit value', () => {
+  // Every value the tables hold, against the plain formatting, at each width they serve.
+  const plain = (n: number, w: number) => '0x' + (n >>> 0).toString(16).padStart(w, '0');
+  for (let n = 0; n < 65536; n++) {
+    if (n < 256) assert.equal(hexNum(n, 2), plain(n, 2));
+    assert.equal(hexNum(n, 4), plain(n, 4));
+  }
+  assert.equal(hexNum(0x1ff, 2), '0x1ff');
+  assert.equal(hexNum(0x4c, 1), '0x4c');
+  assert.equal(hexNum(5, 1), '0x5');
+  assert.equal(hexNum(0x10000, 4), '0x10000');
+  assert.equal(hexNum(0x12020100, 8), '0x12020100');
+  assert.equal(hexNum(0, 8), '0x00000000');
+  assert.equal(hexNum(-1, 8), '0xffffffff');
+  assert.equal(hexNum(-1, 2), '0xffffffff');
+});
