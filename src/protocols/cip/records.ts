@@ -44,24 +44,53 @@ export interface CipRecord {
   embedded: boolean;
   /** Unconnected Send: the route path as text. */
   route_path: string | undefined;
-  /** Forward Open / Large Forward Open / Forward Close (requests and replies). */
-  o_t_connection_id: string | undefined;
-  t_o_connection_id: string | undefined;
-  connection_serial: number | undefined;
-  originator_vendor_id: number | undefined;
-  originator_serial: string | undefined;
-  timeout_multiplier: number | undefined;
-  o_t_rpi: number | undefined;
-  t_o_rpi: number | undefined;
-  o_t_size: number | undefined;
-  t_o_size: number | undefined;
-  o_t_type: string | undefined;
-  t_o_type: string | undefined;
-  o_t_priority: string | undefined;
-  t_o_priority: string | undefined;
-  transport_class: number | undefined;
-  transport_trigger: string | undefined;
-  connection_path: string | undefined;
+  /**
+   * Forward Open / Large Forward Open / Forward Close (requests and replies). Only the
+   * records of these messages have these keys (see `addConnectionFields`): the others,
+   * nearly all, are 17 keys smaller to make and to serialise.
+   */
+  o_t_connection_id?: string;
+  t_o_connection_id?: string;
+  connection_serial?: number;
+  originator_vendor_id?: number;
+  originator_serial?: string;
+  timeout_multiplier?: number;
+  o_t_rpi?: number;
+  t_o_rpi?: number;
+  o_t_size?: number;
+  t_o_size?: number;
+  o_t_type?: string;
+  t_o_type?: string;
+  o_t_priority?: string;
+  t_o_priority?: string;
+  transport_class?: number;
+  transport_trigger?: string;
+  connection_path?: string;
+}
+
+/**
+ * Gives a cip record the keys of the connection manager's fields, unset, in their column
+ * order, so that the values set afterwards come out in that order whatever order the parser
+ * sets them in.
+ */
+export function addConnectionFields(r: CipRecord): void {
+  r.o_t_connection_id = undefined;
+  r.t_o_connection_id = undefined;
+  r.connection_serial = undefined;
+  r.originator_vendor_id = undefined;
+  r.originator_serial = undefined;
+  r.timeout_multiplier = undefined;
+  r.o_t_rpi = undefined;
+  r.t_o_rpi = undefined;
+  r.o_t_size = undefined;
+  r.t_o_size = undefined;
+  r.o_t_type = undefined;
+  r.t_o_type = undefined;
+  r.o_t_priority = undefined;
+  r.t_o_priority = undefined;
+  r.transport_class = undefined;
+  r.transport_trigger = undefined;
+  r.connection_path = undefined;
 }
 
 export interface CipIoRecord {

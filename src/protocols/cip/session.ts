@@ -11,7 +11,7 @@ import {
   extendedStatusName, priorityName, serviceName, statusName, triggerName,
 } from './constants.ts';
 import { Cpf, EPath, Identity, hexNum, hexStr, parseEPath, parseIdentityAttrs, parseIdentityItem, u16, u32, walkCpf } from './parser.ts';
-import type { CipIdentityRecord, CipIoRecord, CipRecord } from './records.ts';
+import { addConnectionFields, type CipIdentityRecord, type CipIoRecord, type CipRecord } from './records.ts';
 import { vendorName } from './vendors.ts';
 
 /** Requests awaiting a reply, per direction. More raises `flooded` and forgets the oldest. */
@@ -156,23 +156,7 @@ export class CipSession implements Session {
       status: undefined,
       embedded,
       route_path: undefined,
-      o_t_connection_id: undefined,
-      t_o_connection_id: undefined,
-      connection_serial: undefined,
-      originator_vendor_id: undefined,
-      originator_serial: undefined,
-      timeout_multiplier: undefined,
-      o_t_rpi: undefined,
-      t_o_rpi: undefined,
-      o_t_size: undefined,
-      t_o_size: undefined,
-      o_t_type: undefined,
-      t_o_type: undefined,
-      o_t_priority: undefined,
-      t_o_priority: undefined,
-      transport_class: undefined,
-      transport_trigger: undefined,
-      connection_path: undefined,
+      // The connection manager's fields are added by the messages that have them (addConnectionFields).
     };
   }
 
@@ -384,6 +368,7 @@ export class CipSession implements Session {
   }
 
   private forwardOpenRequest(isOrig: boolean, d: Uint8Array, off: number, len: number, large: boolean, r: CipRecord): boolean {
+    addConnectionFields(r);
     // tick (1), timeout (1), O->T id (4), T->O id (4), serial (2), vendor (2), originator serial (4),
     // timeout multiplier (1), reserved (3), O->T RPI (4), O->T params (2; 4 large), T->O RPI (4),
     // T->O params (2; 4 large), transport type/trigger (1), path size in words (1), path
@@ -436,6 +421,7 @@ export class CipSession implements Session {
   }
 
   private forwardCloseRequest(isOrig: boolean, d: Uint8Array, off: number, len: number, r: CipRecord): boolean {
+    addConnectionFields(r);
     // tick (1), timeout (1), serial (2), vendor (2), originator serial (4), path size (1), reserved (1), path
     if (len < 12) {
       this.ctx.event('bad_connection_data', `Forward Close request of ${len} bytes`, isOrig);
@@ -464,6 +450,7 @@ export class CipSession implements Session {
   }
 
   private forwardOpenReply(isOrig: boolean, d: Uint8Array, off: number, len: number, status: number, r: CipRecord): boolean {
+    addConnectionFields(r);
     if (status === 0) {
       // O->T id (4), T->O id (4), serial (2), vendor (2), originator serial (4), O->T API (4), T->O API (4),
       // application reply size (1), reserved (1), application reply
@@ -489,6 +476,7 @@ export class CipSession implements Session {
   }
 
   private forwardCloseReply(isOrig: boolean, d: Uint8Array, off: number, len: number, status: number, r: CipRecord): boolean {
+    addConnectionFields(r);
     if (len < 8) {
       if (status === 0) this.ctx.event('bad_connection_data', `Forward Close reply of ${len} bytes`, isOrig);
       return status !== 0;
