@@ -138,14 +138,15 @@ class Entity {
   }
 }
 
-/**
- * What the builder keeps on a flow (RecordFlow.assets): its two addresses as its records
- * name them, their entities and the edge between them once looked up (null: not hosts).
- */
 /** Feature and operation counts a FlowCache keeps (more are counted on the entity or edge each time). */
 const FLOW_FEATURES = 6;
 const FLOW_OPS = 6;
 
+/**
+ * What the builder keeps on a flow (RecordFlow.assets): its two addresses as its records
+ * name them, their entities and the edge between them once looked up (null: not hosts),
+ * and the boxes of the counts its records add to most.
+ */
 class FlowCache {
   readonly owner: AssetBuilder;
   readonly origIp: string;
