@@ -2,21 +2,16 @@
 // Field names, types and order follow Zeek's dns.log (base/protocols/dns/main.zeek, with the
 // opcode columns of Zeek 8 and the auth/addl columns of policy/protocols/dns/auth-addl.zeek);
 // Palisade's additions come after Zeek's columns.
-import { FLOW_HEADER_FIELDS } from '../../dissect/types.ts';
+import { FLOW_HEADER_FIELDS, type RecordHead } from '../../dissect/types.ts';
 import type { ZeekField } from '../../events/zeek-tsv.ts';
 import type { DnsVariant } from './constants.ts';
 
 export const RECORD_DNS = 'dns';
 
 /** One DNS transaction: a query and its response, or either alone. */
-export interface DnsRecord {
+export interface DnsRecord extends RecordHead {
   /** Time of the query (of the response when there was no query). */
   ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   /** Transport: `udp` or `tcp`. */
   proto: 'udp' | 'tcp';
   /** The 16-bit message id that pairs a response with its query. */

@@ -4,18 +4,13 @@
 // users; Palisade writes every command, never a password (`password_present` instead, and
 // `<hidden>` as the argument of PASS). docs/protocols/ftp.md lists every field.
 import { SOFTWARE_FIELDS, SOFTWARE_RECORD } from '../../dissect/software.ts';
-import { FLOW_HEADER_FIELDS, type RecordSchemas } from '../../dissect/types.ts';
+import { FLOW_HEADER_FIELDS, type RecordSchemas, type RecordHead } from '../../dissect/types.ts';
 
 export const RECORD_FTP = 'ftp';
 
-export interface FtpRecord {
+export interface FtpRecord extends RecordHead {
   /** Time of the command (of the reply for `<init>` and `<missing>`). */
   ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   /** User name of the session (the last USER argument); `<unknown>` before any. */
   user: string;
   /** A PASS command with a non-empty argument was seen in the session (Zeek's `password`, never the password). */

@@ -2,19 +2,14 @@
 // with examples). Names and order follow CISA ICSNPP's icsnpp-genisys (analyzer/main.zeek,
 // GENISYS::Message, log path `genisys`): one record per message, either direction. Palisade's
 // additions come after ICSNPP's columns.
-import { FLOW_HEADER_FIELDS } from '../../dissect/types.ts';
+import { FLOW_HEADER_FIELDS, type RecordHead } from '../../dissect/types.ts';
 import type { ZeekField } from '../../events/zeek-tsv.ts';
 
 export const RECORD_GENISYS = 'genisys';
 
-export interface GenisysRecord {
+export interface GenisysRecord extends RecordHead {
   /** Time of the packet that completed the message (its terminator). */
   ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   /** Transport: `tcp`. */
   proto: string;
   /** The header by ICSNPP's name: `Poll`, `Indication Data`…; `unknown-<n>` for an undefined header. */

@@ -3,18 +3,13 @@
 // column order, then the fields Palisade adds. `password` is never written: Basic
 // authentication only sets `password_present`. docs/protocols/http.md lists every field.
 import { SOFTWARE_FIELDS, SOFTWARE_RECORD } from '../../dissect/software.ts';
-import { FLOW_HEADER_FIELDS, type RecordSchemas } from '../../dissect/types.ts';
+import { FLOW_HEADER_FIELDS, type RecordSchemas, type RecordHead } from '../../dissect/types.ts';
 
 export const RECORD_HTTP = 'http';
 
-export interface HttpRecord {
+export interface HttpRecord extends RecordHead {
   /** Time of the request (of the response when no request was seen). */
   ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   /** Position of this transaction on the connection (1, 2, … as requests are pipelined). */
   trans_depth: number;
   /** Request method (`GET`, `POST`, …). */

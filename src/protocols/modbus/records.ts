@@ -2,18 +2,13 @@
 // the same list with examples). Field names and order follow CISA ICSNPP's icsnpp-modbus
 // (scripts/main.zeek: Modbus_Detailed, Mask_Write_Register, Read_Write_Multiple_Registers,
 // Read_Device_Identification); Palisade's additions come after ICSNPP's columns.
-import { FLOW_HEADER_FIELDS } from '../../dissect/types.ts';
+import { FLOW_HEADER_FIELDS, type RecordHead } from '../../dissect/types.ts';
 import type { ZeekField } from '../../events/zeek-tsv.ts';
 
 /** One Modbus transaction: a request and its response, or either alone (ICSNPP's modbus_detailed). */
-export interface ModbusRecord {
+export interface ModbusRecord extends RecordHead {
   /** Time of the request (of the response when there was no request). */
   ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   /** MBAP transaction identifier. */
   tid: number;
   /** MBAP unit identifier. */
@@ -66,13 +61,7 @@ export interface ModbusRecord {
 }
 
 /** The part of the per-message records that says who sent it (ICSNPP's columns). */
-interface MessageRecord {
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
+interface MessageRecord extends RecordHead {
   /** Whether the originator (client) sent it. */
   is_orig: boolean;
   source_h: string;

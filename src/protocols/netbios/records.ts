@@ -3,20 +3,15 @@
 // the other service are unset. The name service fields that Zeek's dns.log has for NetBIOS
 // (Zeek runs its DNS analyzer on UDP 137) keep Zeek's names: trans_id, rtt, qtype, qtype_name,
 // qclass, rcode, rcode_name, AA, TC, RD, RA, opcode, opcode_name, answers.
-import { FLOW_HEADER_FIELDS } from '../../dissect/types.ts';
+import { FLOW_HEADER_FIELDS, type RecordHead } from '../../dissect/types.ts';
 import type { ZeekField } from '../../events/zeek-tsv.ts';
 
 export const RECORD_NETBIOS = 'netbios';
 
 /** One name service transaction (request and response, or either alone), or one datagram. */
-export interface NetbiosRecord {
+export interface NetbiosRecord extends RecordHead {
   /** Time of the request (of the response without one; of the datagram). */
   ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   /** `name` (name service, UDP 137) or `datagram` (datagram service, UDP 138). */
   nb_service: 'name' | 'datagram';
   // ---- name service ----

@@ -7,7 +7,7 @@
 // hold what the PNIO blocks say: one per call (request and response paired), per AR set up
 // by a Connect, per IO communication relation and expected submodule of a Connect, and per
 // record read or written by index.
-import { FLOW_HEADER_FIELDS } from '../../dissect/types.ts';
+import { FLOW_HEADER_FIELDS, type RecordHead } from '../../dissect/types.ts';
 import type { ZeekField } from '../../events/zeek-tsv.ts';
 
 export const RECORD_HEADER = 'profinet_io_cm';
@@ -56,13 +56,7 @@ export interface StatusFields {
 }
 
 /** One DCE/RPC datagram (ICSNPP's profinet_io_cm.log). */
-export interface HeaderRecord {
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
+export interface HeaderRecord extends RecordHead {
   source_h: string;
   source_p: number;
   destination_h: string;
@@ -184,15 +178,11 @@ export const HEADER_FIELDS = [
 ] as const satisfies readonly ZeekField[];
 
 /** One PNIO call: a request and its response (paired by activity UUID and sequence number), or either alone. */
-export interface CallRecord extends StatusFields {
+export interface CallRecord extends StatusFields, RecordHead {
   /** Time of the request (of the response when the request was not seen). */
   ts: number;
   /** The request's flow (the response's when the request was not seen). */
   uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   /** The caller and the callee. */
   source_h: string;
   source_p: number;
@@ -288,13 +278,7 @@ export const CALL_FIELDS = [
 ] as const satisfies readonly ZeekField[];
 
 /** One application relation set up by a Connect (ARBlockReq and the response's ARBlockRes, AlarmCR, ARServer blocks). */
-export interface ArRecord {
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
+export interface ArRecord extends RecordHead {
   /** The IO controller (CM initiator) and the IO device (CM responder). */
   source_h: string;
   source_p: number;
@@ -381,13 +365,7 @@ export const AR_FIELDS = [
 ] as const satisfies readonly ZeekField[];
 
 /** One IO communication relation of a Connect (IOCRBlockReq, and the FrameID of its IOCRBlockRes). */
-export interface IocrRecord {
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
+export interface IocrRecord extends RecordHead {
   ar_uuid?: string;
   /** `Input CR`, `Output CR`, `Multicast Provider CR`, `Multicast Consumer CR`; and the number. */
   iocr_type: string;
@@ -444,13 +422,7 @@ export const IOCR_FIELDS = [
 ] as const satisfies readonly ZeekField[];
 
 /** One submodule a Connect expects (ExpectedSubmoduleBlockReq), with its state when the response's ModuleDiffBlock lists it. */
-export interface SubmoduleRecord {
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
+export interface SubmoduleRecord extends RecordHead {
   ar_uuid?: string;
   api: number;
   slot: number;
@@ -495,13 +467,7 @@ export const SUBMODULE_FIELDS = [
 ] as const satisfies readonly ZeekField[];
 
 /** One record read or written by index (an IODReadReqHeader / IODWriteReqHeader and its response header). */
-export interface RecordRecord extends StatusFields {
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
+export interface RecordRecord extends StatusFields, RecordHead {
   source_h: string;
   source_p: number;
   destination_h: string;

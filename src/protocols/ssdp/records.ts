@@ -1,19 +1,13 @@
 // The `ssdp` record, field by field (docs/protocols/ssdp.md has the same list with examples).
 // Zeek has no SSDP analyzer; field names follow Zeek's http.log where they mean the same
 // (method, status_code, status_msg, host, user_agent) and the SSDP header names otherwise.
-import { FLOW_HEADER_FIELDS } from '../../dissect/types.ts';
+import { FLOW_HEADER_FIELDS, type RecordHead } from '../../dissect/types.ts';
 import type { ZeekField } from '../../events/zeek-tsv.ts';
 
 export const RECORD_SSDP = 'ssdp';
 
 /** One SSDP message: an M-SEARCH or NOTIFY request, or a search response. */
-export interface SsdpRecord {
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
+export interface SsdpRecord extends RecordHead {
   /** Whether the flow's originator sent it. */
   is_orig: boolean;
   /** Request: `M-SEARCH`, `NOTIFY` (other methods as sent). */

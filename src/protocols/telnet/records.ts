@@ -2,18 +2,13 @@
 // community login.log Malcolm writes for telnet/rlogin/rsh (proto, success, confused, user,
 // client_user; its password column becomes `password_present`), then the negotiation and
 // login details Palisade adds. docs/protocols/telnet.md lists every field.
-import { FLOW_HEADER_FIELDS, type RecordSchemas } from '../../dissect/types.ts';
+import { FLOW_HEADER_FIELDS, type RecordSchemas, type RecordHead } from '../../dissect/types.ts';
 
 export const RECORD_TELNET = 'telnet';
 
-export interface TelnetRecord {
+export interface TelnetRecord extends RecordHead {
   /** Time of the connection's first payload. */
   ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   /** Always `telnet` (login.log's proto column). */
   proto: string;
   /** The last login attempt succeeded. */

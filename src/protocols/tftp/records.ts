@@ -4,18 +4,13 @@
 // acknowledged, the block size and declared size, retransmitted requests, completion.
 // docs/protocols/tftp.md.
 import type { ZeekField } from '../../events/zeek-tsv.ts';
-import { FLOW_HEADER_FIELDS } from '../../dissect/types.ts';
+import { FLOW_HEADER_FIELDS, type RecordHead } from '../../dissect/types.ts';
 
 export const RECORD_TFTP = 'tftp';
 
-export interface TftpRecord {
-  ts: number;
+export interface TftpRecord extends RecordHead {
   /** The request flow (client → server port 69). */
   uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   /** True for a write request (file sent to the server), false for a read request. */
   wrq: boolean;
   fname: string;
