@@ -39,14 +39,15 @@ type Stage = (typeof STAGES)[number];
 /** Counts records; with `format`, makes each one's NDJSON line as RecordOutput would (and drops it). */
 class Drop implements RecordSink {
   records = 0;
-  bytes = 0;
+  /** Characters of the lines made (kept so that each line is used). */
+  chars = 0;
   private readonly format: boolean;
   constructor(format: boolean) {
     this.format = format;
   }
   write(_type: string, record: object): void {
     this.records++;
-    if (this.format) this.bytes += JSON.stringify(record).length + 1;
+    if (this.format) this.chars += JSON.stringify(record).length + 1;
   }
 }
 
