@@ -18,13 +18,13 @@ import type { FlowListener } from '../flow/flow-table.ts';
 import type { WeirdRecord } from '../events/weird.ts';
 import type { Registry } from './registry.ts';
 import {
-  PROBE, type FlowInfo, type L2Context, type L2ProtocolDef, type ProbeHint, type ProtocolDef, type RecordFields, type RecordHead, type Session,
+  PROBE, type FlowInfo, type L2Context, type L2ProtocolDef, type ProbeHint, type ProtocolDef, type RecordFields, type RecordFlow, type RecordHead, type Session,
   type SessionContext, type SharedState, type Transport, type L2Session,
 } from './types.ts';
 
-/** Where records go (the engine's RecordSink; `flow` as RecordFlow there). */
+/** Where records go (the engine's RecordSink). */
 export interface DissectOutput {
-  write(type: string, record: object, flow?: { assets: unknown }): void;
+  write(type: string, record: object, flow?: RecordFlow): void;
 }
 
 /** Payload bytes kept per side while no protocol is chosen. */
@@ -94,7 +94,7 @@ class FlowDissect {
   }
 }
 
-class Info implements FlowInfo {
+class Info implements FlowInfo, RecordFlow {
   readonly uid: string;
   readonly transport: Transport;
   readonly origH: string;

@@ -51,6 +51,15 @@ export interface FlowInfo {
 /** A record's fields after the common header (ts, uid, id.*), in the order they are to appear. */
 export type RecordFields = Record<string, unknown>;
 
+/**
+ * The flow a record came from, as one object for the life of the flow (and of its
+ * orientation): a sink may keep state of its own for the flow in `assets` instead of looking
+ * the flow up by its fields in every record. Only the inventory (AssetBuilder) uses it.
+ */
+export interface RecordFlow {
+  assets: unknown;
+}
+
 /** The header of a flow record (see SessionContext.head). */
 export interface RecordHead {
   ts: number;

@@ -13,16 +13,10 @@ import { FlowTable, type FlowConfig, type FlowListener, type FlowSink } from '..
 import { CaptureClock } from './capture-clock.ts';
 import { DissectManager, mergeDissectCounters, type ProtocolCountersJSON } from '../dissect/manager.ts';
 import type { Registry } from '../dissect/registry.ts';
+import type { RecordFlow } from '../dissect/types.ts';
 import { defaultRegistry } from '../protocols/index.ts';
 
-/**
- * The flow a record came from, as one object for the life of the flow (and of its
- * orientation): a sink may keep state of its own for the flow in `assets` instead of looking
- * the flow up by its fields in every record. Only the inventory (AssetBuilder) uses it.
- */
-export interface RecordFlow {
-  assets: unknown;
-}
+export type { RecordFlow };
 
 /** Where records go: RecordOutput on the main thread, a batching channel in a worker. */
 export interface RecordSink {
