@@ -1,6 +1,7 @@
 // Record mappers: per record type, what its fields say about devices (see observe.ts).
 // One function per record type; the record field names are those documented in
 // docs/protocols/<id>.md and docs/records/.
+import { BUILTIN_PROFINET_VENDORS } from './profinet-vendors.ts';
 import { CONFIDENCE, flowOf, nv, str, sv, type ClaimField, type Observer, type OpCategory, type RecordMapper } from './observe.ts';
 
 /**
@@ -252,7 +253,12 @@ function bacnetDeviceControl(r: Record<string, unknown>, o: Observer): void {
 
 // ---- PROFINET DCP (docs/protocols/profinet.md) ----
 
-function profinetDcp(r: Record<string, unknown>, o: Observer): void {
+/** The mapper of profinet_dcp records, naming vendor ids from `vendors`. */
+function profinetDcpWith(vendors: ReadonlyMap<number, string>): RecordMapper {
+  return (r, o) => profinetDcp(r, o, vendors);
+}
+
+function profinetDcp(r: Record<string, unknown>, o: Observer, vendors: ReadonlyMap<number, string>): void {
   const ts = nv(r.ts);
   const mac = sv(r.src_mac);
   const svc = sv(r.service);
@@ -273,7 +279,7 @@ function profinetDcp(r: Record<string, unknown>, o: Observer): void {
   const vid = nv(r.vendor_id);
   const did = nv(r.device_id);
   if (Number.isFinite(vid)) {
-    const vname = PROFINET_VENDORS[vid];
+    const vname = vendors.get(vid);
     if (vname !== undefined) o.claim(dev, 'vendor', vname, c, 'profinet_dcp', ts, undefined, 'vendor_id');
     if (Number.isFinite(did)) o.claim(dev, 'hardware', `PROFINET device 0x${vid.toString(16).padStart(4, '0')}:0x${did.toString(16).padStart(4, '0')}`, c, 'profinet_dcp', ts, undefined, 'device_id');
   }
@@ -285,15 +291,6 @@ function profinetDcp(r: Record<string, unknown>, o: Observer): void {
   const ip = sv(r.ip);
   if (ip !== '' && ip !== '0.0.0.0') o.bind(mac, ip, true, 'profinet_dcp', ts);
 }
-
-/**
- * PROFINET vendor ids with a name. Only ids checked against captures are listed (42 is
- * Siemens: the DCP Identify responses of SIMATIC and SCALANCE devices in the corpus);
- * others are kept as the id in `hardware` (PROFINET vendor:device) without a vendor name.
- */
-const PROFINET_VENDORS: Record<number, string> = {
-  0x002a: 'Siemens AG',
-};
 
 // ---- MQTT (docs/protocols/mqtt.md) ----
 
@@ -679,7 +676,18 @@ function tftp(r: Record<string, unknown>, o: Observer): void {
   o.op(f.orig, f.resp, 'tftp', r.wrq === true ? `write ${fname}` : `read ${fname}`, r.wrq === true ? 'program' : 'read', f.ts);
 }
 
-export const MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, RecordMapper>([
+/** What the mappers can be given besides records. */
+export interface MapperOptions {
+  /** PROFINET vendor id → name (default: BUILTIN_PROFINET_VENDORS; a user's Man_ID_Table.xml with --profinet-vendors). */
+  profinetVendors?: ReadonlyMap<number, string>;
+}
+
+/** The mappers of every record type the inventory reads, given `opts`. */
+export function mappersFor(opts: MapperOptions = {}): ReadonlyMap<string, RecordMapper> {
+  return new Map<string, RecordMapper>([...BASE_MAPPERS, ['profinet_dcp', profinetDcpWith(opts.profinetVendors ?? BUILTIN_PROFINET_VENDORS)]]);
+}
+
+const BASE_MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, RecordMapper>([
   ['arp', arp],
   ['modbus', modbus],
   ['modbus_read_device_identification', modbusDeviceId],
@@ -689,7 +697,6 @@ export const MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, Record
   ['bacnet_discovery', bacnetDiscovery],
   ['bacnet_property', bacnetProperty],
   ['bacnet_device_control', bacnetDeviceControl],
-  ['profinet_dcp', profinetDcp],
   ['mqtt_connect', mqttConnect],
   ['mqtt_publish', mqttPublish],
   ['s7comm', s7comm],
@@ -715,3 +722,6 @@ export const MAPPERS: ReadonlyMap<string, RecordMapper> = new Map<string, Record
   ['syslog', syslog],
   ['tftp', tftp],
 ]);
+
+/** The mappers with the built-in tables. */
+export const MAPPERS: ReadonlyMap<string, RecordMapper> = mappersFor();

@@ -13,7 +13,8 @@ import { Engine } from '../pipeline/engine.ts';
 import { buildStats, type AnalysisStats } from '../pipeline/stats.ts';
 import { ConnSummary, fmtBytes } from '../pipeline/summary.ts';
 import { AssetBuilder } from '../assets/builder.ts';
-import { MAPPERS } from '../assets/mappers.ts';
+import { mappersFor } from '../assets/mappers.ts';
+import { loadProfinetVendors } from '../assets/profinet-vendors.ts';
 import { assetsCSV, assetsJSON, graphJSON, graphML } from '../assets/export.ts';
 
 export interface CaptureCliOptions {
@@ -29,6 +30,8 @@ export interface CaptureCliOptions {
   bufferMb?: number;
   tcpdump?: string;
   summary: boolean;
+  /** PI's Man_ID_Table.xml (--profinet-vendors). */
+  profinetVendors?: string;
 }
 
 /** The `capture` section of stats.json (the rest is analyze's shape). */
@@ -85,6 +88,7 @@ export function positiveNumber(name: string, unit: string) {
 export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>): Promise<number> {
   const started = new Date();
   const t0 = performance.now();
+  const profinetVendors = o.profinetVendors !== undefined ? loadProfinetVendors(o.profinetVendors).names : undefined;
   const statsPath = join(o.out, 'stats.json');
   try {
     mkdirSync(o.out, { recursive: true });
@@ -95,7 +99,7 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
   const output = new RecordOutput(o.out, { format: o.format });
   const summary = new ConnSummary(output);
   // The inventory sees every record too; its files are rewritten every few minutes.
-  const assets = new AssetBuilder(MAPPERS);
+  const assets = new AssetBuilder(mappersFor({ profinetVendors }));
   const engine = new Engine({ write: (t, r) => { summary.write(t, r); assets.write(t, r); } }, { flow });
   const writeInventory = (final: boolean) => {
     const inv = assets.finalize();

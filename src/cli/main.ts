@@ -8,6 +8,7 @@ import { DEMO_DB, DEMO_OUT, runDemo, type DemoOptions } from './demo.ts';
 import { parseSnaplen, positiveNumber, runCapture, type CaptureCliOptions } from './capture.ts';
 import { runAssets, type AssetsCliOptions } from './assets.ts';
 import { ROLES } from '../assets/roles.ts';
+import { loadProfinetVendors } from '../assets/profinet-vendors.ts';
 import { protocolIds } from '../protocols/index.ts';
 
 function positiveInt(name: string) {
@@ -59,6 +60,7 @@ interface AnalyzeCliOptions {
   summary: boolean;
   assets: boolean;
   protocols?: string[];
+  profinetVendors?: string;
 }
 
 export function flowConfigFrom(o: { maxFlows?: number; tcpTimeout?: number; udpTimeout?: number; icmpTimeout?: number }): Partial<FlowConfig> {
@@ -82,6 +84,7 @@ async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<numbe
   if (o.out === undefined && o.db === undefined) {
     throw new PalisadeError('E_USAGE', 'say where the results go: --out DIR (record files), --db FILE (a database for the console), or both');
   }
+  const profinetVendors = o.profinetVendors !== undefined ? loadProfinetVendors(o.profinetVendors).names : undefined;
   const progress = makeProgress(o.progress);
   let result;
   try {
@@ -94,6 +97,7 @@ async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<numbe
       flow: flowConfigFrom(o),
       assets: o.assets,
       protocols: o.protocols,
+      profinetVendors,
       onProgress: (d, t) => progress.update(d, t),
     });
   } finally {
@@ -125,6 +129,7 @@ export function buildProgram(): Command {
       .option('--no-progress', 'never show the progress bar (it is shown only when stderr is a terminal)')
       .option('--no-summary', 'do not print the summary on stdout')
       .option('--no-assets', 'do not build the asset inventory and graph (assets.json, assets.csv, graph.json, graph.graphml, asset_changes)')
+      .option('--profinet-vendors <file>', "PI's Manufacturer ID Table (Man_ID_Table.xml): names the vendor ids of PROFINET devices in the inventory (built in: Siemens only; see docs/assets.md)")
       .option('--protocols <ids>', 'dissect only these protocols, comma-separated (`none` for no dissector: flows only); see docs/protocols/', parseProtocols),
   ).action(async (inputs: string[], o: AnalyzeCliOptions) => {
     process.exitCode = await runAnalyze(inputs, o);
@@ -145,6 +150,7 @@ export function buildProgram(): Command {
       .option('--no-pcap', 'do not write pcap files')
       .option('--buffer-mb <mb>', 'kernel capture buffer (tcpdump -B); raise it when the kernel drops packets', positiveNumber('--buffer-mb', 'MB'))
       .option('--tcpdump <path>', 'the tcpdump binary (default: found on PATH or in /usr/sbin)')
+      .option('--profinet-vendors <file>', "PI's Manufacturer ID Table (Man_ID_Table.xml): names the vendor ids of PROFINET devices in the inventory (built in: Siemens only; see docs/assets.md)")
       .option('--no-summary', 'do not print the summary on stdout at the end'),
   ).action(async (o: CaptureCliOptions & Parameters<typeof flowConfigFrom>[0]) => {
     process.exitCode = await runCapture(o, flowConfigFrom(o));

@@ -29,6 +29,7 @@ test('every error code maps to its documented exit code', () => {
     E_STORE: 6,
     E_USER_EXISTS: 2,
     E_SERVE: 6,
+    E_VENDOR_TABLE: 2,
   };
   assert.deepEqual(Object.fromEntries(Object.entries(ERRORS).map(([k, v]) => [k, v.exit])), pinned);
 });

@@ -41,6 +41,7 @@ export const ERRORS = {
   E_STORE: { exit: EXIT.OUTPUT, summary: 'the database cannot be opened or written' },
   E_USER_EXISTS: { exit: EXIT.USAGE, summary: 'a user of that name exists already' },
   E_SERVE: { exit: EXIT.OUTPUT, summary: 'the console cannot listen on the address and port' },
+  E_VENDOR_TABLE: { exit: EXIT.USAGE, summary: 'a vendor table given on the command line cannot be read or names no vendor' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

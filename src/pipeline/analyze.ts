@@ -17,7 +17,7 @@ import { ConnSummary, type ConnSummaryState } from './summary.ts';
 import type { RecordBatch, WorkerInit, WorkerMessage } from './worker.ts';
 import { AssetBuilder, type AssetBuilderState, type Inventory } from '../assets/builder.ts';
 import { SOFTWARE_RECORD } from '../dissect/software.ts';
-import { MAPPERS } from '../assets/mappers.ts';
+import { mappersFor } from '../assets/mappers.ts';
 import { ASSET_CHANGE_FIELDS, assetsCSV, assetsJSON, graphJSON, graphML } from '../assets/export.ts';
 import { registerZeekFields } from '../events/ndjson.ts';
 import { registryFor } from '../protocols/index.ts';
@@ -43,6 +43,8 @@ export interface AnalyzeOptions {
   assets?: boolean;
   /** Dissect only these protocols (ids; [] for none). Default: all. */
   protocols?: string[];
+  /** PROFINET vendor id → name for the inventory (default: the built-in ids; see src/assets/profinet-vendors.ts). */
+  profinetVendors?: ReadonlyMap<number, string>;
 }
 
 export interface AnalyzeResult {
@@ -112,7 +114,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   if (capture !== null) sinks.push(capture);
   const fileSink: RecordSink = sinks.length === 1 ? sinks[0] : { write: (t, r) => { for (const x of sinks) x.write(t, r); } };
   const summary = new ConnSummary();
-  const builder = opts.assets === false ? null : new AssetBuilder(MAPPERS);
+  const mappers = mappersFor({ profinetVendors: opts.profinetVendors });
+  const builder = opts.assets === false ? null : new AssetBuilder(mappers);
   // The records of this thread's engine, and the software records of the workers'.
   const records = new MainRecords(fileSink, summary, builder);
   const inputs: InputStats[] = [];
@@ -137,7 +140,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     const local = new Engine(records, { flow, registry });
     // Workers format their records as the files' text, build their own inventory and summary;
     // only software records (and, for the database, every record) come here as objects.
-    const init: Omit<WorkerInit, 'ring'> = { flow, protocols: opts.protocols, text: output?.format ?? null, objects: capture !== null, assets: builder !== null };
+    const init: Omit<WorkerInit, 'ring'> = { flow, protocols: opts.protocols, text: output?.format ?? null, objects: capture !== null, assets: builder !== null,
+      profinetVendors: opts.profinetVendors !== undefined ? [...opts.profinetVendors] : undefined };
     const pool = startWorkers(workers - 1, init, (m) => {
       if (output !== null) for (let i = 0; i < m.types.length; i++) output.writeText(m.types[i], m.texts[i], m.counts[i]);
       for (const [type, rec] of m.objects) {
@@ -220,7 +224,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       // The database's inventory covers every capture in it: rebuilt from all records when
       // others are there, else this run's.
       if (store.captures().length > 1 && opts.assets !== false) {
-        const all = new AssetBuilder(MAPPERS);
+        const all = new AssetBuilder(mappers);
         store.eachRecord((t, r) => all.write(t, r));
         inventory = all.finalize();
       }

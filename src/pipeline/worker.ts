@@ -16,7 +16,7 @@ import { RecordTextBuffer, type RecordBytes } from '../events/record-text.ts';
 import { SOFTWARE_RECORD } from '../dissect/software.ts';
 import { ConnSummary, type ConnSummaryState } from './summary.ts';
 import { AssetBuilder, type AssetBuilderState } from '../assets/builder.ts';
-import { MAPPERS } from '../assets/mappers.ts';
+import { mappersFor } from '../assets/mappers.ts';
 
 export interface WorkerInit {
   ring: RingBuffers;
@@ -29,6 +29,8 @@ export interface WorkerInit {
   objects: boolean;
   /** Build an inventory (AssetBuilder) here. */
   assets: boolean;
+  /** PROFINET vendor id → name pairs for the inventory (undefined: the built-in ones). */
+  profinetVendors?: [number, string][];
 }
 
 /** A batch: text per record type (UTF-8 bytes, their buffers transferred) and records as objects. */
@@ -62,7 +64,7 @@ class ShardSink implements RecordSink {
   constructor(init: WorkerInit) {
     this.text = init.text !== null ? new RecordTextBuffer(init.text) : null;
     this.objects = init.objects;
-    this.builder = init.assets ? new AssetBuilder(MAPPERS) : null;
+    this.builder = init.assets ? new AssetBuilder(mappersFor({ profinetVendors: init.profinetVendors !== undefined ? new Map(init.profinetVendors) : undefined })) : null;
   }
 
   write(type: string, record: object, flow?: RecordFlow): void {
