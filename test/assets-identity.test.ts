@@ -21,10 +21,14 @@ const run = promisify(execFile);
 const skip = !HAVE_CORPUS || !HAVE_TSHARK ? 'needs the corpus and tshark' : false;
 
 async function inventory(file: string): Promise<Inventory> {
+  return (await engineAndInventory(file)).inv;
+}
+
+async function engineAndInventory(file: string): Promise<{ inv: Inventory; records: Map<string, object[]> }> {
   const r = await runEngine([file]);
   const b = new AssetBuilder(MAPPERS);
   for (const [type, recs] of r.records) for (const rec of recs) b.write(type, rec);
-  return b.finalize();
+  return { inv: b.finalize(), records: r.records };
 }
 
 async function fields(file: string, filter: string, f: string[]): Promise<string[][]> {
@@ -43,7 +47,15 @@ function captures(proto: RegExp): string[] {
 
 type Field = 'names' | 'vendor' | 'model' | 'firmware' | 'serial' | 'device_type';
 
-function holder(inv: Inventory, by: { ip?: string; mac?: string }): AssetJSON | undefined {
+/** Whom a value belongs to: an IP's asset, a MAC's, or (id) a BACnet device behind a router, `bacnet:<network>:<mac hex>`. */
+interface Holder {
+  ip?: string;
+  mac?: string;
+  id?: string;
+}
+
+function holder(inv: Inventory, by: Holder): AssetJSON | undefined {
+  if (by.id !== undefined) return inv.assets.find((a) => a.id === by.id);
   return inv.assets.find((a) => (by.ip !== undefined && [...a.ipv4, ...a.ipv6].some((c) => c.value === by.ip)) || (by.mac !== undefined && a.key === 'mac' && a.mac.some((c) => c.value === by.mac)));
 }
 
@@ -54,7 +66,7 @@ interface Tally {
   capped: number;
 }
 
-function check(t: Tally, inv: Inventory, rel: string, by: { ip?: string; mac?: string }, field: Field, want: string, source: string): void {
+function check(t: Tally, inv: Inventory, rel: string, by: Holder, field: Field, want: string, source: string): void {
   const v = want.trim().replace(/\0+$/, '').trim();
   if (v === '') return;
   t.checked++;
@@ -115,12 +127,16 @@ test('BACnet I-Am: every announcing device carries its vendor and device instanc
   const t: Tally = { checked: 0, missing: [], capped: 0 };
   for (const rel of captures(/(^|, )bacapp(,|$)/)) {
     const file = join(CORPUS, rel);
-    const rows = await fields(file, 'bacapp.unconfirmed_service == 0 && ip', ['ip.src', 'bacapp.instance_number', 'bacapp.vendor_identifier']);
+    const rows = await fields(file, 'bacapp.unconfirmed_service == 0 && ip', ['ip.src', 'bacapp.instance_number', 'bvlc.fwd_ip', 'bacnet.snet', 'bacnet.sadr_mstp', 'bacnet.sadr_eth', 'bacnet.sadr_tmp']);
     if (rows.length === 0) continue;
     const inv = await inventory(file);
-    for (const [ip, inst] of rows) {
+    for (const [ip, inst, fwd, snet, mstp, eth, tmp] of rows) {
       if (ip.endsWith('.255')) continue;
-      check(t, inv, rel, { ip }, 'device_type', `BACnet device ${inst}`, 'bacnet_discovery');
+      // The announcing device: behind a BACnet router the one at SNET/SADR, else the originator
+      // of a Forwarded-NPDU (the sender is the BBMD), else the sender.
+      const sadr = mstp ? Number(mstp).toString(16).padStart(2, '0') : (eth || tmp || '').replace(/:/g, '').toLowerCase();
+      const by: Holder = snet && snet !== '65535' && sadr !== '' ? { id: `bacnet:${snet}:${sadr}` } : { ip: fwd || ip };
+      check(t, inv, rel, by, 'device_type', `BACnet device ${inst}`, 'bacnet_discovery');
     }
   }
   done(t, 'I-Am', 10);
@@ -183,8 +199,19 @@ test('the ICSNPP identity logs (cip_identity, s7comm_known_devices, bacnet_disco
   for (const row of logs) {
     const capture = captureFor(row);
     assert.ok(capture !== undefined, `MANIFEST.md names no capture for ${row.path}`);
-    const inv = await inventory(join(CORPUS, capture));
+    const { inv, records } = await engineAndInventory(join(CORPUS, capture));
     const log = row.path.split('/').pop()!.replace(/\.log$/, '');
+    // ICSNPP names the datagram's sender; the routing of the same message (its NPDU source
+    // behind a BACnet router, a Forwarded-NPDU's originator) comes from Palisade's record of
+    // it, whose routing fields the tshark test above checks.
+    const discovery = (records.get('bacnet_discovery') ?? []) as Record<string, unknown>[];
+    const announcer = (z: Record<string, string>, src: string): Holder => {
+      // (The baselines mask times, and Zeek's uids are not Palisade's: the I-Am is found by sender and device instance.)
+      const ours = discovery.find((d) => d.source_h === src && String(d.instance_number) === z.instance_number && d.pdu_service === 'i-am');
+      if (ours === undefined) return { ip: src };
+      if (typeof ours.snet === 'number' && ours.snet !== 65535 && typeof ours.sadr === 'string') return { id: `bacnet:${ours.snet}:${ours.sadr}` };
+      return { ip: typeof ours.fwd_ip === 'string' ? ours.fwd_ip : src };
+    };
     for (const z of readZeekLog(join(CORPUS, row.path), log === 'cip_identity' ? cipCols : undefined)) {
       const src = z.source_h !== undefined && z.source_h !== '-' ? z.source_h : z['id.resp_h'];
       const val = (v: string | undefined) => (v === undefined || v === '-' || v === '(empty)' ? '' : v);
@@ -198,7 +225,7 @@ test('the ICSNPP identity logs (cip_identity, s7comm_known_devices, bacnet_disco
         check(t, inv, row.path, { ip: src }, 'model', val(z.module_name), 's7comm_known_devices');
         check(t, inv, row.path, { ip: src }, 'serial', val(z.module_serial), 's7comm_known_devices');
       } else if (z.pdu_service === 'i-am' && !src.endsWith('.255')) {
-        check(t, inv, row.path, { ip: src }, 'device_type', `BACnet device ${z.instance_number}`, 'bacnet_discovery');
+        check(t, inv, row.path, announcer(z, src), 'device_type', `BACnet device ${z.instance_number}`, 'bacnet_discovery');
       }
     }
   }

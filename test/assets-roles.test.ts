@@ -57,12 +57,30 @@ test('EtherNet/IP: the ListIdentity responder carries its identity; the scanner 
 
 test('BACnet: the device that answers I-Am and property reads is the controller; the one that asks is the workstation', { skip }, async () => {
   const inv = await inventory('emreekin-ics-pcaps/BacNET/BACnetIP-MSTP-Mix.pcap');
-  const ctl = byIp(inv, '192.168.0.24');
+  // The controller is MS/TP station 0x72 on network 26001, behind the BACnet router
+  // 192.168.0.24 (itself an Automated Logic device, instance 2401): an asset of its own.
+  const ctl = inv.assets.find((a) => a.id === 'bacnet:26001:72');
+  assert.ok(ctl !== undefined, 'the MS/TP device behind the router is an asset');
+  assert.equal(ctl.key, 'bacnet');
+  assert.deepEqual(ctl.bacnet.map((c) => c.value), ['26001:72']);
+  assert.deepEqual(ctl.routed_via.map((c) => c.value), ['192.168.0.24']);
+  assert.deepEqual([ctl.ipv4, ctl.mac], [[], []]);
   assert.equal(ctl.role.value, 'plc', ctl.role.reasons.join('; '));
+  assert.equal(ctl.purdue_level.level, 1);
   assert.equal(ctl.names[0].value, 'ATmega168 Device');
   assert.equal(ctl.names[0].kind, 'bacnet');
   assert.equal(ctl.firmware[0].value, '0.4.1');
+  assert.deepEqual(ctl.device_type.map((c) => c.value), ['BACnet device 86114']);
+  // The router keeps its own identity only.
+  const router = byIp(inv, '192.168.0.24');
+  assert.deepEqual(router.device_type.map((c) => c.value), ['BACnet device 2401']);
+  assert.equal(router.names.some((c) => c.value === 'ATmega168 Device'), false);
+  assert.equal(router.vendor[0].value, 'Automated Logic Corporation');
   const ws = byIp(inv, '192.168.0.103');
+  // The workstation's property reads go to the device behind the router, not to the router.
+  const edge = inv.edges.find((e) => e.source === ws.id && e.target === ctl.id);
+  assert.ok(edge !== undefined, 'an edge from the workstation to the MS/TP device');
+  assert.ok((edge.operation_totals.read ?? 0) > 10, JSON.stringify(edge.operation_totals));
   assert.equal(ws.role.value, 'hmi', ws.role.reasons.join('; '));
   // The directed broadcast address is not a device.
   assert.equal(inv.assets.some((a) => a.ipv4.some((c) => c.value === '192.168.0.255')), false);

@@ -15,7 +15,7 @@
 // main thread merges their states (exportState, mergeState): the same inventory as one builder.
 import { ClaimSet, type Claim } from './claims.ts';
 import { isGroupMac, isIPv4, isPrivateIp, isUnicastIp, isUnicastMac, subnetOf } from './addresses.ts';
-import { CLAIM_FIELDS, CONFIDENCE, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
+import { CLAIM_FIELDS, CONFIDENCE, isBacnetAddress, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
 import { ouiVendor } from './oui.ts';
 import { inferPurdue, inferRole, type Role, type RoleInput } from './roles.ts';
 
@@ -212,8 +212,12 @@ export interface ServiceJSON {
 
 export interface AssetJSON {
   id: string;
-  /** What the asset is keyed by: its MAC address (a device on a captured segment) or its IP (behind a router, or no MAC seen). */
-  key: 'mac' | 'ip';
+  /**
+   * What the asset is keyed by: its MAC address (a device on a captured segment), its IP
+   * (behind a router, or no MAC seen), or its BACnet address (a BACnet device on another
+   * BACnet network, reached through a BACnet router: no IP of its own).
+   */
+  key: 'mac' | 'ip' | 'bacnet';
   mac: Claim[];
   ipv4: Claim[];
   ipv6: Claim[];
@@ -243,6 +247,10 @@ export interface AssetJSON {
   flows: number;
   /** The subnet(s) of its IP addresses (/24 or /64), for grouping the map. */
   subnets: string[];
+  /** A BACnet device behind a BACnet router: its address, `network:mac` (`26001:72`); [] for the others. */
+  bacnet: Claim[];
+  /** A BACnet device behind a BACnet router: the IP of the router (or BBMD) that carried its messages; [] for the others. */
+  routed_via: Claim[];
 }
 
 export interface EdgeJSON {
@@ -486,7 +494,7 @@ export class AssetBuilder implements Observer {
   private isHost(ip: string): boolean {
     let u = this.unicast.get(ip);
     if (u === undefined) {
-      u = isUnicastIp(ip);
+      u = isBacnetAddress(ip) || isUnicastIp(ip);
       if (this.unicast.size >= 1 << 20) this.unicast.clear();
       this.unicast.set(ip, u);
     }
@@ -502,6 +510,20 @@ export class AssetBuilder implements Observer {
     return n;
   }
 
+  /**
+   * A BACnet device behind a router (key: bacnetAddress), kept with the IP entities so that
+   * edges and worker merges treat it as one more address; its `bindings` are the routers'
+   * IPs that carried its messages.
+   */
+  private bacnetDevice(key: string, via: string | undefined, ts: number): Entity {
+    let e = this.ips.get(key);
+    if (e === undefined) this.ips.set(key, (e = new Entity(key)));
+    e.seen(ts);
+    e.addProtocols('bacnet');
+    if (via !== undefined && via !== '') bindOne(e.bindingsMut(), via, false, 'bacnet', ts);
+    return e;
+  }
+
   private mac(mac: string): Entity | null {
     if (!isUnicastMac(mac)) return null;
     let e = this.macs.get(mac);
@@ -515,7 +537,8 @@ export class AssetBuilder implements Observer {
   private prevTargetIp = '';
   private prevTargetEntity: Entity | null = null;
 
-  private target(t: Target): Entity | null {
+  private target(t: Target, ts: number): Entity | null {
+    if (t.bacnet !== undefined && t.bacnet !== '') return this.bacnetDevice(t.bacnet, t.via, ts);
     if (t.mac !== undefined && t.mac !== '') return this.mac(t.mac);
     const ip = t.ip;
     if (ip === undefined || ip === '') return null;
@@ -549,7 +572,7 @@ export class AssetBuilder implements Observer {
   claim(t: Target, field: ClaimField, value: string, confidence: number, source: string, ts: number, uid: string | undefined, recordField: string, kind?: string): void {
     const v = value.trim();
     if (v === '') return;
-    const e = this.target(t);
+    const e = this.target(t, ts);
     if (e === null) return;
     e.seen(ts);
     e.claims(field).add({ value: v.length > 200 ? v.slice(0, 200) : v, source, confidence, ts, uid, field: recordField, kind });
@@ -566,7 +589,7 @@ export class AssetBuilder implements Observer {
   }
 
   feature(t: Target, feature: string, ts: number, detail?: string): void {
-    const e = this.target(t);
+    const e = this.target(t, ts);
     if (e === null) return;
     e.seen(ts);
     const c = this.cur;
@@ -682,6 +705,9 @@ export class AssetBuilder implements Observer {
     let e = byResp?.get(resp);
     if (e === undefined) {
       if (hostsOnly && (!this.isHost(orig) || !this.isHost(resp))) return null;
+      // A BACnet device behind a router that is only ever addressed is a device all the same.
+      if (isBacnetAddress(orig)) this.bacnetDevice(orig, undefined, ts);
+      if (isBacnetAddress(resp)) this.bacnetDevice(resp, undefined, ts);
       if (byResp === undefined) this.edges.set(orig, (byResp = new Map()));
       byResp.set(resp, (e = newEdge(orig, resp, ts)));
     }
@@ -802,9 +828,15 @@ export class AssetBuilder implements Observer {
     }
     const members = new Map<string, string[]>(); // asset id → ip list
     const assetOfIp = new Map<string, string>();
-    const assets = new Map<string, { id: string; key: 'mac' | 'ip'; mac: Entity | null; ips: Entity[] }>();
+    const assets = new Map<string, { id: string; key: 'mac' | 'ip' | 'bacnet'; mac: Entity | null; ips: Entity[] }>();
     for (const [mac, m] of this.macs) assets.set(`mac:${mac}`, { id: `mac:${mac}`, key: 'mac', mac: m, ips: [] });
     for (const [ip, e] of this.ips) {
+      if (isBacnetAddress(ip)) {
+        // A BACnet device behind a router: an asset of its own, keyed (and named) by its address.
+        assets.set(ip, { id: ip, key: 'bacnet', mac: null, ips: [e] });
+        assetOfIp.set(ip, ip);
+        continue;
+      }
       // A directed broadcast (10.0.0.255 sent to ff:ff:ff:ff:ff:ff) is no device.
       if (e.macs.size === 0 && this.groupIps.has(ip)) continue;
       const owner = ipOwner.get(ip);
@@ -863,7 +895,17 @@ export class AssetBuilder implements Observer {
         const vendor = ouiVendor(a.mac.key);
         if (vendor !== '') fields.get('vendor')!.add({ value: vendor, source: 'oui', confidence: CONFIDENCE.TABLE, ts: a.mac.first, field: 'mac prefix' });
       }
+      const bacnet = new ClaimSet();
+      const via = new ClaimSet();
       for (const e of a.ips) {
+        if (a.key === 'bacnet') {
+          bacnet.add({ value: e.key.slice('bacnet:'.length), source: firstSource(e), confidence: 100, ts: e.first, field: 'network and mac address' });
+          for (const [ip, b] of e.bindings) {
+            via.add({ value: ip, source: b.source, confidence: 70, ts: b.first, field: 'router address' });
+            if (b.last !== b.first) via.add({ value: ip, source: b.source, confidence: 70, ts: b.last, field: 'router address' });
+          }
+          continue;
+        }
         if (a.mac === null) {
           for (const [mac, b] of e.macs) macClaims.add({ value: mac, source: b.source, confidence: 30, ts: b.first, field: routers.has(mac) ? 'router l2 address' : 'l2 address' });
         }
@@ -919,6 +961,8 @@ export class AssetBuilder implements Observer {
         bytes_received: bytesRecv,
         flows,
         subnets: [...new Set(ipList.map(subnetOf).filter((s) => s !== ''))].sort(),
+        bacnet: bacnet.list(),
+        routed_via: via.list(),
       });
     }
     out.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));

@@ -2,7 +2,7 @@
 // One function per record type; the record field names are those documented in
 // docs/protocols/<id>.md and docs/records/.
 import { BUILTIN_PROFINET_VENDORS } from './profinet-vendors.ts';
-import { CONFIDENCE, flowOf, nv, str, sv, type ClaimField, type Observer, type OpCategory, type RecordMapper } from './observe.ts';
+import { bacnetAddress, CONFIDENCE, flowOf, nv, str, sv, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
 
 /**
  * `a + sep + b + end` (trimmed), remembered for the last pair: a flow's records mostly name the same
@@ -186,10 +186,36 @@ function cipIdentity(r: Record<string, unknown>, o: Observer): void {
 
 // ---- BACnet (docs/protocols/bacnet.md) ----
 
+/**
+ * The device that sent a BACnet service record's message: behind a BACnet router the one at
+ * SNET/SADR (reached via the router's IP, or the originator of a Forwarded-NPDU), else the
+ * originator of a Forwarded-NPDU (`fwd_ip`: source_h is the BBMD), else source_h.
+ */
+function bacnetSender(r: Record<string, unknown>, f: { orig: string; resp: string }): Target {
+  const ip = sv(r.fwd_ip) || sv(r.source_h) || (r.is_orig === false ? f.resp : f.orig);
+  const snet = nv(r.snet);
+  const sadr = sv(r.sadr);
+  if (Number.isInteger(snet) && snet > 0 && snet < 65535 && sadr !== '') return { bacnet: bacnetAddress(snet, sadr), via: ip };
+  return { ip };
+}
+
+/** The address of the device a message is for: behind a router DNET/DADR (not a broadcast), else destination_h. */
+function bacnetDestination(r: Record<string, unknown>, f: { orig: string; resp: string }): string {
+  const dnet = nv(r.dnet);
+  const dadr = sv(r.dadr);
+  if (Number.isInteger(dnet) && dnet > 0 && dnet < 65535 && dadr !== '') return bacnetAddress(dnet, dadr);
+  return sv(r.destination_h) || (r.is_orig === false ? f.orig : f.resp);
+}
+
+/** The address (IP or bacnetAddress) of a Target from bacnetSender, for Observer.op. */
+function addressOf(t: Target): string {
+  return t.bacnet ?? t.ip ?? '';
+}
+
 function bacnetDiscovery(r: Record<string, unknown>, o: Observer): void {
   const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   const svc = sv(r.pdu_service);
-  const sender = { ip: sv(r.source_h) || (r.is_orig === false ? f.resp : f.orig) };
+  const sender = bacnetSender(r, f);
   const src = 'bacnet_discovery';
   if (svc === 'who-is' || svc === 'who-has') {
     o.feature(sender, 'bacnet_client', f.ts);
@@ -226,29 +252,28 @@ function bacnetProperty(r: Record<string, unknown>, o: Observer): void {
   const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   const svc = sv(r.pdu_service);
   const isReq = svc.endsWith('-request') || svc === 'write-property' || svc === 'write-property-multiple';
-  const src = sv(r.source_h) || (r.is_orig === false ? f.resp : f.orig);
-  const dst = sv(r.destination_h) || (r.is_orig === false ? f.orig : f.resp);
+  const sender = bacnetSender(r, f);
   if (isReq) {
-    o.feature({ ip: src }, 'bacnet_client', f.ts);
+    o.feature(sender, 'bacnet_client', f.ts);
     const write = svc.startsWith('write');
-    o.op(src, dst, 'bacnet', BACNET_OP.of(svc, sv(r.property)), write ? 'write' : 'read', f.ts);
+    o.op(addressOf(sender), bacnetDestination(r, f), 'bacnet', BACNET_OP.of(svc, sv(r.property)), write ? 'write' : 'read', f.ts);
     return;
   }
   if (!svc.endsWith('-ack')) return;
-  o.feature({ ip: src }, 'bacnet_device', f.ts);
+  o.feature(sender, 'bacnet_device', f.ts);
   if (sv(r.object_type) !== 'device') return;
   const field = BACNET_DEVICE_PROPS[sv(r.property)];
   const v = sv(r.value);
   if (field !== undefined && v !== '') {
     const conf = field === 'name' ? CONFIDENCE.SELF_ANNOUNCED : CONFIDENCE.DEVICE_IDENTITY;
-    o.claim({ ip: src }, field, v, conf, 'bacnet_property', f.ts, f.uid, sv(r.property), field === 'name' ? 'bacnet' : undefined);
+    o.claim(sender, field, v, conf, 'bacnet_property', f.ts, f.uid, sv(r.property), field === 'name' ? 'bacnet' : undefined);
   }
 }
 
 function bacnetDeviceControl(r: Record<string, unknown>, o: Observer): void {
   const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   if (r.is_orig === false) return;
-  o.op(sv(r.source_h) || f.orig, sv(r.destination_h) || f.resp, 'bacnet', `${sv(r.pdu_service)} ${sv(r.device_state)}`.trim(), 'control', f.ts);
+  o.op(addressOf(bacnetSender(r, f)), bacnetDestination(r, f), 'bacnet', `${sv(r.pdu_service)} ${sv(r.device_state)}`.trim(), 'control', f.ts);
 }
 
 // ---- PROFINET DCP (docs/protocols/profinet.md) ----

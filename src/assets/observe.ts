@@ -29,6 +29,27 @@ export const CONFIDENCE = {
 export interface Target {
   ip?: string;
   mac?: string;
+  /**
+   * A BACnet device on another BACnet network (MS/TP, ARCNET, another B/IP network), which
+   * has no IP of its own on the captured network: `bacnetAddress(network, mac)`. `via` is the
+   * IP of the router (or BBMD) whose datagram carried the message.
+   */
+  bacnet?: string;
+  via?: string;
+}
+
+/**
+ * The key of a BACnet device behind a BACnet router: its network number and MAC address
+ * (lower-case hex, as the records' `sadr`/`dadr`), `bacnet:26001:72`. It is the device's
+ * asset id, and stands for its address where an observation names two ends (Observer.op).
+ */
+export function bacnetAddress(network: number, mac: string): string {
+  return `bacnet:${network}:${mac}`;
+}
+
+/** Whether an address given to the Observer is a bacnetAddress. */
+export function isBacnetAddress(a: string): boolean {
+  return a.startsWith('bacnet:');
 }
 
 export interface Observer {
@@ -42,7 +63,7 @@ export interface Observer {
   bind(mac: string, ip: string, own: boolean, source: string, ts: number): void;
   /** A role feature (see roles.ts): `modbus_server`, `s7_program_download`, `lldp_router`… */
   feature(t: Target, feature: string, ts: number, detail?: string): void;
-  /** An operation from `origIp` to `respIp` (Modbus write, S7 download, CIP service…). */
+  /** An operation from `origIp` to `respIp` (Modbus write, S7 download, CIP service…); either end may be a bacnetAddress. */
   op(origIp: string, respIp: string, protocol: string, name: string, category: OpCategory, ts: number): void;
 }
 

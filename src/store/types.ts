@@ -31,10 +31,11 @@ export interface CaptureRow {
 /** An asset as the list shows it: the best value of each field. */
 export interface AssetSummary {
   id: string;
-  key: 'mac' | 'ip';
+  key: 'mac' | 'ip' | 'bacnet';
   name: string;
   ipv4: string;
   ipv6: string;
+  /** Its MACs; for a BACnet device behind a router (key `bacnet`), its BACnet address `network:mac`. */
   mac: string;
   vendor: string;
   model: string;

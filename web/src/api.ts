@@ -118,7 +118,7 @@ export interface Service {
 
 export interface Asset {
   id: string;
-  key: 'mac' | 'ip';
+  key: 'mac' | 'ip' | 'bacnet';
   mac: Claim[];
   ipv4: Claim[];
   ipv6: Claim[];
@@ -146,11 +146,13 @@ export interface Asset {
   bytes_received: number;
   flows: number;
   subnets: string[];
+  bacnet: Claim[];
+  routed_via: Claim[];
 }
 
 export interface AssetSummary {
   id: string;
-  key: 'mac' | 'ip';
+  key: 'mac' | 'ip' | 'bacnet';
   name: string;
   ipv4: string;
   ipv6: string;

@@ -22,6 +22,32 @@ interface Direction {
   destination_p: number;
 }
 
+/**
+ * Palisade's routing fields, last in the service records (bacnet_discovery, bacnet_property,
+ * bacnet_device_control, bacnet_file), as in bacnet: whom the message is from or for behind a
+ * BACnet router (NPDU SNET/SADR, DNET/DADR), and the originator of a Forwarded-NPDU.
+ */
+const ROUTE = [
+  { name: 'snet', type: 'count' },
+  { name: 'sadr', type: 'string' },
+  { name: 'dnet', type: 'count' },
+  { name: 'dadr', type: 'string' },
+  { name: 'fwd_ip', type: 'addr' },
+] as const satisfies readonly ZeekField[];
+
+interface Route {
+  /** Source network behind a router (NPDU SNET). */
+  snet?: number;
+  /** Source MAC address on that network, lower-case hex (SADR). */
+  sadr?: string;
+  /** Destination network (DNET; 65535: every network). */
+  dnet?: number;
+  /** Destination MAC address on it (DADR); absent for a broadcast on DNET. */
+  dadr?: string;
+  /** Forwarded-NPDU: the B/IP address of the device that originated the message. */
+  fwd_ip?: string;
+}
+
 /** One record per BVLC message (one UDP datagram), as ICSNPP's bacnet.log. */
 export interface BacnetRecord extends Direction {
   bvlc_function: string;
@@ -67,7 +93,7 @@ export interface BacnetRecord extends Direction {
 }
 
 /** Who-Is / I-Am / Who-Has / I-Have (ICSNPP) and Who-Am-I / You-Are (Palisade). */
-export interface BacnetDiscoveryRecord extends Direction {
+export interface BacnetDiscoveryRecord extends Direction, Route {
   pdu_service: string;
   device_id_type?: string;
   device_id_number?: number;
@@ -89,7 +115,7 @@ export interface BacnetDiscoveryRecord extends Direction {
 }
 
 /** One property reference or value of ReadProperty(-Multiple), WriteProperty(-Multiple), ReadRange, and their errors. */
-export interface BacnetPropertyRecord extends Direction {
+export interface BacnetPropertyRecord extends Direction, Route {
   invoke_id?: number;
   pdu_service: string;
   object_type?: string;
@@ -106,7 +132,7 @@ export interface BacnetPropertyRecord extends Direction {
 }
 
 /** DeviceCommunicationControl and ReinitializeDevice requests and their results. */
-export interface BacnetDeviceControlRecord extends Direction {
+export interface BacnetDeviceControlRecord extends Direction, Route {
   invoke_id?: number;
   pdu_service: string;
   time_duration?: number;
@@ -119,7 +145,7 @@ export interface BacnetDeviceControlRecord extends Direction {
 }
 
 /** AtomicReadFile / AtomicWriteFile requests and acknowledgements (file and program transfers). */
-export interface BacnetFileRecord extends Direction {
+export interface BacnetFileRecord extends Direction, Route {
   invoke_id?: number;
   pdu_service: string;
   object_type?: string;
@@ -186,6 +212,7 @@ export const BACNET_DISCOVERY_FIELDS = [
   { name: 'serial_number', type: 'string' },
   { name: 'mac_address', type: 'string' },
   { name: 'object_type_code', type: 'count' },
+  ...ROUTE,
 ] as const satisfies readonly ZeekField[];
 
 export const BACNET_PROPERTY_FIELDS = [
@@ -204,6 +231,7 @@ export const BACNET_PROPERTY_FIELDS = [
   { name: 'priority', type: 'count' },
   { name: 'error_class', type: 'string' },
   { name: 'error_code', type: 'string' },
+  ...ROUTE,
 ] as const satisfies readonly ZeekField[];
 
 export const BACNET_DEVICE_CONTROL_FIELDS = [
@@ -218,6 +246,7 @@ export const BACNET_DEVICE_CONTROL_FIELDS = [
   { name: 'device_state_code', type: 'count' },
   { name: 'password_present', type: 'bool' },
   { name: 'error_class', type: 'string' },
+  ...ROUTE,
 ] as const satisfies readonly ZeekField[];
 
 export const BACNET_FILE_FIELDS = [
@@ -232,6 +261,7 @@ export const BACNET_FILE_FIELDS = [
   { name: 'count', type: 'count' },
   { name: 'data_length', type: 'count' },
   { name: 'end_of_file', type: 'bool' },
+  ...ROUTE,
 ] as const satisfies readonly ZeekField[];
 
 export const BACNET_RECORDS = {

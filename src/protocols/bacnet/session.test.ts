@@ -23,6 +23,8 @@ function unicast(apdu: Uint8Array): Uint8Array {
 
 const ORIG = { is_orig: true, source_h: '192.168.0.50', source_p: 47808, destination_h: '192.168.0.24', destination_p: 47808 };
 const RESP = { is_orig: false, source_h: '192.168.0.24', source_p: 47808, destination_h: '192.168.0.50', destination_p: 47808 };
+/** The routing fields of a service record whose message was not routed. */
+const NOT_ROUTED = { snet: undefined, sadr: undefined, dnet: undefined, dadr: undefined, fwd_ip: undefined };
 
 // ReadProperty analog-input 1 present-value, and its ACK: REAL 42.0.
 const RP_REQ = hex`
@@ -71,12 +73,12 @@ test('ReadProperty request and ACK: bacnet records, property rows, pairing by in
     {
       ...base, ...ORIG, invoke_id: 1, pdu_service: 'read-property-request', object_type: 'analog-input', instance_number: 1,
       property: 'present-value', array_index: undefined, value: undefined, object_type_code: 0, property_code: 85,
-      value_type: undefined, priority: undefined, error_class: undefined, error_code: undefined,
+      value_type: undefined, priority: undefined, error_class: undefined, error_code: undefined, ...NOT_ROUTED,
     },
     {
       ...base, ...RESP, invoke_id: 1, pdu_service: 'read-property-ack', object_type: 'analog-input', instance_number: 1,
       property: 'present-value', array_index: undefined, value: '42.000000', object_type_code: 0, property_code: 85,
-      value_type: 'real', priority: undefined, error_class: undefined, error_code: undefined,
+      value_type: 'real', priority: undefined, error_class: undefined, error_code: undefined, ...NOT_ROUTED,
     },
   ]);
 });
@@ -297,7 +299,26 @@ test('BVLC-only messages, Forwarded-NPDU, routing fields and network layer messa
     ['Forwarded_NPDU', 'UNCONFIRMED_REQUEST', 'i_am', u, u, u, '192.168.1.77', 47808, 3, '6c', u],
     ['Original_Broadcast_NPDU', 'NPDU', 'i_am_router_to_network', u, u, u, u, u, u, u, [3, 5]],
   ]);
-  assert.equal(of(r, 'bacnet_discovery')[0].vendor, 'Johnson Controls, Inc.');
+  const d = of(r, 'bacnet_discovery')[0];
+  assert.equal(d.vendor, 'Johnson Controls, Inc.');
+  // The service record carries the routing of its message: who the device is behind the router and BBMD.
+  assert.deepEqual([d.snet, d.sadr, d.dnet, d.dadr, d.fwd_ip], [3, '6c', u, u, '192.168.1.77']);
+});
+
+test('a routed ReadProperty: the request names DNET/DADR, the answer SNET/SADR, in the property records too', () => {
+  // NPDU control 0x24: DNET present, expecting reply; DNET 26001 (0x6591), DLEN 1, DADR 72, hop count 255.
+  // ReadProperty analog-input 1, description.
+  const rpReq = hex`81 0a 00 16  01 24 65 91 01 72 ff  00 05 01 0c  0c 00 00 00 01  19 1c`;
+  // NPDU control 0x08: SNET present; SNET 26001, SLEN 1, SADR 72. ComplexACK, invoke 1, ReadProperty: description "AHU".
+  const rpAck = hex`81 0a 00 1b  01 08 65 91 01 72  30 01 0c  0c 00 00 00 01  19 1c  3e 74 00 41 48 55 3f`;
+  const r = run([req(rpReq), rsp(rpAck)]);
+  assert.deepEqual(r.events, []);
+  const p = of(r, 'bacnet_property').map((x) => [x.pdu_service, x.property, x.value, x.snet, x.sadr, x.dnet, x.dadr, x.fwd_ip]);
+  const u = undefined;
+  assert.deepEqual(p, [
+    ['read-property-request', 'description', u, u, u, 26001, '72', u],
+    ['read-property-ack', 'description', 'AHU', 26001, '72', u, u, u],
+  ]);
 });
 
 /** An RPM-ACK for device 108 with `n` object-list elements (object identifiers). */

@@ -100,6 +100,16 @@ export class BacnetSession implements Session {
   private readonly dec = new ServiceDecoder();
   private readonly pending = new Map<Key, Pending>();
   private readonly reasm = new Map<Key, Reassembly>();
+  /**
+   * The routing of the message being read, for its service records (bacnet_discovery,
+   * bacnet_property, bacnet_device_control, bacnet_file): NPDU SNET/SADR and DNET/DADR, and
+   * a Forwarded-NPDU's originating B/IP address. Undefined when the message has none.
+   */
+  private snet: number | undefined = undefined;
+  private sadr: string | undefined = undefined;
+  private dnet: number | undefined = undefined;
+  private dadr: string | undefined = undefined;
+  private fwdIp: string | undefined = undefined;
 
   constructor(ctx: SessionContext) {
     this.ctx = ctx;
@@ -113,6 +123,11 @@ export class BacnetSession implements Session {
       return;
     }
     const matched = f.hasApdu && r !== P_UNKNOWN_PDU_TYPE ? this.match(isOrig, d) : null;
+    this.snet = f.snet >= 0 ? f.snet : undefined;
+    this.sadr = f.snet >= 0 ? hexOf(d, f.sadrOff, f.slen) : undefined;
+    this.dnet = f.dnet >= 0 ? f.dnet : undefined;
+    this.dadr = f.dnet >= 0 && f.dlen > 0 ? hexOf(d, f.dadrOff, f.dlen) : undefined;
+    this.fwdIp = f.fwdOff >= 0 ? ipv4At(d, f.fwdOff) : undefined;
     this.writeHeader(isOrig, d, r, matched);
     if (r !== OK) {
       const ev = PROBLEM_EVENTS[r];
@@ -266,13 +281,13 @@ export class BacnetSession implements Session {
       pdu_service: pduService,
       invoke_id: f.invokeId >= 0 ? f.invokeId : undefined,
       result_code: resultCode,
-      snet: f.snet >= 0 ? f.snet : undefined,
+      snet: this.snet,
       slen: f.snet >= 0 ? f.slen : undefined,
-      sadr: f.snet >= 0 ? hexOf(d, f.sadrOff, f.slen) : undefined,
-      dnet: f.dnet >= 0 ? f.dnet : undefined,
+      sadr: this.sadr,
+      dnet: this.dnet,
       dlen: f.dnet >= 0 ? f.dlen : undefined,
-      dadr: f.dnet >= 0 && f.dlen > 0 ? hexOf(d, f.dadrOff, f.dlen) : undefined,
-      fwd_ip: f.fwdOff >= 0 ? ipv4At(d, f.fwdOff) : undefined,
+      dadr: this.dadr,
+      fwd_ip: this.fwdIp,
       fwd_port: f.fwdOff >= 0 ? (d[f.fwdOff + 4] << 8) | d[f.fwdOff + 5] : undefined,
       bvlc_function_code: f.bvlcFunction,
       pdu_type_code: f.netMsg < 0 && f.pduType >= 0 ? f.pduType : undefined,
@@ -594,6 +609,11 @@ export class BacnetSession implements Session {
       serial_number: x.serialNumber,
       mac_address: x.macAddress,
       object_type_code: x.objectType >= 0 ? x.objectType : undefined,
+      snet: this.snet,
+      sadr: this.sadr,
+      dnet: this.dnet,
+      dadr: this.dadr,
+      fwd_ip: this.fwdIp,
     });
     return r === SP_OK;
   }
@@ -629,6 +649,11 @@ export class BacnetSession implements Session {
       priority: r.priority >= 0 ? r.priority : undefined,
       error_class: r.errorClass >= 0 ? nameOf(ERROR_CLASSES, r.errorClass) : undefined,
       error_code: r.errorCode >= 0 ? nameOf(ERROR_CODES, r.errorCode) : undefined,
+      snet: this.snet,
+      sadr: this.sadr,
+      dnet: this.dnet,
+      dadr: this.dadr,
+      fwd_ip: this.fwdIp,
     });
   }
 
@@ -664,6 +689,11 @@ export class BacnetSession implements Session {
       priority: undefined,
       error_class: x.errorClass >= 0 ? nameOf(ERROR_CLASSES, x.errorClass) : undefined,
       error_code: x.errorCode >= 0 ? nameOf(ERROR_CODES, x.errorCode) : undefined,
+      snet: this.snet,
+      sadr: this.sadr,
+      dnet: this.dnet,
+      dadr: this.dadr,
+      fwd_ip: this.fwdIp,
     });
   }
 
@@ -688,6 +718,11 @@ export class BacnetSession implements Session {
       device_state_code: x.state >= 0 ? x.state : undefined,
       password_present: x.state >= 0 ? x.passwordPresent : undefined,
       error_class: undefined,
+      snet: this.snet,
+      sadr: this.sadr,
+      dnet: this.dnet,
+      dadr: this.dadr,
+      fwd_ip: this.fwdIp,
     });
   }
 
@@ -710,6 +745,11 @@ export class BacnetSession implements Session {
       device_state_code: undefined,
       password_present: undefined,
       error_class: errorClass,
+      snet: this.snet,
+      sadr: this.sadr,
+      dnet: this.dnet,
+      dadr: this.dadr,
+      fwd_ip: this.fwdIp,
     });
   }
 
@@ -733,6 +773,11 @@ export class BacnetSession implements Session {
       count: x.count >= 0 ? x.count : undefined,
       data_length: x.dataLength >= 0 ? x.dataLength : undefined,
       end_of_file: x.endOfFile >= 0 ? x.endOfFile === 1 : undefined,
+      snet: this.snet,
+      sadr: this.sadr,
+      dnet: this.dnet,
+      dadr: this.dadr,
+      fwd_ip: this.fwdIp,
     });
   }
 }

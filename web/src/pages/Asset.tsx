@@ -17,7 +17,7 @@ interface AssetReply {
 }
 
 const FIELDS: { key: keyof Asset; label: string }[] = [
-  { key: 'names', label: 'Names' }, { key: 'ipv4', label: 'IPv4' }, { key: 'ipv6', label: 'IPv6' }, { key: 'mac', label: 'MAC' },
+  { key: 'names', label: 'Names' }, { key: 'ipv4', label: 'IPv4' }, { key: 'ipv6', label: 'IPv6' }, { key: 'mac', label: 'MAC' }, { key: 'bacnet', label: 'BACnet address' }, { key: 'routed_via', label: 'Via BACnet router' },
   { key: 'vendor', label: 'Vendor' }, { key: 'model', label: 'Model' }, { key: 'firmware', label: 'Firmware' }, { key: 'serial', label: 'Serial' },
   { key: 'device_type', label: 'Device type' }, { key: 'os', label: 'OS' }, { key: 'software', label: 'Software' }, { key: 'hardware', label: 'Hardware' },
 ];
@@ -110,7 +110,8 @@ export function AssetPage({ id }: { id: string }) {
 function ClaimsTable({ asset }: { asset: Asset }) {
   const rows: { field: string; c: Claim; i: number }[] = [];
   for (const f of FIELDS) {
-    const claims = asset[f.key] as Claim[];
+    // Inventories stored by an older version lack the newer fields.
+    const claims = (asset[f.key] as Claim[] | undefined) ?? [];
     claims.forEach((c, i) => rows.push({ field: f.label, c, i }));
   }
   if (rows.length === 0) return <Empty>No identity claims.</Empty>;
