@@ -541,7 +541,12 @@ export class AssetBuilder implements Observer {
     if (t.bacnet !== undefined && t.bacnet !== '') return this.bacnetDevice(t.bacnet, t.via, ts);
     if (t.mac !== undefined && t.mac !== '') return this.mac(t.mac);
     const ip = t.ip;
-    if (ip === undefined || ip === '') return null;
+    if (ip === undefined) return null;
+    return this.targetIp(ip);
+  }
+
+  private targetIp(ip: string): Entity | null {
+    if (ip === '') return null;
     const c = this.cur;
     if (c !== null) {
       if (ip === c.origIp) return c.orig !== undefined ? c.orig : (c.orig = this.ip(ip));
@@ -590,7 +595,15 @@ export class AssetBuilder implements Observer {
 
   feature(t: Target, feature: string, ts: number, detail?: string): void {
     const e = this.target(t, ts);
-    if (e === null) return;
+    if (e !== null) this.featureOf(e, feature, ts, detail);
+  }
+
+  featureIp(ip: string, feature: string, ts: number): void {
+    const e = this.targetIp(ip);
+    if (e !== null) this.featureOf(e, feature, ts, undefined);
+  }
+
+  private featureOf(e: Entity, feature: string, ts: number, detail: string | undefined): void {
     e.seen(ts);
     const c = this.cur;
     if (c === null || detail !== undefined) {
@@ -618,7 +631,7 @@ export class AssetBuilder implements Observer {
     // An edge's ends are hosts (checked when it was made): only a new pair is checked.
     const e = this.edge(origIp, respIp, ts, true);
     if (e === null) return;
-    if (category === 'write' || category === 'program' || category === 'control') this.feature({ ip: origIp }, 'ics_write', ts);
+    if (category === 'write' || category === 'program' || category === 'control') this.featureIp(origIp, 'ics_write', ts);
     // A flow's records repeat a few operations: their counts are kept on the flow.
     const c = this.cur;
     if (c !== null) {

@@ -5,26 +5,59 @@ import { BUILTIN_PROFINET_VENDORS } from './profinet-vendors.ts';
 import { bacnetAddress, CONFIDENCE, flowOf, nv, str, sv, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
 
 /**
- * `a + sep + b + end` (trimmed), remembered for the last pair: a flow's records mostly name the same
- * operation, so the name is made once per run of equal parts, not once per record.
+ * `a + sep + b + end` (trimmed unless `trim` is false), made once per pair of parts and then looked up: records name
+ * the same few operations over and over, and the same name is then the same string, which the
+ * inventory compares by reference. Past a few thousand pairs (parts that carry data), names
+ * are made, not kept.
  */
 class Join {
   private readonly sep: string;
   private readonly end: string;
+  private readonly trim: boolean;
+  private readonly names = new Map<string, Map<string, string>>();
+  private size = 0;
   private a = '';
   private b = '';
   private v = '';
-  constructor(sep: string, end = '') {
+  constructor(sep: string, end = '', trim = true) {
     this.sep = sep;
     this.end = end;
+    this.trim = trim;
   }
   of(a: string, b: string): string {
-    if (a !== this.a || b !== this.b || this.v === '') {
-      this.a = a;
-      this.b = b;
-      this.v = (a + this.sep + b + this.end).trim();
+    if (a === this.a && b === this.b && this.v !== '') return this.v;
+    let byB = this.names.get(a);
+    let v = byB?.get(b);
+    if (v === undefined) {
+      v = a + this.sep + b + this.end;
+      if (this.trim) v = v.trim();
+      if (this.size < 4096) {
+        if (byB === undefined) this.names.set(a, (byB = new Map()));
+        byB.set(b, v);
+        this.size++;
+      }
     }
-    return this.v;
+    this.a = a;
+    this.b = b;
+    this.v = v;
+    return v;
+  }
+}
+
+/** `f(s)`, made once per distinct `s` (up to a few thousand) and then looked up, as Join does. */
+class Memo {
+  private readonly f: (s: string) => string;
+  private readonly m = new Map<string, string>();
+  constructor(f: (s: string) => string) {
+    this.f = f;
+  }
+  of(s: string): string {
+    let v = this.m.get(s);
+    if (v === undefined) {
+      v = this.f(s);
+      if (this.m.size < 4096) this.m.set(s, v);
+    }
+    return v;
   }
 }
 
@@ -64,21 +97,30 @@ function modbusCategory(code: number, umas: string): OpCategory {
   return 'other';
 }
 
+/** A Modbus function's operation name: its ICSNPP name without `_EXCEPTION` (an exception answers the same operation). */
+const MODBUS_OP = new Memo((func) => func.replace(/_EXCEPTION$/, ''));
+
+// The mappers of the busiest record types (modbus, enip, cip, s7comm, s7comm_read_write,
+// bacnet_property: most of a plant's records) read the flow fields themselves rather than
+// through flowOf, and report features of IPs with featureIp: no object per record.
+
 function modbus(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const ts = nv(r.ts);
+  const orig = sv(r['id.orig_h']);
+  const resp = sv(r['id.resp_h']);
   const code = nv(r.function_code) & 0x7f;
   const umas = sv(r.umas_func);
-  if (r.request_seen === true) o.feature({ ip: f.orig }, 'modbus_client', f.ts);
-  if (r.response_seen === true) o.feature({ ip: f.resp }, 'modbus_server', f.ts);
+  if (r.request_seen === true) o.featureIp(orig, 'modbus_client', ts);
+  if (r.response_seen === true) o.featureIp(resp, 'modbus_server', ts);
   const cat = modbusCategory(code, umas);
-  const name = code === 90 && umas !== '' ? `UMAS ${umas}` : sv(r.func).replace(/_EXCEPTION$/, '') || `function ${code}`;
-  o.op(f.orig, f.resp, 'modbus', name, cat, f.ts);
+  const name = code === 90 && umas !== '' ? `UMAS ${umas}` : MODBUS_OP.of(sv(r.func)) || `function ${code}`;
+  o.op(orig, resp, 'modbus', name, cat, ts);
   if (code === 90) {
-    if (r.response_seen === true) o.feature({ ip: f.resp }, 'umas_server', f.ts);
-    if (cat === 'program' || cat === 'control') o.feature({ ip: f.orig }, 'umas_program', f.ts, umas);
-  } else if (cat === 'program') o.feature({ ip: f.orig }, 'modbus_program', f.ts, name);
+    if (r.response_seen === true) o.featureIp(resp, 'umas_server', ts);
+    if (cat === 'program' || cat === 'control') o.feature({ ip: orig }, 'umas_program', ts, umas);
+  } else if (cat === 'program') o.feature({ ip: orig }, 'modbus_program', ts, name);
   const slave = sv(r.slave_id_text);
-  if (slave !== '' && r.response_seen === true) o.claim({ ip: f.resp }, 'model', slave, CONFIDENCE.BANNER, 'modbus', f.ts, f.uid, 'slave_id_text');
+  if (slave !== '' && r.response_seen === true) o.claim({ ip: resp }, 'model', slave, CONFIDENCE.BANNER, 'modbus', ts, typeof r.uid === 'string' ? r.uid : undefined, 'slave_id_text');
 }
 
 /** Read Device Identification: each response object is a claim the device makes about itself. */
@@ -133,30 +175,30 @@ function cipCategory(service: number, cls: string): OpCategory {
 }
 
 function enip(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const ts = nv(r.ts);
   const cmd = sv(r.enip_command);
   if (cmd === 'List Identity' || cmd === 'List Services' || cmd === 'List Interfaces') {
-    if (r.is_orig === true) o.op(f.orig, f.resp, 'enip', cmd, 'discovery', f.ts);
+    if (r.is_orig === true) o.op(sv(r['id.orig_h']), sv(r['id.resp_h']), 'enip', cmd, 'discovery', ts);
   }
-  if (r.is_orig === false) o.feature({ ip: sv(r.source_h) || f.resp }, 'cip_server', f.ts);
-  else o.feature({ ip: sv(r.source_h) || f.orig }, 'cip_client', f.ts);
+  if (r.is_orig === false) o.featureIp(sv(r.source_h) || sv(r['id.resp_h']), 'cip_server', ts);
+  else o.featureIp(sv(r.source_h) || sv(r['id.orig_h']), 'cip_client', ts);
 }
 
 const CIP_OP = new Join(' (', ')');
 
 function cip(r: Record<string, unknown>, o: Observer): void {
   if (sv(r.direction) !== 'request') return;
-  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const ts = nv(r.ts);
   const service = nv(r.service);
   const cls = sv(r.class_id);
   const cat = cipCategory(service, cls);
   const name = sv(r.cip_service) || `service 0x${service.toString(16)}`;
-  const src = sv(r.source_h) || f.orig;
-  const dst = sv(r.destination_h) || f.resp;
-  o.op(src, dst, 'cip', cls !== '' ? CIP_OP.of(name, sv(r.class_name) || cls) : name, cat, f.ts);
+  const src = sv(r.source_h) || sv(r['id.orig_h']);
+  const dst = sv(r.destination_h) || sv(r['id.resp_h']);
+  o.op(src, dst, 'cip', cls !== '' ? CIP_OP.of(name, sv(r.class_name) || cls) : name, cat, ts);
   // Program and mode changes: control services, and writes to the program or file objects.
   if (cat === 'control' || ((cat === 'write' || service === 0x4b) && (cls === '0x37' || cls === '0x67' || cls === '0x68' || cls === '0x8e'))) {
-    o.feature({ ip: src }, 'cip_program', f.ts, name);
+    o.feature({ ip: src }, 'cip_program', ts, name);
   }
 }
 
@@ -193,10 +235,16 @@ function cipIdentity(r: Record<string, unknown>, o: Observer): void {
  */
 function bacnetSender(r: Record<string, unknown>, f: { orig: string; resp: string }): Target {
   const ip = sv(r.fwd_ip) || sv(r.source_h) || (r.is_orig === false ? f.resp : f.orig);
-  const snet = nv(r.snet);
+  const routed = bacnetSource(r);
+  return routed !== '' ? { bacnet: routed, via: ip } : { ip };
+}
+
+/** The bacnetAddress of a service record's sender behind a router (SNET/SADR), '' when it is not routed. */
+function bacnetSource(r: Record<string, unknown>): string {
+  const snet = r.snet;
+  if (snet === undefined) return '';
   const sadr = sv(r.sadr);
-  if (Number.isInteger(snet) && snet > 0 && snet < 65535 && sadr !== '') return { bacnet: bacnetAddress(snet, sadr), via: ip };
-  return { ip };
+  return typeof snet === 'number' && Number.isInteger(snet) && snet > 0 && snet < 65535 && sadr !== '' ? bacnetAddress(snet, sadr) : '';
 }
 
 /** The address of the device a message is for: behind a router DNET/DADR (not a broadcast), else destination_h. */
@@ -249,24 +297,30 @@ const BACNET_DEVICE_PROPS: Record<string, ClaimField> = {
 const BACNET_OP = new Join(' ');
 
 function bacnetProperty(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const ts = nv(r.ts);
   const svc = sv(r.pdu_service);
   const isReq = svc.endsWith('-request') || svc === 'write-property' || svc === 'write-property-multiple';
-  const sender = bacnetSender(r, f);
+  // The sender (as bacnetSender, without an object per record when it is not routed).
+  const ip = sv(r.fwd_ip) || sv(r.source_h) || (r.is_orig === false ? sv(r['id.resp_h']) : sv(r['id.orig_h']));
+  const routed = bacnetSource(r);
   if (isReq) {
-    o.feature(sender, 'bacnet_client', f.ts);
+    if (routed === '') o.featureIp(ip, 'bacnet_client', ts);
+    else o.feature({ bacnet: routed, via: ip }, 'bacnet_client', ts);
     const write = svc.startsWith('write');
-    o.op(addressOf(sender), bacnetDestination(r, f), 'bacnet', BACNET_OP.of(svc, sv(r.property)), write ? 'write' : 'read', f.ts);
+    const dst = r.dnet === undefined ? sv(r.destination_h) || (r.is_orig === false ? sv(r['id.orig_h']) : sv(r['id.resp_h'])) : bacnetDestination(r, { orig: sv(r['id.orig_h']), resp: sv(r['id.resp_h']) });
+    o.op(routed === '' ? ip : routed, dst, 'bacnet', BACNET_OP.of(svc, sv(r.property)), write ? 'write' : 'read', ts);
     return;
   }
   if (!svc.endsWith('-ack')) return;
-  o.feature(sender, 'bacnet_device', f.ts);
+  if (routed === '') o.featureIp(ip, 'bacnet_device', ts);
+  else o.feature({ bacnet: routed, via: ip }, 'bacnet_device', ts);
   if (sv(r.object_type) !== 'device') return;
   const field = BACNET_DEVICE_PROPS[sv(r.property)];
   const v = sv(r.value);
   if (field !== undefined && v !== '') {
     const conf = field === 'name' ? CONFIDENCE.SELF_ANNOUNCED : CONFIDENCE.DEVICE_IDENTITY;
-    o.claim(sender, field, v, conf, 'bacnet_property', f.ts, f.uid, sv(r.property), field === 'name' ? 'bacnet' : undefined);
+    const uid = typeof r.uid === 'string' ? r.uid : undefined;
+    o.claim(routed === '' ? { ip } : { bacnet: routed, via: ip }, field, v, conf, 'bacnet_property', ts, uid, sv(r.property), field === 'name' ? 'bacnet' : undefined);
   }
 }
 
@@ -340,39 +394,42 @@ function mqttPublish(r: Record<string, unknown>, o: Observer): void {
 
 // ---- S7comm (docs/protocols/s7comm.md, s7comm_plus.md) ----
 
+/** A User-Data request's operation name: `<function without "Request: ">: <subfunction>`. */
+const S7_USERDATA_OP = new Join(': ', '', false);
+
 function s7comm(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
+  const ts = nv(r.ts);
   const rosctr = sv(r.rosctr_name);
-  const src = sv(r.source_h) || f.orig;
-  const dst = sv(r.destination_h) || f.resp;
+  const src = sv(r.source_h) || sv(r['id.orig_h']);
+  const dst = sv(r.destination_h) || sv(r['id.resp_h']);
   if (rosctr === 'Job-Request') {
-    o.feature({ ip: src }, 's7_client', f.ts);
+    o.featureIp(src, 's7_client', ts);
     const fn = sv(r.function_name);
     if (fn === 'PLC Stop' || fn === 'PLC Control') {
-      o.feature({ ip: src }, 's7_plc_control', f.ts, fn);
-      o.op(src, dst, 's7comm', fn === 'PLC Control' ? `PLC Control ${sv(r.subfunction_name)}`.trim() : fn, 'control', f.ts);
+      o.feature({ ip: src }, 's7_plc_control', ts, fn);
+      o.op(src, dst, 's7comm', fn === 'PLC Control' ? `PLC Control ${sv(r.subfunction_name)}`.trim() : fn, 'control', ts);
     } else if (fn === 'Setup communication') {
-      o.op(src, dst, 's7comm', fn, 'other', f.ts);
+      o.op(src, dst, 's7comm', fn, 'other', ts);
     }
   } else if (rosctr === 'ACK-Data' || rosctr === 'ACK') {
-    o.feature({ ip: src }, 's7_server', f.ts);
+    o.featureIp(src, 's7_server', ts);
   } else if (rosctr === 'User-Data') {
     const fn = sv(r.function_name);
     if (fn.startsWith('Request')) {
-      o.feature({ ip: src }, 's7_client', f.ts);
-      o.op(src, dst, 's7comm', `${fn.replace(/^Request: /, '')}: ${sv(r.subfunction_name)}`, sv(r.subfunction_name) === 'Read SZL' ? 'discovery' : 'other', f.ts);
-    } else if (fn.startsWith('Response')) o.feature({ ip: src }, 's7_server', f.ts);
+      o.featureIp(src, 's7_client', ts);
+      const sub = sv(r.subfunction_name);
+      o.op(src, dst, 's7comm', S7_USERDATA_OP.of(fn.startsWith('Request: ') ? fn.slice('Request: '.length) : fn, sub), sub === 'Read SZL' ? 'discovery' : 'other', ts);
+    } else if (fn.startsWith('Response')) o.featureIp(src, 's7_server', ts);
   }
 }
 
 const S7_OP = new Join(' ');
 
 function s7ReadWrite(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
-  const src = sv(r.source_h) || f.orig;
-  const dst = sv(r.destination_h) || f.resp;
+  const src = sv(r.source_h) || sv(r['id.orig_h']);
+  const dst = sv(r.destination_h) || sv(r['id.resp_h']);
   const write = sv(r.function_name) === 'Write Variable';
-  o.op(src, dst, 's7comm', S7_OP.of(write ? 'Write' : 'Read', sv(r.area_name)), write ? 'write' : 'read', f.ts);
+  o.op(src, dst, 's7comm', S7_OP.of(write ? 'Write' : 'Read', sv(r.area_name)), write ? 'write' : 'read', nv(r.ts));
 }
 
 function s7UploadDownload(r: Record<string, unknown>, o: Observer): void {

@@ -63,6 +63,8 @@ export interface Observer {
   bind(mac: string, ip: string, own: boolean, source: string, ts: number): void;
   /** A role feature (see roles.ts): `modbus_server`, `s7_program_download`, `lldp_router`… */
   feature(t: Target, feature: string, ts: number, detail?: string): void;
+  /** `feature({ ip }, feature, ts)`, for the mappers of the busiest record types (no Target object). */
+  featureIp(ip: string, feature: string, ts: number): void;
   /** An operation from `origIp` to `respIp` (Modbus write, S7 download, CIP service…); either end may be a bacnetAddress. */
   op(origIp: string, respIp: string, protocol: string, name: string, category: OpCategory, ts: number): void;
 }
