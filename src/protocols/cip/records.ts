@@ -3,9 +3,10 @@
 // datagram) and cip_identity (one per identity: List Identity items, Identity object Get
 // Attributes All replies). ICSNPP's columns first, in its order (its packet_correlation_id
 // is left out), then the fields Palisade adds. Every field: docs/protocols/cip.md.
+import type { RecordHead } from '../../dissect/types.ts';
 import { FLOW_HEADER_FIELDS, type RecordSchemas } from '../../dissect/types.ts';
 
-export interface CipRecord {
+export interface CipRecord extends RecordHead {
   is_orig: boolean;
   source_h: string;
   source_p: number;

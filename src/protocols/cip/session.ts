@@ -5,7 +5,7 @@
 // cip_identity per identity, and pairs replies with requests (by sequence count for
 // connected messages, in order otherwise) to name class-specific services and to read
 // the Identity object's Get Attributes All reply.
-import type { RecordHead, Session, SessionContext } from '../../dissect/types.ts';
+import type { Session, SessionContext } from '../../dissect/types.ts';
 import {
   CLASS_CONNECTION_MANAGER, CLASS_IDENTITY, ITEM, RESPONSE_BIT, SVC, className, connectionTypeName, deviceTypeName,
   extendedStatusName, priorityName, serviceName, statusName, triggerName,
@@ -127,7 +127,7 @@ export class CipSession implements Session {
   }
 
   /** A cip record with its flow header (SessionContext.head), written with writeCip in the same callback. */
-  private cipRecord(isOrig: boolean, seq: number, response: boolean, code: number, cls: number, embedded: boolean): RecordHead & CipRecord {
+  private cipRecord(isOrig: boolean, seq: number, response: boolean, code: number, cls: number, embedded: boolean): CipRecord {
     const f = this.ctx.flow;
     const hd = this.ctx.head();
     return {
@@ -164,7 +164,7 @@ export class CipSession implements Session {
     this.ctx.record(type, r as Record<string, unknown>);
   }
 
-  private writeCip(r: RecordHead & CipRecord): void {
+  private writeCip(r: CipRecord): void {
     this.ctx.rawRecord('cip', r as unknown as Record<string, unknown>);
   }
 
@@ -321,7 +321,7 @@ export class CipSession implements Session {
   }
 
   /** Unconnected Send (Connection Manager): time tick, timeout, embedded request, route path. */
-  private unconnectedSend(isOrig: boolean, d: Uint8Array, off: number, len: number, seq: number, depth: number, r: RecordHead & CipRecord): boolean {
+  private unconnectedSend(isOrig: boolean, d: Uint8Array, off: number, len: number, seq: number, depth: number, r: CipRecord): boolean {
     const ctx = this.ctx;
     if (len < 4) {
       this.writeCip(r);

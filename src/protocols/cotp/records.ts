@@ -2,10 +2,11 @@
 // (is_orig, source/destination, pdu_code, pdu_name), then the header fields ICSNPP leaves
 // out: references, class, TPDU size, TSAPs, the disconnect reason, DT sequencing.
 // docs/protocols/cotp.md documents every field.
+import type { RecordHead } from '../../dissect/types.ts';
 import { FLOW_HEADER_FIELDS } from '../../dissect/types.ts';
 import type { ZeekField } from '../../events/zeek-tsv.ts';
 
-export interface CotpRecord {
+export interface CotpRecord extends RecordHead {
   /** The TPDU came from the flow's originator. */
   is_orig: boolean;
   /** Sender and receiver of this TPDU (ICSNPP's source/destination fields). */

@@ -3,7 +3,7 @@
 // whole TSDU to the child protocol of 'cotp' whose probe claims it (S7comm, S7comm-plus, the
 // ISO session layer of MMS…). COTP does not interpret the TSDUs itself.
 import { StreamFramer, type PduFramer } from '../../dissect/stream.ts';
-import type { RecordHead, Session, SessionContext } from '../../dissect/types.ts';
+import type { Session, SessionContext } from '../../dissect/types.ts';
 import {
   DISCONNECT_REASONS, REJECT_CAUSES, TPDU_CC, TPDU_CODES, TPDU_CR, TPDU_DR, TPDU_DT, TPDU_ED, TPDU_NAMES,
   TPKT_HEADER_LEN, TPKT_MIN_LEN, nameOf,
@@ -159,7 +159,7 @@ export class CotpSession implements Session, PduFramer {
     const type = t.type;
     const carries = type === TPDU_DT || type === TPDU_ED || type === TPDU_CR || type === TPDU_CC || type === TPDU_DR;
     const hd = this.ctx.head();
-    const rec: RecordHead & CotpRecord = {
+    const rec: CotpRecord = {
       ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       source_h: isOrig ? f.origH : f.respH,

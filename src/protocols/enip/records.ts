@@ -1,9 +1,10 @@
 // The enip record: one per encapsulation message, as CISA ICSNPP icsnpp-enip's enip.log
 // (ENIP::ENIP_Header in scripts/icsnpp/enip/main.zeek), in its column order, followed by
 // the fields Palisade adds. Every field is documented in docs/protocols/enip.md.
+import type { RecordHead } from '../../dissect/types.ts';
 import { FLOW_HEADER_FIELDS, type RecordSchemas } from '../../dissect/types.ts';
 
-export interface EnipRecord {
+export interface EnipRecord extends RecordHead {
   /** The message came from the connection's originator. */
   is_orig: boolean;
   /** Sender and receiver of this message (the connection's endpoints in the message's direction). */

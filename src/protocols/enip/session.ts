@@ -2,7 +2,7 @@
 // (UDP), one enip record per message, the registered session, request/reply pairing with a
 // cap, and the hand-off of Common Packet Format payloads (List Identity replies, Send RR
 // Data, Send Unit Data) to the CIP child session.
-import type { RecordHead, Session, SessionContext, Transport } from '../../dissect/types.ts';
+import type { Session, SessionContext, Transport } from '../../dissect/types.ts';
 import { StreamFramer, type PduFramer } from '../../dissect/stream.ts';
 import { CMD, ENIP_PORT, HEADER_LEN, ITEM_LIST_SERVICES, MAX_DATA, commandName, isKnownCommand, statusName } from './constants.ts';
 import { Cpf, EnipHeader, lengthFits, parseServiceItem, plausibleHeader, readHeader, u16, u32, walkCpf } from './parser.ts';
@@ -143,7 +143,7 @@ export class EnipSession implements Session, PduFramer {
     const h = this.h;
     const f = this.ctx.flow;
     const hd = this.ctx.head();
-    const r: RecordHead & EnipRecord = {
+    const r: EnipRecord = {
       ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
       is_orig: isOrig,
       source_h: isOrig ? f.origH : f.respH,

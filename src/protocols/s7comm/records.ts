@@ -4,6 +4,7 @@
 // and as ICSNPP writes them, Palisade's additions after. `s7comm_read_write` is Palisade's:
 // one per variable of a Read/Write Var job, paired with its answer. Codes are written as
 // ICSNPP writes its codes ("0x04"), with the name beside them. docs/protocols/s7comm.md.
+import type { RecordHead } from '../../dissect/types.ts';
 import { FLOW_HEADER_FIELDS } from '../../dissect/types.ts';
 import type { ZeekField } from '../../events/zeek-tsv.ts';
 
@@ -24,7 +25,7 @@ export interface Direction {
   destination_p: number | undefined;
 }
 
-export interface S7commRecord extends Direction {
+export interface S7commRecord extends RecordHead, Direction {
   rosctr_code: number;
   /** "Job-Request", "ACK", "ACK-Data", "User-Data". */
   rosctr_name: string;
@@ -165,7 +166,7 @@ export const S7COMM_KNOWN_DEVICES_FIELDS: readonly ZeekField[] = [
 ];
 
 /** One variable of a Read/Write Var job and its answer; source_* is the side that sent the job. */
-export interface S7commReadWriteRecord extends Direction {
+export interface S7commReadWriteRecord extends RecordHead, Direction {
   pdu_reference: number;
   /** "0x04" Read Variable / "0x05" Write Variable. */
   function_code: string;

@@ -4,7 +4,7 @@
 // answers update the device identity, written as `s7comm_known_devices` when it changes. Read
 // and Write Var jobs wait (capped) for the Ack-Data with the same PDU reference from the other
 // side, and then give one `s7comm_read_write` record per variable.
-import type { RecordHead, Session, SessionContext } from '../../dissect/types.ts';
+import type { Session, SessionContext } from '../../dissect/types.ts';
 import {
   AREA_DB, AREA_DI, FUNC_DOWNLOAD_BLOCK, FUNC_END_UPLOAD, FUNC_PLC_CONTROL, FUNC_READ_VAR, FUNC_REQUEST_DOWNLOAD,
   FUNC_SETUP_COMMUNICATION, FUNC_START_UPLOAD, FUNC_UPLOAD, FUNC_WRITE_VAR, PARAMETER_ERROR, ROSCTR_ACK,
@@ -275,7 +275,7 @@ export class S7commSession implements Session {
       const s7any = v.syntax === SYNTAX_S7ANY && v.area >= 0;
       const element = s7any && isElementArea(v.area);
       const hd = this.ctx.head(job.ts);
-      const rec: RecordHead & S7commReadWriteRecord = {
+      const rec: S7commReadWriteRecord = {
         ts: hd.ts, uid: hd.uid, 'id.orig_h': hd['id.orig_h'], 'id.orig_p': hd['id.orig_p'], 'id.resp_h': hd['id.resp_h'], 'id.resp_p': hd['id.resp_p'],
         is_orig: job.isOrig,
         source_h: job.isOrig ? f.origH : f.respH,
@@ -484,7 +484,7 @@ export class S7commSession implements Session {
     this.ctx.record('s7comm_known_devices', rec as unknown as Record<string, unknown>, this.identityTs);
   }
 
-  private newRecord(isOrig: boolean, h: S7Header): RecordHead & S7commRecord {
+  private newRecord(isOrig: boolean, h: S7Header): S7commRecord {
     const f = this.ctx.flow;
     const hd = this.ctx.head();
     return {
