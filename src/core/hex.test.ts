@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hexNum } from './hex.ts';
+import { hexBytes, hexNum } from './hex.ts';
 
 test('hexNum pads to the width, in lower case, as an unsigned 32-bit value', () => {
   // Every value the tables hold, against the plain formatting, at each width they serve.
@@ -17,4 +17,15 @@ test('hexNum pads to the width, in lower case, as an unsigned 32-bit value', () 
   assert.equal(hexNum(0, 8), '0x00000000');
   assert.equal(hexNum(-1, 8), '0xffffffff');
   assert.equal(hexNum(-1, 2), '0xffffffff');
+});
+
+test('hexBytes: two lower-case digits a byte, of a range, at most max bytes', () => {
+  const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+  assert.equal(hexBytes(all, 0, 256), Array.from(all, (b) => b.toString(16).padStart(2, '0')).join(''));
+  const d = Uint8Array.from([0xde, 0xad, 0x0b, 0xef, 0x01]);
+  assert.equal(hexBytes(d, 1, 3), 'ad0bef');
+  assert.equal(hexBytes(d, 0, 5, 2), 'dead');
+  assert.equal(hexBytes(d, 0, 5, 9), 'dead0bef01');
+  assert.equal(hexBytes(d, 2, 0), '');
+  assert.equal(hexBytes(d, 2, -3), '');
 });

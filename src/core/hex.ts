@@ -22,3 +22,15 @@ export function hexNum(n: number, width: number): string {
   if (width === 4 && u < 65536) return (HEX4[u] ??= pad(u, 4));
   return pad(u, width);
 }
+
+/** "00" … "ff". */
+const BYTE: string[] = [];
+for (let i = 0; i < 256; i++) BYTE.push((i < 16 ? '0' : '') + i.toString(16));
+
+/** Lower-case hex of d[off, off + len), two digits a byte, of at most `max` bytes (all by default). */
+export function hexBytes(d: Uint8Array, off: number, len: number, max: number = len): string {
+  const n = len < max ? len : max;
+  let s = '';
+  for (let i = 0; i < n; i++) s += BYTE[d[off + i]];
+  return s;
+}

@@ -8,9 +8,10 @@ import {
   enumTableFor, nameOf,
 } from './constants.ts';
 import {
-  TAG_CLOSING, TAG_OPENING, TAG_PRIMITIVE, Tag, characterString, formatApplication, hexOf, instanceOf, objectTypeOf,
+  TAG_CLOSING, TAG_OPENING, TAG_PRIMITIVE, Tag, characterString, formatApplication, instanceOf, objectTypeOf,
   readSigned, readTag, readUnsigned,
 } from './tags.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 /** Values (property rows) decoded per message; more raise `too_many_values`. */
 export const MAX_VALUES = 256;
@@ -246,7 +247,7 @@ export class ServiceDecoder {
       if (!this.next()) return SP_MALFORMED;
     }
     if (isApp(this.t, APP_OCTET_STRING)) {
-      f.macAddress = hexOf(this.d, this.t.off, this.t.len);
+      f.macAddress = hexBytes(this.d, this.t.off, this.t.len);
       return SP_OK;
     }
     return SP_MALFORMED;
@@ -448,7 +449,7 @@ export class ServiceDecoder {
       if (r === null) continue;
       copyRef(tmpl, r);
       if (t.context) {
-        r.value = hexOf(d, t.off, t.len);
+        r.value = hexBytes(d, t.off, t.len);
         r.valueType = `context-${t.num}`;
       } else {
         r.value = formatApplication(d, t, names);

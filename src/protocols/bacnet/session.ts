@@ -20,8 +20,9 @@ import {
   parseFrame,
 } from './parser.ts';
 import { MAX_VALUES, SP_OK, ServiceDecoder, type PropertyRow } from './services.ts';
-import { hexOf, objectTypeName } from './tags.ts';
+import { objectTypeName } from './tags.ts';
 import { vendorName } from './vendors.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 /** Confirmed requests awaiting an answer, per flow. */
 export const MAX_PENDING = 256;
@@ -124,9 +125,9 @@ export class BacnetSession implements Session {
     }
     const matched = f.hasApdu && r !== P_UNKNOWN_PDU_TYPE ? this.match(isOrig, d) : null;
     this.snet = f.snet >= 0 ? f.snet : undefined;
-    this.sadr = f.snet >= 0 ? hexOf(d, f.sadrOff, f.slen) : undefined;
+    this.sadr = f.snet >= 0 ? hexBytes(d, f.sadrOff, f.slen) : undefined;
     this.dnet = f.dnet >= 0 ? f.dnet : undefined;
-    this.dadr = f.dnet >= 0 && f.dlen > 0 ? hexOf(d, f.dadrOff, f.dlen) : undefined;
+    this.dadr = f.dnet >= 0 && f.dlen > 0 ? hexBytes(d, f.dadrOff, f.dlen) : undefined;
     this.fwdIp = f.fwdOff >= 0 ? ipv4At(d, f.fwdOff) : undefined;
     this.writeHeader(isOrig, d, r, matched);
     if (r !== OK) {
@@ -161,8 +162,8 @@ export class BacnetSession implements Session {
     const f = this.f;
     // The requester's remote address is SNET/SADR of the request and DNET/DADR of the answer.
     const useSource = requester === isRequest;
-    if (useSource) return f.snet >= 0 ? `${f.snet}/${hexOf(d, f.sadrOff, f.slen)}` : '';
-    return f.dnet >= 0 ? `${f.dnet}/${hexOf(d, f.dadrOff, f.dlen)}` : '';
+    if (useSource) return f.snet >= 0 ? `${f.snet}/${hexBytes(d, f.sadrOff, f.slen)}` : '';
+    return f.dnet >= 0 ? `${f.dnet}/${hexBytes(d, f.dadrOff, f.dlen)}` : '';
   }
 
   /** Key of a transaction: which side asked, the invoke id, and the routed addresses when there are any. */

@@ -5,6 +5,7 @@ import {
   APP_BIT_STRING, APP_BOOLEAN, APP_CHARACTER_STRING, APP_DATE, APP_DOUBLE, APP_ENUMERATED, APP_NULL, APP_OBJECT_ID,
   APP_OCTET_STRING, APP_REAL, APP_SIGNED, APP_TIME, APP_UNSIGNED, OBJECT_TYPES, nameOf,
 } from './constants.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 export const TAG_PRIMITIVE = 0;
 export const TAG_OPENING = 1;
@@ -143,14 +144,6 @@ export function formatFixed6(x: number): string {
   return sign + a.toFixed(6);
 }
 
-const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-export function hexOf(d: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += HEX2[d[off + i]];
-  return s;
-}
-
 const UTF8 = new TextDecoder('utf-8');
 const UTF16BE = new TextDecoder('utf-16be');
 
@@ -182,7 +175,7 @@ export function characterString(d: Uint8Array, off: number, len: number): string
       return s;
     }
     default:
-      return hexOf(d, p, n);
+      return hexBytes(d, p, n);
   }
 }
 
@@ -200,11 +193,11 @@ export function formatApplication(d: Uint8Array, t: Tag, enumNames: readonly str
     case APP_SIGNED:
       return len <= 6 ? String(readSigned(d, off, len)) : signedBig(d, off, len);
     case APP_REAL:
-      return len === 4 ? formatFixed6(readReal(d, off)) : hexOf(d, off, len);
+      return len === 4 ? formatFixed6(readReal(d, off)) : hexBytes(d, off, len);
     case APP_DOUBLE:
-      return len === 8 ? formatFixed6(readDouble(d, off)) : hexOf(d, off, len);
+      return len === 8 ? formatFixed6(readDouble(d, off)) : hexBytes(d, off, len);
     case APP_OCTET_STRING:
-      return hexOf(d, off, len);
+      return hexBytes(d, off, len);
     case APP_CHARACTER_STRING:
       return characterString(d, off, len);
     case APP_BIT_STRING:
@@ -216,15 +209,15 @@ export function formatApplication(d: Uint8Array, t: Tag, enumNames: readonly str
     }
     case APP_DATE:
       // month/day/year, as ICSNPP writes dates (255 = any).
-      return len === 4 ? `${d[off + 1]}/${d[off + 2]}/${d[off] + 1900}` : hexOf(d, off, len);
+      return len === 4 ? `${d[off + 1]}/${d[off + 2]}/${d[off] + 1900}` : hexBytes(d, off, len);
     case APP_TIME:
       // hour:minute:second.hundredths
-      return len === 4 ? `${d[off]}:${d[off + 1]}:${d[off + 2]}.${d[off + 3]}` : hexOf(d, off, len);
+      return len === 4 ? `${d[off]}:${d[off + 1]}:${d[off + 2]}.${d[off + 3]}` : hexBytes(d, off, len);
     case APP_OBJECT_ID:
-      return len === 4 ? `${objectTypeName(objectTypeOf(d, off))}: ${instanceOf(d, off)}` : hexOf(d, off, len);
+      return len === 4 ? `${objectTypeName(objectTypeOf(d, off))}: ${instanceOf(d, off)}` : hexBytes(d, off, len);
     default:
       // 13–15 are reserved application tags.
-      return hexOf(d, off, len);
+      return hexBytes(d, off, len);
   }
 }
 

@@ -227,9 +227,3 @@ export function tpktLength(d: Uint8Array, off: number, avail: number, strict: bo
   return n;
 }
 
-/** Lower-case hex of d[off, off+len). */
-export function hexOf(d: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += (d[off + i] < 16 ? '0' : '') + d[off + i].toString(16);
-  return s;
-}

@@ -8,8 +8,9 @@ import {
   DISCONNECT_REASONS, REJECT_CAUSES, TPDU_CC, TPDU_CODES, TPDU_CR, TPDU_DR, TPDU_DT, TPDU_ED, TPDU_NAMES,
   TPKT_HEADER_LEN, TPKT_MIN_LEN, nameOf,
 } from './constants.ts';
-import { TPDU_BAD_LI, TPDU_OK, TPDU_SHORT, TPDU_UNKNOWN, Tpdu, hexOf, parseTpdu, tpktLength } from './parser.ts';
+import { TPDU_BAD_LI, TPDU_OK, TPDU_SHORT, TPDU_UNKNOWN, Tpdu, parseTpdu, tpktLength } from './parser.ts';
 import type { CotpRecord } from './records.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 /** Largest TSDU reassembled from segmented DTs (EOT = 0); a longer one is dropped with an event. */
 export const MAX_TSDU = 128 * 1024;
@@ -172,8 +173,8 @@ export class CotpSession implements Session, PduFramer {
       src_ref: t.srcRef < 0 ? undefined : t.srcRef,
       class: t.cls < 0 ? undefined : t.cls,
       tpdu_size: t.tpduSize < 0 ? undefined : t.tpduSize,
-      calling_tsap: t.callingOff < 0 ? undefined : hexOf(d, t.callingOff, t.callingLen),
-      called_tsap: t.calledOff < 0 ? undefined : hexOf(d, t.calledOff, t.calledLen),
+      calling_tsap: t.callingOff < 0 ? undefined : hexBytes(d, t.callingOff, t.callingLen),
+      called_tsap: t.calledOff < 0 ? undefined : hexBytes(d, t.calledOff, t.calledLen),
       reason_code: t.reason < 0 ? undefined : t.reason,
       reason: t.reason < 0 ? undefined : nameOf(type === TPDU_DR ? DISCONNECT_REASONS : REJECT_CAUSES, t.reason),
       tpdu_nr: t.nr < 0 ? undefined : t.nr,

@@ -7,6 +7,7 @@ import {
   CMD_READ_LONG_TAG, CMD_READ_TAG, CMD_READ_UNIQUE_IDENTIFIER, HEADER_LEN, MSG_DIRECT_PDU, MSG_READ_AUDIT_LOG, MSG_SESSION_INITIATE,
   MSG_TOKEN_PASSING_PDU, MSG_TYPE_PUBLISH, MSG_TYPE_REQUEST, MSG_TYPE_RESPONSE, packedAscii,
 } from './constants.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 export const HART_OK = 0;
 /** Fewer bytes than the header's length field announces, or a length below 8. */
@@ -79,14 +80,6 @@ function fail(m: HartMessage, p: number, detail: string): void {
   }
 }
 
-const HEX = '0123456789abcdef';
-function hexOf(d: Uint8Array, off: number, len: number, max: number): string {
-  let s = '';
-  const n = len < max ? len : max;
-  for (let i = 0; i < n; i++) s += HEX[d[off + i] >> 4] + HEX[d[off + i] & 15];
-  return s;
-}
-
 /** The message length at d[off] (header checked), 0 when more bytes are needed, -1 when no valid header starts there. */
 export function messageLength(d: Uint8Array, off: number, avail: number): number {
   if (avail < 1) return 0;
@@ -122,7 +115,7 @@ export function parseMessage(d: Uint8Array, off: number, len: number): HartMessa
   const p = off + HEADER_LEN;
   const end = off + m.length;
   if (m.messageType !== MSG_TYPE_REQUEST && m.messageType !== MSG_TYPE_RESPONSE) {
-    m.packetBytes = hexOf(d, p, end - p, MAX_DATA);
+    m.packetBytes = hexBytes(d, p, end - p, MAX_DATA);
     return m;
   }
   switch (m.messageId) {
@@ -161,7 +154,7 @@ function tokenPassing(d: Uint8Array, p: number, end: number, m: HartMessage): vo
     fail(m, HART_BAD_BODY, 'token-passing PDU cut before its byte count');
     return;
   }
-  if (unique) m.tpUniqueAddress = hexOf(d, p, 5, 5);
+  if (unique) m.tpUniqueAddress = hexBytes(d, p, 5, 5);
   else m.tpPollingAddress = d[p];
   p += alen + expansion;
   m.tpCommand = d[p++];
@@ -178,7 +171,7 @@ function tokenPassing(d: Uint8Array, p: number, end: number, m: HartMessage): vo
     m.deviceStatus = d[p + 1];
     data = p + 2;
   }
-  m.data = hexOf(d, data, dataEnd - data, MAX_DATA);
+  m.data = hexBytes(d, data, dataEnd - data, MAX_DATA);
   m.tpCheckByte = d[dataEnd];
   let x = 0;
   for (let i = start; i < dataEnd; i++) x ^= d[i];
@@ -196,7 +189,7 @@ function identity(d: Uint8Array, p: number, end: number, cmd: number, m: HartMes
     m.hartRevision = d[p + 4];
     m.deviceRevision = d[p + 5];
     m.softwareRevision = d[p + 6];
-    m.deviceId = hexOf(d, p + 9, 3, 3);
+    m.deviceId = hexBytes(d, p + 9, 3, 3);
     if (n >= 19) m.manufacturerId = (d[p + 17] << 8) | d[p + 18];
   } else if (cmd === CMD_READ_TAG && n >= 6) {
     m.tag = packedAscii(d, p, 6);

@@ -7,6 +7,7 @@ import {
   CMD_DEVICE_READ, CMD_DEVICE_WRITE, CMD_READ_TYPE_NAME, HEADER_3E, HEADER_4E, SUB_3E_REQUEST, SUB_3E_RESPONSE, SUB_4E_REQUEST,
   SUB_4E_RESPONSE,
 } from './constants.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 export const MC_OK = 0;
 /** The frame is shorter than its header or than its data length says. */
@@ -46,14 +47,6 @@ export class McFrame {
 }
 
 const u16 = (d: Uint8Array, o: number) => d[o] | (d[o + 1] << 8);
-const HEX = '0123456789abcdef';
-
-function hexOf(d: Uint8Array, off: number, len: number): string {
-  let s = '';
-  const n = len < MAX_DATA ? len : MAX_DATA;
-  for (let i = 0; i < n; i++) s += HEX[d[off + i] >> 4] + HEX[d[off + i] & 15];
-  return s;
-}
 
 /** The subheader at d[off] as a number (big-endian view of the first two bytes). */
 function subheader(d: Uint8Array, off: number): number {
@@ -153,6 +146,6 @@ export function parseFrame(d: Uint8Array, off: number, len: number, answers = -1
     f.cpuModel = s;
     f.modelCode = u16(d, p + 16);
   }
-  if (p < end) f.data = hexOf(d, p, end - p);
+  if (p < end) f.data = hexBytes(d, p, end - p, MAX_DATA);
   return f;
 }

@@ -16,6 +16,7 @@ import {
   READ_INPUT_REGISTERS, READ_WRITE_MULTIPLE_REGISTERS, REPORT_SERVER_ID, UMAS, WRITE_FILE_RECORD, WRITE_MULTIPLE_COILS,
   WRITE_MULTIPLE_REGISTERS, WRITE_SINGLE_COIL, WRITE_SINGLE_REGISTER, functionName,
 } from './constants.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 /** Bytes of request_data / response_data kept (as hex) per message. */
 export const DATA_BYTES_KEPT = 256;
@@ -158,18 +159,9 @@ export function readU16(d: Uint8Array, off: number): number {
 
 // ---- helpers ----
 
-const HEX = '0123456789abcdef';
-
 /** Lower-case hex of d[off, off+n), at most DATA_BYTES_KEPT bytes; undefined when n <= 0. */
 export function hexOf(d: Uint8Array, off: number, n: number): string | undefined {
-  if (n <= 0) return undefined;
-  const m = n > DATA_BYTES_KEPT ? DATA_BYTES_KEPT : n;
-  let s = '';
-  for (let i = 0; i < m; i++) {
-    const b = d[off + i];
-    s += HEX[b >> 4] + HEX[b & 15];
-  }
-  return s;
+  return n <= 0 ? undefined : hexBytes(d, off, n, DATA_BYTES_KEPT);
 }
 
 /** A copy of d[off, off+n), at most DATA_BYTES_KEPT bytes; undefined when n <= 0. */

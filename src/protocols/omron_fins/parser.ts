@@ -6,6 +6,7 @@ import {
   CMD_CONTROLLER_DATA_READ, CMD_MEMORY_AREA_FILL, CMD_MEMORY_AREA_READ, CMD_MEMORY_AREA_TRANSFER, CMD_MEMORY_AREA_WRITE,
   CMD_MULTIPLE_MEMORY_AREA_READ, CMD_RUN, FINS_HEADER_LEN, FINS_TCP_HEADER_LEN, FINS_TCP_MAGIC, ICF_RESPONSE,
 } from './constants.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 export const FINS_OK = 0;
 /** Fewer than the 12 bytes of a FINS header and command code (or a response without its end code). */
@@ -47,14 +48,6 @@ export class FinsFrame {
   data = '';
   problem = FINS_OK;
   detail = '';
-}
-
-const HEX = '0123456789abcdef';
-function hexOf(d: Uint8Array, off: number, len: number): string {
-  let s = '';
-  const n = len < MAX_DATA ? len : MAX_DATA;
-  for (let i = 0; i < n; i++) s += HEX[d[off + i] >> 4] + HEX[d[off + i] & 15];
-  return s;
 }
 
 function text(d: Uint8Array, off: number, len: number): string {
@@ -152,7 +145,7 @@ export function parseFins(d: Uint8Array, off: number, len: number): FinsFrame {
         break;
     }
   }
-  if (p < end) f.data = hexOf(d, p, end - p);
+  if (p < end) f.data = hexBytes(d, p, end - p, MAX_DATA);
   return f;
 }
 

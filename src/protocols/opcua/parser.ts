@@ -3,6 +3,7 @@
 // without throwing: a read past the end sets `ok = false` and returns zeroes, so a caller
 // checks `ok` once at the end and keeps what was read before.
 import { createHash } from 'node:crypto';
+import { hexBytes } from '../../core/hex.ts';
 
 const EMPTY = new Uint8Array(0);
 const UTF8 = new TextDecoder('utf-8');
@@ -51,12 +52,6 @@ export class NodeId {
 
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
-
-export function hexOf(d: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += HEX[d[off + i]];
-  return s;
-}
 
 export class Reader {
   d: Uint8Array = EMPTY;
@@ -173,7 +168,7 @@ export class Reader {
     this.pos += 16;
     // Data1 (UInt32), Data2, Data3 (UInt16) little-endian; Data4 as 8 bytes in order.
     return `${HEX[d[p + 3]]}${HEX[d[p + 2]]}${HEX[d[p + 1]]}${HEX[d[p]]}-${HEX[d[p + 5]]}${HEX[d[p + 4]]}-${HEX[d[p + 7]]}${HEX[d[p + 6]]}-` +
-      `${HEX[d[p + 8]]}${HEX[d[p + 9]]}-${hexOf(d, p + 10, 6)}`;
+      `${HEX[d[p + 8]]}${HEX[d[p + 9]]}-${hexBytes(d, p + 10, 6)}`;
   }
 
   /** NodeId, or ExpandedNodeId when `expanded` (namespace URI and server index are skipped). */
@@ -191,7 +186,7 @@ export class Reader {
         out.ns = this.u16();
         const start = this.pos + 4;
         const n = this.byteString();
-        if (n > 0) out.opaque = hexOf(this.d, start, Math.min(n, 64));
+        if (n > 0) out.opaque = hexBytes(this.d, start, Math.min(n, 64));
         break;
       }
       default:

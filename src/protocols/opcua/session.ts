@@ -11,9 +11,10 @@ import {
   isResponse, requestTypeName, securityModeName, serviceName, statusName,
 } from './constants.ts';
 import {
-  Application, NodeId, Reader, RequestHeader, ResponseHeader, hexOf, parseApplication, parseEndpoint,
+  Application, NodeId, Reader, RequestHeader, ResponseHeader, parseApplication, parseEndpoint,
   parseRequestHeader, parseResponseHeader,
 } from './parser.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 /** Bytes of each message chunk kept for decoding; the rest of a longer chunk is skipped. */
 export const KEEP = 65536;
@@ -370,7 +371,7 @@ export class OpcuaSession implements Session {
       sndCert = sndLen > 0 && r.ok ? r.thumbprint(sp, sndLen) : undefined;
       const rp = r.pos + 4;
       rcvLen = r.byteString();
-      rcvCert = rcvLen > 0 && r.ok ? hexOf(r.d, rp, Math.min(rcvLen, 64)) : undefined;
+      rcvCert = rcvLen > 0 && r.ok ? hexBytes(r.d, rp, Math.min(rcvLen, 64)) : undefined;
       if (r.ok && policyUri !== undefined) this.policy = policyUri;
     } else {
       tokenId = r.u32();

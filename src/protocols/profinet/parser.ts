@@ -10,6 +10,7 @@
 import {
   OPTION, SERVICE, SUB_CONTROL, SUB_DEVICE, SUB_IP, blockErrorName, blockName,
 } from './constants.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 /** DCP header bytes. */
 export const DCP_HEADER = 10;
@@ -25,12 +26,6 @@ function ipv4(d: Uint8Array, o: number): string {
 
 function mac(d: Uint8Array, o: number): string {
   return `${HEX2[d[o]]}:${HEX2[d[o + 1]]}:${HEX2[d[o + 2]]}:${HEX2[d[o + 3]]}:${HEX2[d[o + 4]]}:${HEX2[d[o + 5]]}`;
-}
-
-function hexOf(d: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += HEX2[d[i]];
-  return s;
 }
 
 /** A string value: up to its first NUL (names are padded with NULs by some devices, as tshark reads them). */
@@ -283,7 +278,7 @@ function block(p: DcpPdu, d: Uint8Array, option: number, sub: number, v: number,
       // The DHCP option's value: text when printable, else hex.
       let printable = n > 0;
       for (let i = x; i < e && printable; i++) printable = d[i] >= 0x20 && d[i] < 0x7f;
-      (p.dhcp ??= []).push(`${sub}=${printable ? text(d, x, e) : hexOf(d, x, e)}`);
+      (p.dhcp ??= []).push(`${sub}=${printable ? text(d, x, e) : hexBytes(d, x, e - x)}`);
       return;
     }
     case OPTION.CONTROL:

@@ -293,9 +293,3 @@ export function asciiNumber(d: Uint8Array, off: number, len: number): number {
   return n;
 }
 
-/** Lower-case hex of d[off, off+len). */
-export function hexOf(d: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += (d[off + i] < 16 ? '0' : '') + d[off + i].toString(16);
-  return s;
-}

@@ -15,7 +15,7 @@ import {
   transportSizeName, userdataFunctionName, userdataSubfunctionName,
 } from './constants.ts';
 import {
-  DataItem, S7Header, SzlList, UserdataParam, asciiNumber, be16, be32, hexOf, latin1, parseBlockName,
+  DataItem, S7Header, SzlList, UserdataParam, asciiNumber, be16, be32, latin1, parseBlockName,
   parsePiService, parseS7Header, parseSzlList, parseUserdataParam, parseVarItems, readDataItem, textField,
   type PiService, type VarItem,
 } from './parser.ts';
@@ -23,6 +23,7 @@ import type {
   S7commKnownDeviceRecord, S7commReadSzlRecord, S7commReadWriteRecord, S7commRecord, S7commUploadDownloadRecord,
 } from './records.ts';
 import { DeviceIdentity, readComponentIdentification, readModuleIdentification } from './szl.ts';
+import { hexBytes } from '../../core/hex.ts';
 
 /** Variables of one Read/Write Var job that are recorded (the count byte allows 255). */
 export const MAX_ITEMS = 64;
@@ -238,7 +239,7 @@ export class S7commSession implements Session {
         q = readDataItem(d, q, end, i === list.declared - 1, false, it);
         if (it.dataLen >= 0) {
           items[i].dataLen = it.dataLen;
-          items[i].dataHex = hexOf(d, it.dataOff, Math.min(it.dataLen, MAX_DATA_HEX));
+          items[i].dataHex = hexBytes(d, it.dataOff, Math.min(it.dataLen, MAX_DATA_HEX));
         }
         if (q < 0 && !h.truncated) this.ctx.event('bad_data', `Write Var data item ${i + 1} runs past the data part`, isOrig);
       }
@@ -309,7 +310,7 @@ export class S7commSession implements Session {
           rec.return_code = hex2(it.returnCode);
           rec.return_code_name = returnCodeName(it.returnCode);
           rec.data_length = it.dataLen >= 0 ? it.dataLen : undefined;
-          rec.data = it.dataLen > 0 ? hexOf(d, it.dataOff, Math.min(it.dataLen, MAX_DATA_HEX)) : undefined;
+          rec.data = it.dataLen > 0 ? hexBytes(d, it.dataOff, Math.min(it.dataLen, MAX_DATA_HEX)) : undefined;
           if (q < 0 && !h.truncated) this.ctx.event('bad_data', `Read Var answer item ${i + 1} runs past the data part`, !job.isOrig);
         } else {
           rec.return_code = hex2(d[q]);
