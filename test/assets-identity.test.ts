@@ -47,7 +47,7 @@ function captures(proto: RegExp): string[] {
 
 type Field = 'names' | 'vendor' | 'model' | 'firmware' | 'serial' | 'device_type';
 
-/** Whom a value belongs to: an IP's asset, a MAC's, or (id) a BACnet device behind a router, `bacnet:<network>:<mac hex>`. */
+/** Whom a value belongs to: an IP's asset, a MAC's, or (id) a BACnet device behind a router, `bacnet:<network>:<mac hex>@<router IP>`. */
 interface Holder {
   ip?: string;
   mac?: string;
@@ -135,7 +135,7 @@ test('BACnet I-Am: every announcing device carries its vendor and device instanc
       // The announcing device: behind a BACnet router the one at SNET/SADR, else the originator
       // of a Forwarded-NPDU (the sender is the BBMD), else the sender.
       const sadr = mstp ? Number(mstp).toString(16).padStart(2, '0') : (eth || tmp || '').replace(/:/g, '').toLowerCase();
-      const by: Holder = snet && snet !== '65535' && sadr !== '' ? { id: `bacnet:${snet}:${sadr}` } : { ip: fwd || ip };
+      const by: Holder = snet && snet !== '65535' && sadr !== '' ? { id: `bacnet:${snet}:${sadr}@${fwd || ip}` } : { ip: fwd || ip };
       check(t, inv, rel, by, 'device_type', `BACnet device ${inst}`, 'bacnet_discovery');
     }
   }
@@ -209,8 +209,9 @@ test('the ICSNPP identity logs (cip_identity, s7comm_known_devices, bacnet_disco
       // (The baselines mask times, and Zeek's uids are not Palisade's: the I-Am is found by sender and device instance.)
       const ours = discovery.find((d) => d.source_h === src && String(d.instance_number) === z.instance_number && d.pdu_service === 'i-am');
       if (ours === undefined) return { ip: src };
-      if (typeof ours.snet === 'number' && ours.snet !== 65535 && typeof ours.sadr === 'string') return { id: `bacnet:${ours.snet}:${ours.sadr}` };
-      return { ip: typeof ours.fwd_ip === 'string' ? ours.fwd_ip : src };
+      const via = typeof ours.fwd_ip === 'string' ? ours.fwd_ip : src;
+      if (typeof ours.snet === 'number' && ours.snet !== 65535 && typeof ours.sadr === 'string') return { id: `bacnet:${ours.snet}:${ours.sadr}@${via}` };
+      return { ip: via };
     };
     for (const z of readZeekLog(join(CORPUS, row.path), log === 'cip_identity' ? cipCols : undefined)) {
       const src = z.source_h !== undefined && z.source_h !== '-' ? z.source_h : z['id.resp_h'];

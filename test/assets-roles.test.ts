@@ -59,7 +59,7 @@ test('BACnet: the device that answers I-Am and property reads is the controller;
   const inv = await inventory('emreekin-ics-pcaps/BacNET/BACnetIP-MSTP-Mix.pcap');
   // The controller is MS/TP station 0x72 on network 26001, behind the BACnet router
   // 192.168.0.24 (itself an Automated Logic device, instance 2401): an asset of its own.
-  const ctl = inv.assets.find((a) => a.id === 'bacnet:26001:72');
+  const ctl = inv.assets.find((a) => a.id === 'bacnet:26001:72@192.168.0.24');
   assert.ok(ctl !== undefined, 'the MS/TP device behind the router is an asset');
   assert.equal(ctl.key, 'bacnet');
   assert.deepEqual(ctl.bacnet.map((c) => c.value), ['26001:72']);

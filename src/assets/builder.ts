@@ -15,7 +15,7 @@
 // main thread merges their states (exportState, mergeState): the same inventory as one builder.
 import { ClaimSet, type Claim } from './claims.ts';
 import { isGroupMac, isIPv4, isPrivateIp, isUnicastIp, isUnicastMac, subnetOf } from './addresses.ts';
-import { CLAIM_FIELDS, CONFIDENCE, isBacnetAddress, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
+import { bacnetNetworkMac, CLAIM_FIELDS, CONFIDENCE, isBacnetAddress, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
 import { ouiVendor } from './oui.ts';
 import { inferPurdue, inferRole, type Role, type RoleInput } from './roles.ts';
 
@@ -912,7 +912,7 @@ export class AssetBuilder implements Observer {
       const via = new ClaimSet();
       for (const e of a.ips) {
         if (a.key === 'bacnet') {
-          bacnet.add({ value: e.key.slice('bacnet:'.length), source: firstSource(e), confidence: 100, ts: e.first, field: 'network and mac address' });
+          bacnet.add({ value: bacnetNetworkMac(e.key), source: firstSource(e), confidence: 100, ts: e.first, field: 'network and mac address' });
           for (const [ip, b] of e.bindings) {
             via.add({ value: ip, source: b.source, confidence: 70, ts: b.first, field: 'router address' });
             if (b.last !== b.first) via.add({ value: ip, source: b.source, confidence: 70, ts: b.last, field: 'router address' });

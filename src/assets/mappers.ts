@@ -2,6 +2,7 @@
 // One function per record type; the record field names are those documented in
 // docs/protocols/<id>.md and docs/records/.
 import { BUILTIN_PROFINET_VENDORS } from './profinet-vendors.ts';
+import { isUnicastIp } from './addresses.ts';
 import { bacnetAddress, CONFIDENCE, flowOf, nv, str, sv, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
 
 /**
@@ -235,24 +236,28 @@ function cipIdentity(r: Record<string, unknown>, o: Observer): void {
  */
 function bacnetSender(r: Record<string, unknown>, f: { orig: string; resp: string }): Target {
   const ip = sv(r.fwd_ip) || sv(r.source_h) || (r.is_orig === false ? f.resp : f.orig);
-  const routed = bacnetSource(r);
+  const routed = bacnetSource(r, ip);
   return routed !== '' ? { bacnet: routed, via: ip } : { ip };
 }
 
-/** The bacnetAddress of a service record's sender behind a router (SNET/SADR), '' when it is not routed. */
-function bacnetSource(r: Record<string, unknown>): string {
+/** The bacnetAddress of a service record's sender behind the router at `via` (SNET/SADR), '' when it is not routed. */
+function bacnetSource(r: Record<string, unknown>, via: string): string {
   const snet = r.snet;
   if (snet === undefined) return '';
   const sadr = sv(r.sadr);
-  return typeof snet === 'number' && Number.isInteger(snet) && snet > 0 && snet < 65535 && sadr !== '' ? bacnetAddress(snet, sadr) : '';
+  return typeof snet === 'number' && Number.isInteger(snet) && snet > 0 && snet < 65535 && sadr !== '' && via !== '' ? bacnetAddress(via, snet, sadr) : '';
 }
 
-/** The address of the device a message is for: behind a router DNET/DADR (not a broadcast), else destination_h. */
+/**
+ * The address of the device a message is for: behind the router it was sent to DNET/DADR
+ * (not a broadcast, and sent to one router, not to a broadcast IP), else destination_h.
+ */
 function bacnetDestination(r: Record<string, unknown>, f: { orig: string; resp: string }): string {
+  const ip = sv(r.destination_h) || (r.is_orig === false ? f.orig : f.resp);
   const dnet = nv(r.dnet);
   const dadr = sv(r.dadr);
-  if (Number.isInteger(dnet) && dnet > 0 && dnet < 65535 && dadr !== '') return bacnetAddress(dnet, dadr);
-  return sv(r.destination_h) || (r.is_orig === false ? f.orig : f.resp);
+  if (Number.isInteger(dnet) && dnet > 0 && dnet < 65535 && dadr !== '' && isUnicastIp(ip)) return bacnetAddress(ip, dnet, dadr);
+  return ip;
 }
 
 /** The address (IP or bacnetAddress) of a Target from bacnetSender, for Observer.op. */
@@ -302,7 +307,7 @@ function bacnetProperty(r: Record<string, unknown>, o: Observer): void {
   const isReq = svc.endsWith('-request') || svc === 'write-property' || svc === 'write-property-multiple';
   // The sender (as bacnetSender, without an object per record when it is not routed).
   const ip = sv(r.fwd_ip) || sv(r.source_h) || (r.is_orig === false ? sv(r['id.resp_h']) : sv(r['id.orig_h']));
-  const routed = bacnetSource(r);
+  const routed = bacnetSource(r, ip);
   if (isReq) {
     if (routed === '') o.featureIp(ip, 'bacnet_client', ts);
     else o.feature({ bacnet: routed, via: ip }, 'bacnet_client', ts);

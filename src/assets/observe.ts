@@ -31,8 +31,8 @@ export interface Target {
   mac?: string;
   /**
    * A BACnet device on another BACnet network (MS/TP, ARCNET, another B/IP network), which
-   * has no IP of its own on the captured network: `bacnetAddress(network, mac)`. `via` is the
-   * IP of the router (or BBMD) whose datagram carried the message.
+   * has no IP of its own on the captured network: `bacnetAddress(router, network, mac)`. `via`
+   * is the IP of the router (or BBMD) whose datagram carried the message.
    */
   bacnet?: string;
   via?: string;
@@ -40,11 +40,21 @@ export interface Target {
 
 /**
  * The key of a BACnet device behind a BACnet router: its network number and MAC address
- * (lower-case hex, as the records' `sadr`/`dadr`), `bacnet:26001:72`. It is the device's
- * asset id, and stands for its address where an observation names two ends (Observer.op).
+ * (lower-case hex, as the records' `sadr`/`dadr`) and the IP of the router that reaches it,
+ * `bacnet:26001:72@192.168.0.24`. A BACnet internetwork has one path between any two devices
+ * (ASHRAE 135 clause 6), so a device is always reached through the same router; the router
+ * keeps apart the devices of separate internetworks that reuse network numbers. It is the
+ * device's asset id, and stands for its address where an observation names two ends
+ * (Observer.op).
  */
-export function bacnetAddress(network: number, mac: string): string {
-  return `bacnet:${network}:${mac}`;
+export function bacnetAddress(router: string, network: number, mac: string): string {
+  return `bacnet:${network}:${mac}@${router}`;
+}
+
+/** The `network:mac` part of a bacnetAddress. */
+export function bacnetNetworkMac(key: string): string {
+  const at = key.lastIndexOf('@');
+  return key.slice('bacnet:'.length, at < 0 ? key.length : at);
 }
 
 /** Whether an address given to the Observer is a bacnetAddress. */

@@ -107,6 +107,15 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     await page.goto(server.url + '/assets?protocol=bacnet');
     await page.getByTestId('assets-table').locator('tbody tr').first().waitFor();
     await shot(page, 'assets');
+    // The MS/TP controller behind the BACnet router is an asset of its own, shown by its BACnet address.
+    const row = page.getByTestId('assets-table').locator('tbody tr').filter({ hasText: 'BACnet 26001:72' });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /ATmega168 Device/);
+    await row.locator('.asset-link').click();
+    await page.getByTestId('asset-page').waitFor();
+    const claims = page.locator('table.claims');
+    await claims.locator('tr').filter({ hasText: 'BACnet address' }).filter({ hasText: '26001:72' }).waitFor();
+    await claims.locator('tr').filter({ hasText: 'Via BACnet router' }).filter({ hasText: '192.168.0.24' }).waitFor();
   });
 
   it('opens an asset page from the table, with claims, evidence and records', async () => {
