@@ -306,3 +306,54 @@ test('records that come with their flow give the inventory of records that come 
   assert.equal(Object.values(e.operation_totals).reduce((s, n) => s + n, 0), 20);
   assert.ok(!inv.assets.some((x) => x.ipv4.some((c) => c.value === '239.1.2.3')));
 });
+
+/** BACnet records of a workstation talking to two MS/TP devices behind a router, and a Forwarded-NPDU (as the dissector writes them). */
+function bacnetRoutedRecords(): [string, object][] {
+  const t0 = 1_700_000_000;
+  const WS = { ip: '10.0.0.50', mac: '00:0c:6e:00:00:50' };
+  const RT = { ip: '10.0.0.24', mac: '00:e0:c9:00:00:24' };
+  const head = (ts: number, origIsWs: boolean) => ({ ts, uid: 'Cb', 'id.orig_h': origIsWs ? WS.ip : RT.ip, 'id.orig_p': 47808, 'id.resp_h': origIsWs ? RT.ip : WS.ip, 'id.resp_p': 47808 });
+  const dir = (fromWs: boolean) => ({ is_orig: true, source_h: fromWs ? WS.ip : RT.ip, source_p: 47808, destination_h: fromWs ? RT.ip : WS.ip, destination_p: 47808 });
+  const recs: [string, object][] = [['conn', conn(t0, WS, RT, 47808, { proto: 'udp', service: 'bacnet' })]];
+  // The router's own I-Am, then those it forwards from MS/TP stations 0x72 and 0x0a on network 26001.
+  recs.push(['bacnet_discovery', { ...head(t0 + 1, false), ...dir(false), pdu_service: 'i-am', object_type: 'device', instance_number: 2401, vendor: 'Automated Logic Corporation', vendor_id: 24 }]);
+  for (const [mac, inst] of [['72', 86114], ['0a', 86115]] as const) {
+    recs.push(['bacnet_discovery', { ...head(t0 + 2, false), ...dir(false), pdu_service: 'i-am', object_type: 'device', instance_number: inst, vendor: 'BACnet Stack at SourceForge', vendor_id: 260, snet: 26001, sadr: mac, dnet: 65535 }]);
+    for (let i = 0; i < 4; i++) {
+      recs.push(['bacnet_property', { ...head(t0 + 10 + i, true), ...dir(true), pdu_service: 'read-property-request', object_type: 'device', instance_number: inst, property: 'object-name', dnet: 26001, dadr: mac }]);
+      recs.push(['bacnet_property', { ...head(t0 + 10.5 + i, true), ...dir(false), is_orig: false, pdu_service: 'read-property-ack', object_type: 'device', instance_number: inst, property: 'object-name', value: `AHU-${mac}`, snet: 26001, sadr: mac }]);
+    }
+  }
+  // A device on another IP subnet, whose I-Am a BBMD forwarded: the device is the originator, not the BBMD.
+  recs.push(['bacnet_discovery', { ...head(t0 + 3, false), ...dir(false), pdu_service: 'i-am', object_type: 'device', instance_number: 777, vendor: 'Johnson Controls, Inc.', vendor_id: 5, fwd_ip: '10.9.0.7' }]);
+  return recs;
+}
+
+test('BACnet devices behind a router are assets of their own, keyed by address and router; merged states agree', () => {
+  const recs = bacnetRoutedRecords();
+  const inv = build(recs);
+  const dev = inv.assets.find((a) => a.id === 'bacnet:26001:72@10.0.0.24');
+  assert.ok(dev !== undefined, inv.assets.map((a) => a.id).join(' '));
+  assert.equal(dev.key, 'bacnet');
+  assert.deepEqual(dev.bacnet.map((c) => c.value), ['26001:72']);
+  assert.deepEqual(dev.routed_via.map((c) => c.value), ['10.0.0.24']);
+  assert.deepEqual([dev.ipv4, dev.mac], [[], []]);
+  assert.deepEqual(dev.device_type.map((c) => c.value), ['BACnet device 86114']);
+  assert.deepEqual(dev.names.map((c) => c.value), ['AHU-72']);
+  assert.deepEqual(dev.protocols, ['bacnet']);
+  assert.ok(inv.assets.some((a) => a.id === 'bacnet:26001:0a@10.0.0.24'));
+  // The router keeps only its own identity.
+  const router = inv.assets.find((a) => a.ipv4.some((c) => c.value === '10.0.0.24'))!;
+  assert.deepEqual(router.device_type.map((c) => c.value), ['BACnet device 2401']);
+  assert.deepEqual(router.names, []);
+  // The forwarded I-Am belongs to its originator.
+  const far = inv.assets.find((a) => a.ipv4.some((c) => c.value === '10.9.0.7'));
+  assert.deepEqual(far?.device_type.map((c) => c.value), ['BACnet device 777']);
+  // The workstation's reads go to the devices behind the router.
+  const ws = inv.assets.find((a) => a.ipv4.some((c) => c.value === '10.0.0.50'))!;
+  const edge = inv.edges.find((e) => e.source === ws.id && e.target === dev.id);
+  assert.equal(edge?.operation_totals.read, 4);
+  // Split over builders and merged, as worker threads are.
+  const one = JSON.stringify(inv);
+  for (const parts of [2, 3]) assert.equal(JSON.stringify(buildMerged(recs, parts, (i) => i)), one, `round robin over ${parts}`);
+});
