@@ -138,9 +138,13 @@ class Entity {
   }
 }
 
-/** Feature and operation counts a FlowCache keeps (more are counted on the entity or edge each time). */
+/**
+ * Feature and operation counts a FlowCache keeps (more are counted on the entity or edge each
+ * time). A BACnet or CIP flow reads many properties or attributes: 16 operations cover most
+ * (operation names are shared strings, so the scan compares references).
+ */
 const FLOW_FEATURES = 6;
-const FLOW_OPS = 6;
+const FLOW_OPS = 16;
 
 /**
  * What the builder keeps on a flow (RecordFlow.assets): its two addresses as its records
