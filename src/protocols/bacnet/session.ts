@@ -123,12 +123,12 @@ export class BacnetSession implements Session {
       this.ctx.event('not_bvlc', len < 4 ? `${len} octets` : `type 0x${d[off].toString(16)}`, isOrig);
       return;
     }
-    const matched = f.hasApdu && r !== P_UNKNOWN_PDU_TYPE ? this.match(isOrig, d) : null;
     this.snet = f.snet >= 0 ? f.snet : undefined;
     this.sadr = f.snet >= 0 ? hexBytes(d, f.sadrOff, f.slen) : undefined;
     this.dnet = f.dnet >= 0 ? f.dnet : undefined;
     this.dadr = f.dnet >= 0 && f.dlen > 0 ? hexBytes(d, f.dadrOff, f.dlen) : undefined;
     this.fwdIp = f.fwdOff >= 0 ? ipv4At(d, f.fwdOff) : undefined;
+    const matched = f.hasApdu && r !== P_UNKNOWN_PDU_TYPE ? this.match(isOrig) : null;
     this.writeHeader(isOrig, d, r, matched);
     if (r !== OK) {
       const ev = PROBLEM_EVENTS[r];
@@ -157,32 +157,31 @@ export class BacnetSession implements Session {
 
   // ---- pairing ----
 
-  /** The network address part of a pairing key: '' without routing information. */
-  private netKey(d: Uint8Array, requester: boolean, isRequest: boolean): string {
-    const f = this.f;
+  /** The network address part of a pairing key (from the message's routing, read in `data`): '' without routing information. */
+  private netKey(requester: boolean, isRequest: boolean): string {
     // The requester's remote address is SNET/SADR of the request and DNET/DADR of the answer.
     const useSource = requester === isRequest;
-    if (useSource) return f.snet >= 0 ? `${f.snet}/${hexBytes(d, f.sadrOff, f.slen)}` : '';
-    return f.dnet >= 0 ? `${f.dnet}/${hexBytes(d, f.dadrOff, f.dlen)}` : '';
+    if (useSource) return this.snet !== undefined ? `${this.snet}/${this.sadr ?? ''}` : '';
+    return this.dnet !== undefined ? `${this.dnet}/${this.dadr ?? ''}` : '';
   }
 
   /** Key of a transaction: which side asked, the invoke id, and the routed addresses when there are any. */
-  private key(requesterIsOrig: boolean, isRequest: boolean, d: Uint8Array): Key {
+  private key(requesterIsOrig: boolean, isRequest: boolean): Key {
     const f = this.f;
     const base = (requesterIsOrig ? 256 : 0) + f.invokeId;
     if (f.snet < 0 && f.dnet < 0) return base;
-    return `${base}|${this.netKey(d, true, isRequest)}|${this.netKey(d, false, isRequest)}`;
+    return `${base}|${this.netKey(true, isRequest)}|${this.netKey(false, isRequest)}`;
   }
 
   /** For an answer, the pending request it answers (removed when the answer is final). */
-  private match(isOrig: boolean, d: Uint8Array): Pending | null {
+  private match(isOrig: boolean): Pending | null {
     const f = this.f;
     const t = f.pduType;
     if (t === PDU_CONFIRMED_REQUEST || t === PDU_UNCONFIRMED_REQUEST || f.invokeId < 0) return null;
     // SegmentACK and Abort may come from either side; the rest answer the other side's request.
     let requesterIsOrig = !isOrig;
     if ((t === PDU_SEGMENT_ACK || t === PDU_ABORT) && !f.server) requesterIsOrig = isOrig;
-    const k = this.key(requesterIsOrig, false, d);
+    const k = this.key(requesterIsOrig, false);
     const p = this.pending.get(k);
     if (p === undefined) return null;
     const final = t === PDU_SIMPLE_ACK || t === PDU_ERROR || t === PDU_REJECT || t === PDU_ABORT || (t === PDU_COMPLEX_ACK && !f.moreFollows);
@@ -190,8 +189,8 @@ export class BacnetSession implements Session {
     return p;
   }
 
-  private remember(isOrig: boolean, d: Uint8Array, p: Pending): void {
-    const k = this.key(isOrig, true, d);
+  private remember(isOrig: boolean, p: Pending): void {
+    const k = this.key(isOrig, true);
     if (this.pending.has(k)) this.pending.delete(k);
     else if (this.pending.size >= MAX_PENDING) {
       const oldest = this.pending.keys().next().value as Key;
@@ -362,7 +361,7 @@ export class BacnetSession implements Session {
   private segment(isOrig: boolean, d: Uint8Array, matched: Pending | null): void {
     const f = this.f;
     const t = f.pduType;
-    const k = `s${isOrig ? 1 : 0}${t}|${this.key(t === PDU_CONFIRMED_REQUEST ? isOrig : !isOrig, t === PDU_CONFIRMED_REQUEST, d)}`;
+    const k = `s${isOrig ? 1 : 0}${t}|${this.key(t === PDU_CONFIRMED_REQUEST ? isOrig : !isOrig, t === PDU_CONFIRMED_REQUEST)}`;
     let r = this.reasm.get(k);
     if (f.sequence === 0) {
       if (r !== undefined) this.reasm.delete(k);
@@ -374,7 +373,7 @@ export class BacnetSession implements Session {
       this.reasm.set(k, r);
       if (t === PDU_CONFIRMED_REQUEST) {
         r.pending = new Pending(this.ctx.ts, f.service);
-        this.remember(isOrig, d, r.pending);
+        this.remember(isOrig, r.pending);
       }
     } else if (r === undefined) {
       this.ctx.event('segment_missing', `segment ${f.sequence} of invoke id ${f.invokeId} without the first`, isOrig);
@@ -420,7 +419,7 @@ export class BacnetSession implements Session {
         let p = req;
         if (p === null) {
           p = new Pending(this.ctx.ts, service);
-          this.remember(isOrig, d, p);
+          this.remember(isOrig, p);
         }
         r = this.request(isOrig, service, p);
         break;
