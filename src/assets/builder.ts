@@ -917,10 +917,7 @@ export class AssetBuilder implements Observer {
       for (const e of a.ips) {
         if (a.key === 'bacnet') {
           bacnet.add({ value: bacnetNetworkMac(e.key), source: firstSource(e), confidence: 100, ts: e.first, field: 'network and mac address' });
-          for (const [ip, b] of e.bindings) {
-            via.add({ value: ip, source: b.source, confidence: 70, ts: b.first, field: 'router address' });
-            if (b.last !== b.first) via.add({ value: ip, source: b.source, confidence: 70, ts: b.last, field: 'router address' });
-          }
+          for (const [ip, b] of e.bindings) bindingClaim(via, ip, b, 70, 'router address');
           continue;
         }
         if (a.mac === null) {
@@ -1179,8 +1176,13 @@ function bindingSource(b: Binding, own: boolean, source: string, ts: number): vo
 }
 
 function addressClaim(set: ClaimSet, ip: string, b: Binding): void {
-  set.add({ value: ip, source: b.source, confidence: b.own ? 90 : 70, ts: b.first, field: b.own ? 'own address' : 'ip address' });
-  if (b.last !== b.first) set.add({ value: ip, source: b.source, confidence: b.own ? 90 : 70, ts: b.last, field: b.own ? 'own address' : 'ip address' });
+  bindingClaim(set, ip, b, b.own ? 90 : 70, b.own ? 'own address' : 'ip address');
+}
+
+/** A binding as a claim on `value`, seen from the binding's first to its last time. */
+function bindingClaim(set: ClaimSet, value: string, b: Binding, confidence: number, field: string): void {
+  set.add({ value, source: b.source, confidence, ts: b.first, field });
+  if (b.last !== b.first) set.add({ value, source: b.source, confidence, ts: b.last, field });
 }
 
 /** Whether the responder of a TCP connection answered (as Zeek's known_services: the handshake completed, or it sent data). */

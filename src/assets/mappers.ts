@@ -229,13 +229,17 @@ function cipIdentity(r: Record<string, unknown>, o: Observer): void {
 
 // ---- BACnet (docs/protocols/bacnet.md) ----
 
+/** The IP whose datagram a BACnet service record's message came in: a Forwarded-NPDU's originator (`fwd_ip`: source_h is the BBMD), else source_h. */
+function bacnetSenderIp(r: Record<string, unknown>): string {
+  return sv(r.fwd_ip) || sv(r.source_h) || (r.is_orig === false ? sv(r['id.resp_h']) : sv(r['id.orig_h']));
+}
+
 /**
  * The device that sent a BACnet service record's message: behind a BACnet router the one at
- * SNET/SADR (reached via the router's IP, or the originator of a Forwarded-NPDU), else the
- * originator of a Forwarded-NPDU (`fwd_ip`: source_h is the BBMD), else source_h.
+ * SNET/SADR (reached via bacnetSenderIp, the router), else bacnetSenderIp itself.
  */
-function bacnetSender(r: Record<string, unknown>, f: { orig: string; resp: string }): Target {
-  const ip = sv(r.fwd_ip) || sv(r.source_h) || (r.is_orig === false ? f.resp : f.orig);
+function bacnetSender(r: Record<string, unknown>): Target {
+  const ip = bacnetSenderIp(r);
   const routed = bacnetSource(r, ip);
   return routed !== '' ? { bacnet: routed, via: ip } : { ip };
 }
@@ -252,8 +256,8 @@ function bacnetSource(r: Record<string, unknown>, via: string): string {
  * The address of the device a message is for: behind the router it was sent to DNET/DADR
  * (not a broadcast, and sent to one router, not to a broadcast IP), else destination_h.
  */
-function bacnetDestination(r: Record<string, unknown>, f: { orig: string; resp: string }): string {
-  const ip = sv(r.destination_h) || (r.is_orig === false ? f.orig : f.resp);
+function bacnetDestination(r: Record<string, unknown>): string {
+  const ip = sv(r.destination_h) || (r.is_orig === false ? sv(r['id.orig_h']) : sv(r['id.resp_h']));
   const dnet = nv(r.dnet);
   const dadr = sv(r.dadr);
   if (Number.isInteger(dnet) && dnet > 0 && dnet < 65535 && dadr !== '' && isUnicastIp(ip)) return bacnetAddress(ip, dnet, dadr);
@@ -268,7 +272,7 @@ function addressOf(t: Target): string {
 function bacnetDiscovery(r: Record<string, unknown>, o: Observer): void {
   const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   const svc = sv(r.pdu_service);
-  const sender = bacnetSender(r, f);
+  const sender = bacnetSender(r);
   const src = 'bacnet_discovery';
   if (svc === 'who-is' || svc === 'who-has') {
     o.feature(sender, 'bacnet_client', f.ts);
@@ -306,14 +310,13 @@ function bacnetProperty(r: Record<string, unknown>, o: Observer): void {
   const svc = sv(r.pdu_service);
   const isReq = svc.endsWith('-request') || svc === 'write-property' || svc === 'write-property-multiple';
   // The sender (as bacnetSender, without an object per record when it is not routed).
-  const ip = sv(r.fwd_ip) || sv(r.source_h) || (r.is_orig === false ? sv(r['id.resp_h']) : sv(r['id.orig_h']));
+  const ip = bacnetSenderIp(r);
   const routed = bacnetSource(r, ip);
   if (isReq) {
     if (routed === '') o.featureIp(ip, 'bacnet_client', ts);
     else o.feature({ bacnet: routed, via: ip }, 'bacnet_client', ts);
     const write = svc.startsWith('write');
-    const dst = r.dnet === undefined ? sv(r.destination_h) || (r.is_orig === false ? sv(r['id.orig_h']) : sv(r['id.resp_h'])) : bacnetDestination(r, { orig: sv(r['id.orig_h']), resp: sv(r['id.resp_h']) });
-    o.op(routed === '' ? ip : routed, dst, 'bacnet', BACNET_OP.of(svc, sv(r.property)), write ? 'write' : 'read', ts);
+    o.op(routed === '' ? ip : routed, bacnetDestination(r), 'bacnet', BACNET_OP.of(svc, sv(r.property)), write ? 'write' : 'read', ts);
     return;
   }
   if (!svc.endsWith('-ack')) return;
@@ -330,9 +333,8 @@ function bacnetProperty(r: Record<string, unknown>, o: Observer): void {
 }
 
 function bacnetDeviceControl(r: Record<string, unknown>, o: Observer): void {
-  const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   if (r.is_orig === false) return;
-  o.op(addressOf(bacnetSender(r, f)), bacnetDestination(r, f), 'bacnet', `${sv(r.pdu_service)} ${sv(r.device_state)}`.trim(), 'control', f.ts);
+  o.op(addressOf(bacnetSender(r)), bacnetDestination(r), 'bacnet', `${sv(r.pdu_service)} ${sv(r.device_state)}`.trim(), 'control', nv(r.ts));
 }
 
 // ---- PROFINET DCP (docs/protocols/profinet.md) ----
