@@ -56,7 +56,7 @@ function makeInventory(): Inventory {
     assets.push({
       id: `mac:${mac}`, key: 'mac', mac: [claim(mac, 'conn', 100, t0)], ipv4: [claim(ipOf(i), 'arp', 90, t0)], ipv6: [], vlans: [i % 20],
       names: [claim(`dev-${i}`, 'dhcp', 80, t0)], vendor: [claim(pick(VENDORS), 'oui', 40, t0)], model: [claim(`model-${i % 97}`, 'cip_identity', 90, t0)],
-      firmware: [claim(`V${i % 5}.${i % 7}`, 'cip_identity', 90, t0)], serial: [claim(`SN${i}`, 'cip_identity', 90, t0)], os: [], device_type: [], software: [], hardware: [], bacnet: [], routed_via: [],
+      firmware: [claim(`V${i % 5}.${i % 7}`, 'cip_identity', 90, t0)], serial: [claim(`SN${i}`, 'cip_identity', 90, t0)], os: [], device_type: [], software: [], hardware: [], bacnet: [], routed_via: [], modbus_units: [],
       role: { value: role, confidence: 70, reasons: ['generated'], alternatives: [] }, purdue_level: { level: role === 'plc' ? 1 : role === 'hmi' ? 2 : 4, reason: 'generated' },
       services_offered: [{ proto: 'tcp', port: 502, service: 'modbus', flows: 10, peers: 2, first_seen: t0, last_seen: t0 + 3600 }], services_used: [],
       protocols: protos, features: { modbus_server: 3 }, first_seen: t0, last_seen: t0 + 3600, packets_sent: 1000 + i, packets_received: 900, bytes_sent: 100000, bytes_received: 90000, flows: 100,

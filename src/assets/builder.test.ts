@@ -357,3 +357,103 @@ test('BACnet devices behind a router are assets of their own, keyed by address a
   const one = JSON.stringify(inv);
   for (const parts of [2, 3]) assert.equal(JSON.stringify(buildMerged(recs, parts, (i) => i)), one, `round robin over ${parts}`);
 });
+
+/**
+ * Modbus records (as the dissector writes them) of an HMI polling a server at MB: `units` are
+ * the unit ids it asks, each answered normally unless listed in `gatewayExc` (exception 11 for
+ * it) ; `ids` gives a unit a Read Device Identification VendorName answer.
+ */
+function modbusRecords(units: number[], opts: { gatewayExc?: number[]; ids?: Record<number, string>; slaveIds?: Record<number, string> } = {}): [string, object][] {
+  const t0 = 1_700_000_000;
+  const MB = { ip: '10.0.0.30', mac: '00:90:e8:00:00:30' };
+  const head = (ts: number) => ({ ts, uid: 'Cm', 'id.orig_h': HMI.ip, 'id.orig_p': 40100, 'id.resp_h': MB.ip, 'id.resp_p': 502 });
+  const recs: [string, object][] = [['conn', conn(t0, HMI, MB, 502, { service: 'modbus' })]];
+  units.forEach((unit, i) => {
+    for (let k = 0; k < 3; k++) {
+      const ts = t0 + 1 + i * 10 + k;
+      const exc = opts.gatewayExc?.includes(unit) === true;
+      recs.push(['modbus', { ...head(ts), tid: i * 3 + k, unit, func: 'READ_HOLDING_REGISTERS', matched: true, function_code: 3, request_seen: true, response_seen: true,
+        ...(exc ? { exception_code: 'GATEWAY_TARGET_DEVICE_FAILED_TO_RESPOND', exception_num: 11 } : {}) }]);
+    }
+    const slave = opts.slaveIds?.[unit];
+    if (slave !== undefined) {
+      recs.push(['modbus', { ...head(t0 + 6 + i * 10), tid: 98, unit, func: 'REPORT_SLAVE_ID', matched: true, function_code: 17, request_seen: true, response_seen: true, slave_id_text: slave }]);
+    }
+    const vendor = opts.ids?.[unit];
+    if (vendor !== undefined) {
+      recs.push(['modbus_read_device_identification', { ...head(t0 + 5 + i * 10), is_orig: false, source_h: MB.ip, source_p: 502, destination_h: HMI.ip, destination_p: 40100, tid: 99, unit,
+        func: 'ENCAP_INTERFACE_TRANSPORT', request_response: 'RESPONSE', mei_type: 'READ-DEVICE-IDENTIFICATION', object_id: 'VendorName', object_value: vendor }]);
+    }
+  });
+  return recs;
+}
+
+test('a Modbus server is a gateway when it sends gateway exceptions: the units that answered are devices behind it', () => {
+  const recs = modbusRecords([1, 2, 3, 255], { gatewayExc: [3], ids: { 1: 'Schneider Electric', 255: 'Moxa' } });
+  const inv = build(recs);
+  const ids = inv.assets.map((a) => a.id);
+  assert.deepEqual(ids.filter((x) => x.startsWith('modbus:')), ['modbus:1@10.0.0.30', 'modbus:2@10.0.0.30'], ids.join(' '));
+  const dev = inv.assets.find((a) => a.id === 'modbus:1@10.0.0.30')!;
+  assert.equal(dev.key, 'modbus');
+  assert.deepEqual(dev.modbus_units, [1]);
+  assert.deepEqual(dev.routed_via.map((c) => [c.value, c.source]), [['10.0.0.30', 'modbus']]);
+  assert.deepEqual([dev.ipv4, dev.mac], [[], []]);
+  assert.deepEqual(dev.vendor.map((c) => c.value), ['Schneider Electric']);
+  assert.deepEqual(dev.protocols, ['modbus']);
+  assert.equal(dev.role.value, 'plc');
+  assert.equal(dev.features.modbus_server, 3);
+  // The gateway: its own identity (unit 255), the units it answered for, its role.
+  const gw = inv.assets.find((a) => a.id === 'mac:00:90:e8:00:00:30')!;
+  assert.deepEqual(gw.modbus_units, [1, 2, 255]);
+  assert.deepEqual(gw.vendor.filter((c) => c.source !== 'oui').map((c) => c.value), ['Moxa']);
+  assert.equal(gw.role.value, 'protocol_gateway', gw.role.reasons.join('; '));
+  assert.equal(gw.purdue_level.level, 1);
+  assert.equal(gw.features.modbus_gateway, 2);
+  assert.equal(gw.features.modbus_gateway_exception, 3);
+  // The HMI's reads: of each device on its own edge; those of unit 3 (no device answered) on the gateway's.
+  const hmi = `mac:${HMI.mac}`;
+  assert.equal(inv.edges.find((e) => e.source === hmi && e.target === dev.id)?.operations.modbus.READ_HOLDING_REGISTERS.count, 3);
+  const toGw = inv.edges.find((e) => e.source === hmi && e.target === gw.id)!;
+  assert.equal(toGw.operations.modbus.READ_HOLDING_REGISTERS.count, 6, 'units 3 and 255');
+  assert.equal(toGw.flows, 1);
+  // Split over builders and merged, as worker threads are.
+  const one = JSON.stringify(inv);
+  for (const parts of [2, 3]) assert.equal(JSON.stringify(buildMerged(recs, parts, (i) => i)), one, `round robin over ${parts}`);
+  // The CSV names the units.
+  const csv = assetsCSV(inv.assets).split('\n');
+  assert.ok(csv[0].endsWith(',modbus_units'));
+  assert.ok(csv.some((l) => l.startsWith('modbus:1@10.0.0.30,modbus,') && l.endsWith(',10.0.0.30,1')), csv.join('\n'));
+});
+
+test('a Modbus server whose units claim different identities is a gateway too', () => {
+  const inv = build(modbusRecords([1, 2], { ids: { 1: 'Schneider Electric', 2: 'ABB' } }));
+  assert.deepEqual(inv.assets.filter((a) => a.key === 'modbus').map((a) => [a.id, a.vendor[0]?.value]), [['modbus:1@10.0.0.30', 'Schneider Electric'], ['modbus:2@10.0.0.30', 'ABB']]);
+});
+
+test('without gateway evidence, a Modbus server answers for itself on every unit id', () => {
+  const sameDevice = [
+    modbusRecords([1, 2, 7]),
+    modbusRecords([1, 2], { ids: { 1: 'Wago', 2: 'Wago' } }),
+    // Report Server ID starts with the server id, which a device may take from the unit id asked.
+    modbusRecords([1, 2], { slaveIds: { 1: '\u0001\u00ffEnergy meter', 2: '\u0002\u00ffEnergy meter' } }),
+    // A scan of unit ids.
+    modbusRecords(Array.from({ length: 40 }, (_, i) => i + 1)),
+  ];
+  for (const recs of sameDevice) {
+    const inv = build(recs);
+    assert.deepEqual(inv.assets.filter((a) => a.key === 'modbus'), []);
+    const srv = inv.assets.find((a) => a.id === 'mac:00:90:e8:00:00:30')!;
+    assert.equal(srv.role.value, 'plc');
+    assert.equal(srv.modbus_units.length, new Set(recs.map(([, r]) => (r as { unit?: number }).unit).filter((u) => u !== undefined)).size);
+    const edges = inv.edges.filter((e) => e.source === `mac:${HMI.mac}`);
+    assert.equal(edges.length, 1);
+    assert.equal(edges[0].operations.modbus.READ_HOLDING_REGISTERS.count, srv.modbus_units.length * 3);
+    assert.equal(srv.features.modbus_server, recs.filter(([t, r]) => t === 'modbus' && (r as { response_seen?: boolean }).response_seen === true).length);
+  }
+  // A gateway's units 0 and 255 address the gateway itself.
+  const inv = build(modbusRecords([0, 255, 4], { gatewayExc: [4] }));
+  assert.deepEqual(inv.assets.filter((a) => a.key === 'modbus'), []);
+  const gw = inv.assets.find((a) => a.id === 'mac:00:90:e8:00:00:30')!;
+  assert.deepEqual(gw.modbus_units, [0, 255]);
+  assert.equal(gw.role.value, 'plc');
+});

@@ -15,7 +15,7 @@
 // main thread merges their states (exportState, mergeState): the same inventory as one builder.
 import { ClaimSet, type Claim } from './claims.ts';
 import { isGroupMac, isIPv4, isPrivateIp, isUnicastIp, isUnicastMac, subnetOf } from './addresses.ts';
-import { bacnetNetworkMac, CLAIM_FIELDS, CONFIDENCE, isBacnetAddress, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
+import { bacnetNetworkMac, CLAIM_FIELDS, CONFIDENCE, isBacnetAddress, isModbusUnitAddress, parseModbusUnitAddress, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
 import { ouiVendor } from './oui.ts';
 import { inferPurdue, inferRole, type Role, type RoleInput } from './roles.ts';
 
@@ -218,10 +218,11 @@ export interface AssetJSON {
   id: string;
   /**
    * What the asset is keyed by: its MAC address (a device on a captured segment), its IP
-   * (behind a router, or no MAC seen), or its BACnet address (a BACnet device on another
-   * BACnet network, reached through a BACnet router: no IP of its own).
+   * (behind a router, or no MAC seen), its BACnet address (a BACnet device on another
+   * BACnet network, reached through a BACnet router: no IP of its own), or its Modbus unit id
+   * and gateway (a serial device behind a Modbus/TCP gateway: no IP of its own).
    */
-  key: 'mac' | 'ip' | 'bacnet';
+  key: AssetKey;
   mac: Claim[];
   ipv4: Claim[];
   ipv6: Claim[];
@@ -253,9 +254,21 @@ export interface AssetJSON {
   subnets: string[];
   /** A BACnet device behind a BACnet router: its address, `network:mac` (`26001:72`); [] for the others. */
   bacnet: Claim[];
-  /** A BACnet device behind a BACnet router: the IP of the router (or BBMD) that carried its messages; [] for the others. */
+  /**
+   * A BACnet device behind a BACnet router: the IP of the router (or BBMD) that carried its
+   * messages; a Modbus device behind a gateway: the gateway's IP; [] for the others.
+   */
   routed_via: Claim[];
+  /**
+   * Modbus unit ids: for a Modbus/TCP server, those it answered requests for (with a response
+   * that is not a gateway exception), its own and those of the devices behind it when it is a
+   * gateway; for a device behind a gateway (key `modbus`), its own. [] for the others.
+   */
+  modbus_units: number[];
 }
+
+/** What an asset is keyed by (see AssetJSON.key). */
+export type AssetKey = 'mac' | 'ip' | 'bacnet' | 'modbus';
 
 export interface EdgeJSON {
   id: string;
@@ -498,7 +511,7 @@ export class AssetBuilder implements Observer {
   private isHost(ip: string): boolean {
     let u = this.unicast.get(ip);
     if (u === undefined) {
-      u = isBacnetAddress(ip) || isUnicastIp(ip);
+      u = isBacnetAddress(ip) || isModbusUnitAddress(ip) || isUnicastIp(ip);
       if (this.unicast.size >= 1 << 20) this.unicast.clear();
       this.unicast.set(ip, u);
     }
@@ -845,13 +858,18 @@ export class AssetBuilder implements Observer {
     }
     const members = new Map<string, string[]>(); // asset id → ip list
     const assetOfIp = new Map<string, string>();
-    const assets = new Map<string, { id: string; key: 'mac' | 'ip' | 'bacnet'; mac: Entity | null; ips: Entity[] }>();
-    for (const [mac, m] of this.macs) assets.set(`mac:${mac}`, { id: `mac:${mac}`, key: 'mac', mac: m, ips: [] });
+    const assets = new Map<string, FinalAsset>();
+    for (const [mac, m] of this.macs) assets.set(`mac:${mac}`, { id: `mac:${mac}`, key: 'mac', mac: m, ips: [], units: new Set() });
+    const modbusUnits: Entity[] = [];
     for (const [ip, e] of this.ips) {
       if (isBacnetAddress(ip)) {
         // A BACnet device behind a router: an asset of its own, keyed (and named) by its address.
-        assets.set(ip, { id: ip, key: 'bacnet', mac: null, ips: [e] });
+        assets.set(ip, { id: ip, key: 'bacnet', mac: null, ips: [e], units: new Set() });
         assetOfIp.set(ip, ip);
+        continue;
+      }
+      if (isModbusUnitAddress(ip)) {
+        modbusUnits.push(e);
         continue;
       }
       // A directed broadcast (10.0.0.255 sent to ff:ff:ff:ff:ff:ff) is no device.
@@ -859,13 +877,15 @@ export class AssetBuilder implements Observer {
       const owner = ipOwner.get(ip);
       const id = owner !== undefined ? `mac:${owner}` : `ip:${ip}`;
       let a = assets.get(id);
-      if (a === undefined) assets.set(id, (a = { id, key: 'ip', mac: null, ips: [] }));
+      if (a === undefined) assets.set(id, (a = { id, key: 'ip', mac: null, ips: [], units: new Set() }));
       a.ips.push(e);
       assetOfIp.set(ip, id);
       let l = members.get(id);
       if (l === undefined) members.set(id, (l = []));
       l.push(ip);
     }
+    // What answered for each Modbus unit id: a device of its own behind a gateway, or the server.
+    this.modbusDevices(modbusUnits, assets, assetOfIp);
 
     // 3. Per asset: fold the entities.
     const out: AssetJSON[] = [];
@@ -918,6 +938,15 @@ export class AssetBuilder implements Observer {
         if (a.key === 'bacnet') {
           bacnet.add({ value: bacnetNetworkMac(e.key), source: firstSource(e), confidence: 100, ts: e.first, field: 'network and mac address' });
           for (const [ip, b] of e.bindings) bindingClaim(via, ip, b, 70, 'router address');
+          continue;
+        }
+        if (isModbusUnitAddress(e.key)) {
+          // A unit's observations: the device's own (key modbus), or the server's (folded in).
+          if (a.key === 'modbus') {
+            const gw = parseModbusUnitAddress(e.key).ip;
+            via.add({ value: gw, source: 'modbus', confidence: 70, ts: e.first, field: 'gateway address' });
+            if (e.last !== e.first) via.add({ value: gw, source: 'modbus', confidence: 70, ts: e.last, field: 'gateway address' });
+          }
           continue;
         }
         if (a.mac === null) {
@@ -977,6 +1006,7 @@ export class AssetBuilder implements Observer {
         subnets: [...new Set(ipList.map(subnetOf).filter((s) => s !== ''))].sort(),
         bacnet: bacnet.list(),
         routed_via: via.list(),
+        modbus_units: [...a.units].sort((x, y) => x - y),
       });
     }
     out.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
@@ -985,7 +1015,8 @@ export class AssetBuilder implements Observer {
     const edgeMap = new Map<string, EdgeJSON>();
     for (const byResp of this.edges.values()) for (const e of byResp.values()) {
       const src = assetOfIp.get(e.orig);
-      const dst = assetOfIp.get(e.resp);
+      // Operations on a Modbus unit that never answered (no entity) belong to the server.
+      const dst = assetOfIp.get(e.resp) ?? (isModbusUnitAddress(e.resp) ? assetOfIp.get(parseModbusUnitAddress(e.resp).ip) : undefined);
       if (src === undefined || dst === undefined || src === dst) continue;
       const id = `${src}>${dst}`;
       let j = edgeMap.get(id);
@@ -1077,6 +1108,51 @@ export class AssetBuilder implements Observer {
       span: { first: Number.isFinite(this.first) ? this.first : 0, last: Number.isFinite(this.last) ? this.last : 0 },
       dropped_claims: dropped,
     };
+  }
+
+  /**
+   * The Modbus unit entities (modbusUnitAddress keys): for each server IP, whether it is a
+   * gateway, and so which units are devices of their own. A server is a gateway when it sent
+   * a gateway exception (10, 11: the specification has them for gateways only), or when two
+   * of its unit ids (1-247) gave different Read Device Identification objects.
+   * A gateway's units 1-247 that answered (a response other than a gateway exception) are
+   * assets of their own, keyed `modbus`; every other unit (0 and 255 address the TCP device
+   * itself; a server that is no gateway answers for itself, whatever the unit id: unit ids
+   * alone would make a device per id a scan tried) is folded into the server's asset. Each
+   * asset lists the units it answered for.
+   */
+  private modbusDevices(units: readonly Entity[], assets: Map<string, FinalAsset>, assetOfIp: Map<string, string>): void {
+    const byServer = new Map<string, { unit: number; e: Entity; answered: boolean }[]>();
+    for (const e of units) {
+      const { unit, ip } = parseModbusUnitAddress(e.key);
+      let l = byServer.get(ip);
+      if (l === undefined) byServer.set(ip, (l = []));
+      l.push({ unit, e, answered: (e.features.get('modbus_server')?.n ?? 0) > 0 });
+    }
+    for (const [ip, list] of byServer) {
+      const server = this.ips.get(ip);
+      const serverAsset = assetOfIp.get(ip);
+      const sa = serverAsset !== undefined ? assets.get(serverAsset) : undefined;
+      const gateway = server !== undefined && ((server.features.get('modbus_gateway_exception')?.n ?? 0) > 0 || distinctIdentities(list));
+      let behind = 0;
+      for (const { unit, e, answered } of list.sort((x, y) => x.unit - y.unit)) {
+        if (gateway && answered && unit >= 1 && unit <= 247) {
+          e.addProtocols('modbus');
+          assets.set(e.key, { id: e.key, key: 'modbus', mac: null, ips: [e], units: new Set([unit]) });
+          assetOfIp.set(e.key, e.key);
+          sa?.units.add(unit);
+          behind++;
+          continue;
+        }
+        // The server's own (no asset for the server: a unit of no device, left out as the server is).
+        if (sa === undefined) continue;
+        sa.ips.push(e);
+        assetOfIp.set(e.key, sa.id);
+        if (answered) sa.units.add(unit);
+      }
+      // The gateway's evidence for its role (set, not added: finalize may run again).
+      if (server !== undefined && behind > 0) server.featureCount('modbus_gateway').n = behind;
+    }
   }
 
   /** Changes, from the claims' first-seen times (so they do not depend on record order). */
@@ -1180,6 +1256,40 @@ function addressClaim(set: ClaimSet, ip: string, b: Binding): void {
 }
 
 /** A binding as a claim on `value`, seen from the binding's first to its last time. */
+/** An asset as finalize() gathers it: its MAC entity and IP entities (and Modbus units). */
+interface FinalAsset {
+  id: string;
+  key: AssetKey;
+  mac: Entity | null;
+  ips: Entity[];
+  /** Modbus unit ids it answered for (AssetJSON.modbus_units). */
+  units: Set<number>;
+}
+
+const IDENTITY_FIELDS: readonly ClaimField[] = ['vendor', 'model', 'firmware', 'serial', 'name'];
+
+/**
+ * Whether two answering units 1-247 of a Modbus server gave different Read Device
+ * Identification objects. (Not Report Server ID: its text starts with a server id, which a
+ * device may set from the unit id it was asked on.)
+ */
+function distinctIdentities(units: readonly { unit: number; e: Entity; answered: boolean }[]): boolean {
+  let seen: string | null = null;
+  for (const { unit, e, answered } of units) {
+    if (!answered || unit < 1 || unit > 247) continue;
+    const parts: string[] = [];
+    for (const f of IDENTITY_FIELDS) {
+      const values = e.fields.get(f)?.list().filter((c) => c.source === 'modbus_read_device_identification').map((c) => c.value) ?? [];
+      if (values.length > 0) parts.push(`${f}=${values.sort().join('|')}`);
+    }
+    if (parts.length === 0) continue;
+    const id = parts.join('\n');
+    if (seen === null) seen = id;
+    else if (id !== seen) return true;
+  }
+  return false;
+}
+
 function bindingClaim(set: ClaimSet, value: string, b: Binding, confidence: number, field: string): void {
   set.add({ value, source: b.source, confidence, ts: b.first, field });
   if (b.last !== b.first) set.add({ value, source: b.source, confidence, ts: b.last, field });

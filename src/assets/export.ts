@@ -43,7 +43,7 @@ function csvCell(v: string | number | null): string {
 export const CSV_COLUMNS = [
   'id', 'key', 'name', 'ipv4', 'ipv6', 'mac', 'vlans', 'vendor', 'model', 'firmware', 'serial', 'os', 'device_type', 'role', 'role_confidence',
   'purdue_level', 'protocols', 'services_offered', 'first_seen', 'last_seen', 'packets_sent', 'packets_received', 'bytes_sent', 'bytes_received', 'flows',
-  'bacnet', 'routed_via',
+  'bacnet', 'routed_via', 'modbus_units',
 ] as const;
 
 export function assetRow(a: AssetJSON): (string | number | null)[] {
@@ -52,7 +52,7 @@ export function assetRow(a: AssetJSON): (string | number | null)[] {
     a.vlans.join(' '), best(a.vendor), best(a.model), best(a.firmware), best(a.serial), best(a.os), best(a.device_type), a.role.value, a.role.confidence,
     a.purdue_level.level, a.protocols.join(' '), a.services_offered.map((s) => `${s.proto}/${s.port}`).join(' '),
     isoTime(a.first_seen), isoTime(a.last_seen), a.packets_sent, a.packets_received, a.bytes_sent, a.bytes_received, a.flows,
-    a.bacnet.map((c) => c.value).join(' '), a.routed_via.map((c) => c.value).join(' '),
+    a.bacnet.map((c) => c.value).join(' '), a.routed_via.map((c) => c.value).join(' '), a.modbus_units.join(' '),
   ];
 }
 
@@ -69,7 +69,7 @@ export function isoTime(ts: number): string {
 export function graphNodes(assets: readonly AssetJSON[]): GraphNode[] {
   return assets.map((a) => ({
     id: a.id,
-    label: best(a.names) || a.ipv4[0]?.value || a.ipv6[0]?.value || a.mac[0]?.value || (a.bacnet[0] !== undefined ? `BACnet ${a.bacnet[0].value}` : a.id),
+    label: best(a.names) || a.ipv4[0]?.value || a.ipv6[0]?.value || a.mac[0]?.value || (a.bacnet[0] !== undefined ? `BACnet ${a.bacnet[0].value}` : a.key === 'modbus' ? `Modbus unit ${a.modbus_units.join(' ')} via ${a.routed_via[0]?.value ?? '?'}` : a.id),
     role: a.role.value,
     purdue_level: a.purdue_level.level,
     vendor: best(a.vendor),

@@ -3,7 +3,7 @@
 // docs/protocols/<id>.md and docs/records/.
 import { BUILTIN_PROFINET_VENDORS } from './profinet-vendors.ts';
 import { isUnicastIp } from './addresses.ts';
-import { bacnetAddress, CONFIDENCE, flowOf, nv, str, sv, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
+import { bacnetAddress, CONFIDENCE, flowOf, modbusUnitAddress, nv, str, sv, type ClaimField, type Observer, type OpCategory, type RecordMapper, type Target } from './observe.ts';
 
 /**
  * `a + sep + b + end` (trimmed unless `trim` is false), made once per pair of parts and then looked up: records name
@@ -105,23 +105,57 @@ const MODBUS_OP = new Memo((func) => func.replace(/_EXCEPTION$/, ''));
 // bacnet_property: most of a plant's records) read the flow fields themselves rather than
 // through flowOf, and report features of IPs with featureIp: no object per record.
 
+/** Modbus exceptions 10 and 11 (GATEWAY_PATH_UNAVAILABLE, GATEWAY_TARGET_DEVICE_FAILED_TO_RESPOND): only a gateway sends them. */
+function isGatewayException(code: number): boolean {
+  return code === 10 || code === 11;
+}
+
+/** modbusUnitAddress(ip, unit), made once per server IP and unit (a few per server) and then looked up. */
+class ModbusUnits {
+  /** Per server IP: its unit keys by unit id (null: the IP is no host, it has none). */
+  private readonly byIp = new Map<string, string[] | null>();
+  of(ip: string, unit: number): string {
+    // A unit id is one byte; a record without one (or a server that is no host) stays the IP.
+    if (!(unit >= 0 && unit <= 255) || (unit | 0) !== unit) return ip;
+    let keys = this.byIp.get(ip);
+    if (keys === undefined) {
+      keys = ip !== '' && isUnicastIp(ip) ? [] : null;
+      // Past many thousand servers, keys are made, not kept.
+      if (this.byIp.size < 65536) this.byIp.set(ip, keys);
+    }
+    if (keys === null) return ip;
+    return keys[unit] ?? (keys[unit] = modbusUnitAddress(ip, unit));
+  }
+}
+
+const MODBUS_UNITS = new ModbusUnits();
+
 function modbus(r: Record<string, unknown>, o: Observer): void {
   const ts = nv(r.ts);
   const orig = sv(r['id.orig_h']);
   const resp = sv(r['id.resp_h']);
+  // What answers for the unit: the server itself, or a device behind it when it is a gateway
+  // (decided by the inventory at the end, from every record: assets.md).
+  const dev = MODBUS_UNITS.of(resp, nv(r.unit));
   const code = nv(r.function_code) & 0x7f;
   const umas = sv(r.umas_func);
   if (r.request_seen === true) o.featureIp(orig, 'modbus_client', ts);
-  if (r.response_seen === true) o.featureIp(resp, 'modbus_server', ts);
+  const answered = r.response_seen === true && !isGatewayException(nv(r.exception_num));
+  if (answered) o.featureIp(dev, 'modbus_server', ts);
+  else if (r.response_seen === true) {
+    // The server answered for a unit that did not: it is a Modbus server, and a gateway.
+    o.featureIp(resp, 'modbus_server', ts);
+    o.featureIp(resp, 'modbus_gateway_exception', ts);
+  }
   const cat = modbusCategory(code, umas);
   const name = code === 90 && umas !== '' ? `UMAS ${umas}` : MODBUS_OP.of(sv(r.func)) || `function ${code}`;
-  o.op(orig, resp, 'modbus', name, cat, ts);
+  o.op(orig, dev, 'modbus', name, cat, ts);
   if (code === 90) {
-    if (r.response_seen === true) o.featureIp(resp, 'umas_server', ts);
+    if (answered) o.featureIp(dev, 'umas_server', ts);
     if (cat === 'program' || cat === 'control') o.feature({ ip: orig }, 'umas_program', ts, umas);
   } else if (cat === 'program') o.feature({ ip: orig }, 'modbus_program', ts, name);
   const slave = sv(r.slave_id_text);
-  if (slave !== '' && r.response_seen === true) o.claim({ ip: resp }, 'model', slave, CONFIDENCE.BANNER, 'modbus', ts, typeof r.uid === 'string' ? r.uid : undefined, 'slave_id_text');
+  if (slave !== '' && answered) o.claim({ ip: dev }, 'model', slave, CONFIDENCE.BANNER, 'modbus', ts, typeof r.uid === 'string' ? r.uid : undefined, 'slave_id_text');
 }
 
 /** Read Device Identification: each response object is a claim the device makes about itself. */
@@ -130,8 +164,8 @@ function modbusDeviceId(r: Record<string, unknown>, o: Observer): void {
   const f = flowOf(r.ts, r.uid, r['id.orig_h'], r['id.resp_h']);
   const v = sv(r.object_value);
   if (v === '') return;
-  // The response travels from the server (the responder) to the client.
-  const dev = { ip: sv(r.source_h) || f.resp };
+  // The response travels from the server (the responder) to the client; it speaks for the unit asked.
+  const dev = { ip: MODBUS_UNITS.of(sv(r.source_h) || f.resp, nv(r.unit)) };
   const c = CONFIDENCE.DEVICE_IDENTITY;
   const src = 'modbus_read_device_identification';
   switch (sv(r.object_id)) {

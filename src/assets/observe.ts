@@ -62,6 +62,27 @@ export function isBacnetAddress(a: string): boolean {
   return a.startsWith('bacnet:');
 }
 
+/**
+ * The key of what answers for Modbus unit `unit` at a Modbus/TCP server's IP:
+ * `modbus:7@192.168.0.20`. Records name it as the server end of their observations; the
+ * inventory decides at the end whether it is a device of its own behind a gateway (an asset
+ * with this id) or the server itself (folded into the IP's asset): see assets.md.
+ */
+export function modbusUnitAddress(ip: string, unit: number): string {
+  return `modbus:${unit}@${ip}`;
+}
+
+/** Whether an address given to the Observer is a modbusUnitAddress. */
+export function isModbusUnitAddress(a: string): boolean {
+  return a.startsWith('modbus:');
+}
+
+/** The unit id and server IP of a modbusUnitAddress. */
+export function parseModbusUnitAddress(key: string): { unit: number; ip: string } {
+  const at = key.indexOf('@');
+  return { unit: Number(key.slice('modbus:'.length, at)), ip: key.slice(at + 1) };
+}
+
 export interface Observer {
   /** A claim on the device at `t`. */
   claim(t: Target, field: ClaimField, value: string, confidence: number, source: string, ts: number, uid: string | undefined, recordField: string, kind?: string): void;
@@ -75,7 +96,7 @@ export interface Observer {
   feature(t: Target, feature: string, ts: number, detail?: string): void;
   /** `feature({ ip }, feature, ts)`, for the mappers of the busiest record types (no Target object). */
   featureIp(ip: string, feature: string, ts: number): void;
-  /** An operation from `origIp` to `respIp` (Modbus write, S7 download, CIP service…); either end may be a bacnetAddress. */
+  /** An operation from `origIp` to `respIp` (Modbus write, S7 download, CIP service…); either end may be a bacnetAddress, the responder a modbusUnitAddress. */
   op(origIp: string, respIp: string, protocol: string, name: string, category: OpCategory, ts: number): void;
 }
 

@@ -5,7 +5,7 @@
 // Nothing here reads packets or records: only the aggregated asset.
 
 export const ROLES = [
-  'plc', 'rtu', 'ied', 'hmi', 'engineering_workstation', 'historian', 'opc_server', 'iot_gateway', 'switch_router', 'printer',
+  'plc', 'rtu', 'ied', 'hmi', 'engineering_workstation', 'historian', 'opc_server', 'iot_gateway', 'protocol_gateway', 'switch_router', 'printer',
   'it_server', 'it_workstation', 'unknown',
 ] as const;
 export type Role = (typeof ROLES)[number];
@@ -107,6 +107,8 @@ export function inferRole(i: RoleInput): RoleResult {
   if (offered('opcua').length > 0 && f(i, 'opcua_server') === 0) give('opc_server', 70, 'offers OPC UA (tcp/4840)');
   if (f(i, 'mqtt_broker') > 0) give('iot_gateway', 80, 'is an MQTT broker (accepts CONNECT, relays PUBLISH)');
   if (f(i, 'sparkplug_edge') > 0) give('iot_gateway', 70, 'publishes Sparkplug B as an edge node');
+  const behind = f(i, 'modbus_gateway');
+  if (behind > 0) give('protocol_gateway', 85, `a Modbus/TCP gateway: answers for ${behind} device(s) behind it, each with its own unit id`);
 
   // Network gear.
   if (i.fronting) give('switch_router', 75, 'its MAC address carries the traffic of many IP addresses (a router seen from this segment)');
@@ -149,6 +151,8 @@ export interface PurdueResult {
 /** Purdue level from the role, then from communication (the levels of what it talks to). */
 export function inferPurdue(role: Role, i: RoleInput, peerLevels: readonly number[]): PurdueResult {
   switch (role) {
+    case 'protocol_gateway':
+      return { level: 1, reason: 'protocol gateway: level 1, with the field devices it connects' };
     case 'plc':
     case 'rtu':
     case 'ied':

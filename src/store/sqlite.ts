@@ -677,8 +677,9 @@ function alertRow(r: Row): AlertRow {
 export function summaryOf(a: AssetJSON): AssetSummary {
   return {
     id: a.id, key: a.key, name: best(a.names), ipv4: a.ipv4.map((c) => c.value).join(' '), ipv6: a.ipv6.map((c) => c.value).join(' '),
-    // A BACnet device behind a router has no MAC on the captured network: its BACnet address stands in.
-    mac: (a.key === 'bacnet' ? a.bacnet : a.mac).map((c) => c.value).join(' '), vendor: best(a.vendor), model: best(a.model), firmware: best(a.firmware), serial: best(a.serial),
+    // A BACnet device behind a router, or a Modbus device behind a gateway, has no MAC on the
+    // captured network: its BACnet address, or its unit id, stands in.
+    mac: a.key === 'modbus' ? (a.modbus_units ?? []).join(' ') : (a.key === 'bacnet' ? a.bacnet : a.mac).map((c) => c.value).join(' '), vendor: best(a.vendor), model: best(a.model), firmware: best(a.firmware), serial: best(a.serial),
     role: a.role.value, role_confidence: a.role.confidence, purdue_level: a.purdue_level.level, protocols: a.protocols.join(','), vlans: a.vlans.join(' '),
     first_seen: a.first_seen, last_seen: a.last_seen, packets: a.packets_sent + a.packets_received, bytes: a.bytes_sent + a.bytes_received, flows: a.flows,
   };

@@ -31,11 +31,14 @@ export interface CaptureRow {
 /** An asset as the list shows it: the best value of each field. */
 export interface AssetSummary {
   id: string;
-  key: 'mac' | 'ip' | 'bacnet';
+  key: 'mac' | 'ip' | 'bacnet' | 'modbus';
   name: string;
   ipv4: string;
   ipv6: string;
-  /** Its MACs; for a BACnet device behind a router (key `bacnet`), its BACnet address `network:mac`. */
+  /**
+   * Its MACs; for a BACnet device behind a router (key `bacnet`), its BACnet address
+   * `network:mac`; for a Modbus device behind a gateway (key `modbus`), its unit id.
+   */
   mac: string;
   vendor: string;
   model: string;

@@ -45,7 +45,7 @@ export function syntheticInventory(n: number, seed = 1): Inventory {
     assets.push({
       id, key: 'mac', mac: [claim(mac, 'conn', 30, 'orig_l2_addr')], ipv4: [claim(ip, 'conn', 70, 'id.orig_h')], ipv6: [], vlans: [],
       names: [claim(`${role}-${i}`, 'dhcp', 80, 'host_name')], vendor: [claim(['Siemens', 'Rockwell Automation', 'Schneider Electric', 'ABB', 'Moxa'][i % 5], 'oui', 40, 'mac')],
-      model: [], firmware: [], serial: [], os: [], device_type: [], software: [], hardware: [], bacnet: [], routed_via: [],
+      model: [], firmware: [], serial: [], os: [], device_type: [], software: [], hardware: [], bacnet: [], routed_via: [], modbus_units: [],
       role: { value: role, confidence: 70, reasons: ['synthetic'], alternatives: [] },
       purdue_level: { level: LEVEL[role] ?? null, reason: 'synthetic' },
       services_offered: [], services_used: [], protocols: role === 'plc' ? ['s7comm'] : role === 'rtu' ? ['dnp3'] : role === 'ied' ? ['iec104'] : ['modbus'], features: {},
