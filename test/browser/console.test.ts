@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { decodeGraphColumns, type GraphColumns } from '../../src/assets/graph-columns.ts';
+import { MODBUS_GATEWAY } from '../support/fixtures.ts';
 import { addUser, corpus, ensureWebBuilt, login, openBrowser, palisade, shot, skipReason, startServer, tempDir, type Browser, type Server } from './harness.ts';
 
 const skip = skipReason();
@@ -28,11 +29,14 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     dir = tempDir('console');
     db = join(dir, 'test.db');
     palisade(['analyze', corpus('icsnpp-enip/tests/traces/enip_cip_example.pcap'), '--db', db, '--no-summary']);
+    // A second capture in the database: a Modbus/TCP gateway with two devices behind it.
+    palisade(['analyze', MODBUS_GATEWAY, '--db', db, '--no-summary']);
     addUser(db, 'admin', 'admin', PW.admin);
     addUser(db, 'analyst', 'analyst', PW.analyst);
     addUser(db, 'viewer', 'viewer', PW.viewer);
     const store = new SqliteStore(db);
-    const asset = store.assets({ role: ['plc'], limit: 1 }).items[0];
+    // A PLC with an IP address of its own (not a device behind the gateway).
+    const asset = store.assets({ role: ['plc'] }).items.find((a) => a.ipv4 !== '')!;
     assetCount = store.assets({}).total;
     store.addAlerts([
       { ts: 1700000000, severity: 1, signature: 'PALISADE test: PLC program download', category: 'Impair Process Control', src_ip: '10.1.1.10', dest_ip: asset.ipv4, asset_id: asset.id, data: {} },
@@ -133,6 +137,27 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     await page.getByTestId('records-conn').locator('tbody tr a').first().click();
     await page.getByRole('heading', { name: 'Flow' }).waitFor();
     await page.getByTestId('records-conn').waitFor();
+  });
+
+  it('shows a Modbus device behind a gateway with its unit id and the gateway', async () => {
+    const { page } = b;
+    await page.goto(server.url + '/assets?protocol=modbus');
+    const row = page.getByTestId('assets-table').locator('tbody tr').filter({ hasText: 'Modbus unit 1' });
+    await row.waitFor();
+    await row.locator('.asset-link').click();
+    const assetPage = page.getByTestId('asset-page');
+    await assetPage.waitFor();
+    assert.equal(await assetPage.getAttribute('data-asset-id'), 'modbus:1@10.20.0.50');
+    await page.locator('dl.facts div').filter({ hasText: 'Modbus units' }).filter({ hasText: '1' }).waitFor();
+    await page.locator('table.claims tr').filter({ hasText: 'Via Modbus gateway' }).filter({ hasText: '10.20.0.50' }).waitFor();
+    // The gateway is listed as one, with the units it answered for.
+    await page.goto(server.url + '/assets?role=protocol_gateway');
+    const gw = page.getByTestId('assets-table').locator('tbody tr').filter({ hasText: '10.20.0.50' });
+    await gw.waitFor();
+    await gw.locator('.asset-link').click();
+    await page.getByTestId('asset-page').waitFor();
+    await page.locator('dl.facts div').filter({ hasText: 'Modbus units' }).filter({ hasText: '1, 2, 255' }).waitFor();
+    await page.locator('dl.facts').filter({ hasText: 'Protocol gateway' }).waitFor();
   });
 
   it('draws the map with every node, and a click on a node opens its asset', async () => {

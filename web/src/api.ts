@@ -118,7 +118,7 @@ export interface Service {
 
 export interface Asset {
   id: string;
-  key: 'mac' | 'ip' | 'bacnet';
+  key: 'mac' | 'ip' | 'bacnet' | 'modbus';
   mac: Claim[];
   ipv4: Claim[];
   ipv6: Claim[];
@@ -148,11 +148,13 @@ export interface Asset {
   subnets: string[];
   bacnet: Claim[];
   routed_via: Claim[];
+  /** Modbus unit ids it answered for (absent in inventories stored before they were recorded). */
+  modbus_units?: number[];
 }
 
 export interface AssetSummary {
   id: string;
-  key: 'mac' | 'ip' | 'bacnet';
+  key: 'mac' | 'ip' | 'bacnet' | 'modbus';
   name: string;
   ipv4: string;
   ipv6: string;

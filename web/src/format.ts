@@ -50,14 +50,14 @@ export function duration(seconds: number): string {
 
 export const ROLE_LABEL: Record<string, string> = {
   plc: 'PLC', rtu: 'RTU', ied: 'IED', hmi: 'HMI / SCADA', engineering_workstation: 'Engineering workstation', historian: 'Historian',
-  opc_server: 'OPC server', iot_gateway: 'IoT gateway', switch_router: 'Switch / router', printer: 'Printer', it_server: 'IT server',
+  opc_server: 'OPC server', iot_gateway: 'IoT gateway', protocol_gateway: 'Protocol gateway', switch_router: 'Switch / router', printer: 'Printer', it_server: 'IT server',
   it_workstation: 'IT workstation', unknown: 'Unknown',
 };
 
 /** One colour per role, the same on the map, its legend and the dashboard. */
 export const ROLE_COLOR: Record<string, string> = {
   plc: '#d62728', rtu: '#ff7f0e', ied: '#e377c2', hmi: '#1f77b4', engineering_workstation: '#9467bd', historian: '#8c564b',
-  opc_server: '#17becf', iot_gateway: '#bcbd22', switch_router: '#2ca02c', printer: '#7f7f7f', it_server: '#393b79',
+  opc_server: '#17becf', iot_gateway: '#bcbd22', protocol_gateway: '#dbdb8d', switch_router: '#2ca02c', printer: '#7f7f7f', it_server: '#393b79',
   it_workstation: '#6b6ecf', unknown: '#a5a5a5',
 };
 

@@ -49,6 +49,7 @@ export function AssetPage({ id }: { id: string }) {
           <div><dt>Purdue level</dt><dd>{levelLabel(a.purdue_level.level)}</dd></div>
           <div><dt>Seen</dt><dd><Time t={a.first_seen} /> – <Time t={a.last_seen} /></dd></div>
           <div><dt>Traffic</dt><dd>{num(a.flows)} flows · sent {bytes(a.bytes_sent)} ({num(a.packets_sent)} pkts) · received {bytes(a.bytes_received)} ({num(a.packets_received)} pkts)</dd></div>
+          {(a.modbus_units ?? []).length > 0 && <div><dt>Modbus units</dt><dd className="mono" title={a.key === 'modbus' ? 'Its unit id behind the gateway' : 'Unit ids it answered Modbus requests for'}>{(a.modbus_units ?? []).join(', ')}</dd></div>}
           {a.vlans.length > 0 && <div><dt>VLANs</dt><dd>{a.vlans.join(', ')}</dd></div>}
           {a.subnets.length > 0 && <div><dt>Subnets</dt><dd className="mono">{a.subnets.join(', ')}</dd></div>}
         </dl>
@@ -112,7 +113,8 @@ function ClaimsTable({ asset }: { asset: Asset }) {
   for (const f of FIELDS) {
     // Inventories stored by an older version lack the newer fields.
     const claims = (asset[f.key] as Claim[] | undefined) ?? [];
-    claims.forEach((c, i) => rows.push({ field: f.label, c, i }));
+    const label = f.key === 'routed_via' && asset.key === 'modbus' ? 'Via Modbus gateway' : f.label;
+    claims.forEach((c, i) => rows.push({ field: label, c, i }));
   }
   if (rows.length === 0) return <Empty>No identity claims.</Empty>;
   return (
