@@ -3,8 +3,7 @@
 // go into rotating pcap files; stats.json is rewritten every 10 s and at the end. docs/capture.md.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidArgumentError } from 'commander';
-import { LiveCapture, PcapRotator, TCPDUMP_MAX_SNAPLEN, type LiveCaptureEnd, type TcpdumpStats } from '../capture/live.ts';
+import { LiveCapture, PcapRotator, type LiveCaptureEnd, type TcpdumpStats } from '../capture/live.ts';
 import { PalisadeError, isPalisadeError } from '../core/errors.ts';
 import { RecordOutput, type RecordFormat } from '../events/ndjson.ts';
 import type { FlowConfig } from '../flow/flow-table.ts';
@@ -68,22 +67,6 @@ const STATS_EVERY_MS = 10_000;
 /** How often a live sensor rewrites its inventory files (and once at the end). */
 const INVENTORY_EVERY_MS = 300_000;
 const TICK_MS = 1000;
-
-/** Commander parser for --snaplen: 1 to 262144 bytes. */
-export function parseSnaplen(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > TCPDUMP_MAX_SNAPLEN) throw new InvalidArgumentError(`--snaplen must be a whole number of bytes from 1 to ${TCPDUMP_MAX_SNAPLEN} (got "${v}")`);
-  return n;
-}
-
-/** Commander parser for a number above 0 (--rotate-mb, --buffer-mb). */
-export function positiveNumber(name: string, unit: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number of ${unit} above 0 (got "${v}")`);
-    return n;
-  };
-}
 
 export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>): Promise<number> {
   const started = new Date();

@@ -8,8 +8,6 @@ import { generatePassword, hashPassword } from '../api/auth.ts';
 import { SqliteStore } from '../store/sqlite.ts';
 
 export const DEMO_CAPTURE = fileURLToPath(new URL('../../demo/plant-demo.pcapng', import.meta.url));
-export const DEMO_DB = 'palisade-data/demo.db';
-export const DEMO_OUT = 'palisade-out/demo';
 
 export interface DemoOptions {
   out: string;

@@ -1,51 +1,17 @@
 // The `palisade` command line. Every command and option is documented in docs/cli.md.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+// Each command loads its own modules when it runs (the pipeline, the console's server): this
+// file and ./options.ts load only commander, so `--help`, `--version` and `palisade assets`
+// start fast, and `analyze --workers N` starts its worker threads before the main thread
+// loads the pipeline (their start-up then overlaps).
+import { Command, CommanderError, Option } from 'commander';
 import { EXIT, isPalisadeError, PalisadeError } from '../core/errors.ts';
-import { analyze, VERSION } from '../pipeline/analyze.ts';
+import { VERSION } from '../core/version.ts';
 import type { FlowConfig } from '../flow/flow-table.ts';
-import { makeProgress } from './progress.ts';
-import { DEMO_DB, DEMO_OUT, runDemo, type DemoOptions } from './demo.ts';
-import { parseSnaplen, positiveNumber, runCapture, type CaptureCliOptions } from './capture.ts';
-import { runAssets, type AssetsCliOptions } from './assets.ts';
+import type { DemoOptions } from './demo.ts';
+import type { CaptureCliOptions } from './capture.ts';
+import type { AssetsCliOptions } from './assets.ts';
 import { ROLES } from '../assets/roles.ts';
-import { loadProfinetVendors } from '../assets/profinet-vendors.ts';
-import { protocolIds } from '../protocols/index.ts';
-
-function positiveInt(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1 (got "${v}")`);
-    return n;
-  };
-}
-
-function parseProtocols(v: string): string[] {
-  if (v.trim() === 'none') return [];
-  const ids = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const known = new Set(protocolIds());
-  const bad = ids.filter((i) => !known.has(i));
-  if (bad.length > 0) throw new InvalidArgumentError(`unknown protocol${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; known: ${[...known].join(', ')}, or none`);
-  return ids;
-}
-
-/** The console's default database (src/cli/serve.ts loads fastify; it is imported only by the commands that serve). */
-const DEFAULT_DB = 'palisade-data/palisade.db';
-
-function positiveIntOrZero(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${name} must be a port number 0-65535 (got "${v}")`);
-    return n;
-  };
-}
-
-function seconds(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number of seconds above 0 (got "${v}")`);
-    return n;
-  };
-}
+import { DEFAULT_DB, DEMO_DB, DEMO_OUT, parseProtocolList, parseSnaplen, positiveInt, positiveIntOrZero, positiveNumber, seconds } from './options.ts';
 
 interface AnalyzeCliOptions {
   out?: string;
@@ -84,28 +50,47 @@ async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<numbe
   if (o.out === undefined && o.db === undefined) {
     throw new PalisadeError('E_USAGE', 'say where the results go: --out DIR (record files), --db FILE (a database for the console), or both');
   }
-  const profinetVendors = o.profinetVendors !== undefined ? loadProfinetVendors(o.profinetVendors).names : undefined;
-  const progress = makeProgress(o.progress);
-  let result;
+  // The worker threads start now, and load their modules while this thread loads its own.
+  const prestarted = o.workers > 1 ? (await import('../pipeline/worker-pool.ts')).prestartWorkers(o.workers - 1) : [];
   try {
-    result = await analyze({
-      inputs,
-      outDir: o.out,
-      db: o.db,
-      format: o.format,
-      workers: o.workers,
-      flow: flowConfigFrom(o),
-      assets: o.assets,
-      protocols: o.protocols,
-      profinetVendors,
-      onProgress: (d, t) => progress.update(d, t),
-    });
+    const [{ analyze }, { protocolIds }, { loadProfinetVendors }, { makeProgress }] = await Promise.all([
+      import('../pipeline/analyze.ts'),
+      import('../protocols/index.ts'),
+      import('../assets/profinet-vendors.ts'),
+      import('./progress.ts'),
+    ]);
+    if (o.protocols !== undefined) {
+      const known = new Set(protocolIds());
+      const bad = o.protocols.filter((i) => !known.has(i));
+      if (bad.length > 0) throw new PalisadeError('E_USAGE', `--protocols: unknown protocol${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; known: ${[...known].join(', ')}, or none`);
+    }
+    const profinetVendors = o.profinetVendors !== undefined ? loadProfinetVendors(o.profinetVendors).names : undefined;
+    const progress = makeProgress(o.progress);
+    let result;
+    try {
+      result = await analyze({
+        inputs,
+        outDir: o.out,
+        db: o.db,
+        format: o.format,
+        workers: o.workers,
+        flow: flowConfigFrom(o),
+        assets: o.assets,
+        protocols: o.protocols,
+        profinetVendors,
+        prestarted,
+        onProgress: (d, t) => progress.update(d, t),
+      });
+    } finally {
+      progress.stop();
+    }
+    for (const e of result.errors) process.stderr.write(`palisade: ${e.message}\n`);
+    if (o.summary) process.stdout.write(result.summary.format(result.stats, result.files) + '\n');
+    return result.exitCode;
   } finally {
-    progress.stop();
+    // Those the run did not take (it stopped before) wait for an init that will not come.
+    for (const s of prestarted) void s.worker.terminate();
   }
-  for (const e of result.errors) process.stderr.write(`palisade: ${e.message}\n`);
-  if (o.summary) process.stdout.write(result.summary.format(result.stats, result.files) + '\n');
-  return result.exitCode;
 }
 
 export function buildProgram(): Command {
@@ -130,7 +115,7 @@ export function buildProgram(): Command {
       .option('--no-summary', 'do not print the summary on stdout')
       .option('--no-assets', 'do not build the asset inventory and graph (assets.json, assets.csv, graph.json, graph.graphml, asset_changes)')
       .option('--profinet-vendors <file>', "PI's Manufacturer ID Table (Man_ID_Table.xml): names the vendor ids of PROFINET devices in the inventory (built in: Siemens only; see docs/assets.md)")
-      .option('--protocols <ids>', 'dissect only these protocols, comma-separated (`none` for no dissector: flows only); see docs/protocols/', parseProtocols),
+      .option('--protocols <ids>', 'dissect only these protocols, comma-separated (`none` for no dissector: flows only); see docs/protocols/', parseProtocolList),
   ).action(async (inputs: string[], o: AnalyzeCliOptions) => {
     process.exitCode = await runAnalyze(inputs, o);
   });
@@ -153,7 +138,7 @@ export function buildProgram(): Command {
       .option('--profinet-vendors <file>', "PI's Manufacturer ID Table (Man_ID_Table.xml): names the vendor ids of PROFINET devices in the inventory (built in: Siemens only; see docs/assets.md)")
       .option('--no-summary', 'do not print the summary on stdout at the end'),
   ).action(async (o: CaptureCliOptions & Parameters<typeof flowConfigFrom>[0]) => {
-    process.exitCode = await runCapture(o, flowConfigFrom(o));
+    process.exitCode = await (await import('./capture.ts')).runCapture(o, flowConfigFrom(o));
   });
 
   program
@@ -162,8 +147,8 @@ export function buildProgram(): Command {
     .argument('<dir>', 'the --out directory of a palisade analyze run')
     .option('-r, --role <roles...>', `only these roles (comma- or space-separated): ${ROLES.join(', ')}`)
     .addOption(new Option('-f, --format <format>', 'table (for people), csv or json').choices(['table', 'csv', 'json']).default('table'))
-    .action((dir: string, o: AssetsCliOptions) => {
-      process.exitCode = runAssets(dir, o);
+    .action(async (dir: string, o: AssetsCliOptions) => {
+      process.exitCode = (await import('./assets.ts')).runAssets(dir, o);
     });
 
   program
@@ -222,7 +207,7 @@ export function buildProgram(): Command {
     .option('--port <n>', 'TCP port of the console', positiveIntOrZero('--port'), 8080)
     .option('--no-serve', 'only analyse and print the summary (and the first-run account)')
     .action(async (o: DemoOptions) => {
-      process.exitCode = await runDemo(o);
+      process.exitCode = await (await import('./demo.ts')).runDemo(o);
     });
 
   return program;

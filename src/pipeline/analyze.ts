@@ -1,6 +1,6 @@
 // `palisade analyze`: reads every input in order through one pipeline (or N worker
 // pipelines sharded by a symmetric flow hash) and writes records and stats.json.
-import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FrameSink, RawFrame } from '../capture/frame.ts';
@@ -15,6 +15,7 @@ import { CaptureClock } from './capture-clock.ts';
 import { buildStats, type AnalysisStats, type InputStats } from './stats.ts';
 import { ConnSummary, type ConnSummaryState } from './summary.ts';
 import type { RecordBatch, WorkerInit, WorkerMessage } from './worker.ts';
+import type { StartedWorker } from './worker-pool.ts';
 import { AssetBuilder, type AssetBuilderState, type Inventory } from '../assets/builder.ts';
 import { SOFTWARE_RECORD } from '../dissect/software.ts';
 import { mappersFor } from '../assets/mappers.ts';
@@ -23,6 +24,7 @@ import { registerZeekFields } from '../events/ndjson.ts';
 import { registryFor } from '../protocols/index.ts';
 import { SqliteStore } from '../store/sqlite.ts';
 import { captureIdentity } from '../store/identity.ts';
+import { VERSION } from '../core/version.ts';
 
 registerZeekFields('asset_changes', ASSET_CHANGE_FIELDS);
 
@@ -45,6 +47,12 @@ export interface AnalyzeOptions {
   protocols?: string[];
   /** PROFINET vendor id → name for the inventory (default: the built-in ids; see src/assets/profinet-vendors.ts). */
   profinetVendors?: ReadonlyMap<number, string>;
+  /**
+   * Worker threads started ahead with prestartWorkers (the CLI does, before it loads the
+   * pipeline): the first N-1 are used instead of new ones. The caller ends them after the run
+   * (those not used wait for an init that never comes).
+   */
+  prestarted?: StartedWorker[];
 }
 
 export interface AnalyzeResult {
@@ -58,7 +66,7 @@ export interface AnalyzeResult {
   inventory?: Inventory;
 }
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export { VERSION };
 
 /**
  * A FrameSink for N engines: the one on this thread and N-1 workers. It picks an engine by
@@ -98,9 +106,9 @@ class Dispatcher implements FrameSink {
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const started = new Date();
   const t0 = performance.now();
+  const workers = Math.max(1, Math.floor(opts.workers ?? 1));
   const { files, skipped } = await expandInputs(opts.inputs);
   const total = files.reduce((a, f) => a + f.size, 0);
-  const workers = Math.max(1, Math.floor(opts.workers ?? 1));
   const outDir = opts.outDir;
   const output = outDir !== undefined ? new RecordOutput(outDir, { format: opts.format ?? 'ndjson' }) : null;
   const store = opts.db !== undefined ? new SqliteStore(opts.db) : null;
@@ -142,7 +150,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     // only software records (and, for the database, every record) come here as objects.
     const init: Omit<WorkerInit, 'ring'> = { flow, protocols: opts.protocols, text: output?.format ?? null, objects: capture !== null, assets: builder !== null,
       profinetVendors: opts.profinetVendors !== undefined ? [...opts.profinetVendors] : undefined };
-    const pool = startWorkers(workers - 1, init, (m) => {
+    const pool = startWorkers(workers - 1, init, opts.prestarted ?? [], (m) => {
       if (output !== null) for (let i = 0; i < m.types.length; i++) output.writeText(m.types[i], m.texts[i], m.counts[i]);
       for (const [type, rec] of m.objects) {
         if (type === SOFTWARE_RECORD) records.write(type, rec);
@@ -328,7 +336,7 @@ interface WorkerPool {
   failure: () => unknown;
 }
 
-function startWorkers(n: number, init: Omit<WorkerInit, 'ring'>, onBatch: (m: RecordBatch) => void): WorkerPool {
+function startWorkers(n: number, init: Omit<WorkerInit, 'ring'>, started: StartedWorker[], onBatch: (m: RecordBatch) => void): WorkerPool {
   const rings: RingBuffers[] = [];
   const workers: Worker[] = [];
   const results: Promise<WorkerResult>[] = [];
@@ -345,7 +353,14 @@ function startWorkers(n: number, init: Omit<WorkerInit, 'ring'>, onBatch: (m: Re
   for (let i = 0; i < n; i++) {
     const ring = createRing();
     rings.push(ring);
-    const w = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { ...init, ring } satisfies WorkerInit });
+    const s = started[i];
+    let w: Worker;
+    if (s !== undefined) {
+      // A worker started ahead (its modules loaded meanwhile): its init is its first message.
+      w = s.worker;
+      w.ref();
+      w.postMessage({ ...init, ring } satisfies WorkerInit);
+    } else w = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { ...init, ring } satisfies WorkerInit });
     workers.push(w);
     results.push(
       new Promise<WorkerResult>((resolve, reject) => {
@@ -364,6 +379,10 @@ function startWorkers(n: number, init: Omit<WorkerInit, 'ring'>, onBatch: (m: Re
         w.on('exit', (code) => {
           if (code !== 0) reject(fail(new PalisadeError('E_WORKER', `worker ${i} exited with code ${code}`)));
         });
+        // A worker started ahead may have failed before it was given its init.
+        const early = s?.early;
+        if (early?.error !== undefined) reject(fail(new PalisadeError('E_WORKER', `worker ${i} failed: ${early.error.message}`, { cause: early.error })));
+        else if (early?.exitCode !== undefined) reject(fail(new PalisadeError('E_WORKER', `worker ${i} exited with code ${early.exitCode} before it started`)));
       }),
     );
   }

@@ -45,6 +45,10 @@ export class RingWriter {
   private slot = 0;
   private pos = HEADER;
   private count = 0;
+  private readonly view: DataView;
+  /** The buffer of the frames being copied, and a view of it (frames of one chunk share it). */
+  private srcBytes: Uint8Array | null = null;
+  private srcView: DataView;
   /** Frames cut short because they did not fit in a slot. */
   truncated = 0;
   /** Times the writer waited for the worker. */
@@ -58,6 +62,8 @@ export class RingWriter {
     this.i32 = new Int32Array(r.data);
     this.slots = r.slots;
     this.slotSize = r.slotSize;
+    this.view = new DataView(r.data);
+    this.srcView = this.view;
     this.acquire();
   }
 
@@ -108,8 +114,17 @@ export class RingWriter {
     const from = f.offset;
     const to = at + FRAME_HEADER;
     if (caplen <= 256) {
-      // Small frames: a loop is cheaper than creating a subarray view for set().
-      for (let i = 0; i < caplen; i++) dst[to + i] = src[from + i];
+      // Small frames: four bytes at a time through DataViews (frames start at any offset) is
+      // cheaper than a byte loop, and than creating a subarray view for set().
+      if (src !== this.srcBytes) {
+        this.srcBytes = src;
+        this.srcView = new DataView(src.buffer, src.byteOffset, src.byteLength);
+      }
+      const sv = this.srcView;
+      const dv = this.view;
+      let i = 0;
+      for (; i + 4 <= caplen; i += 4) dv.setUint32(to + i, sv.getUint32(from + i, true), true);
+      for (; i < caplen; i++) dst[to + i] = src[from + i];
     } else dst.set(src.subarray(from, from + caplen), to);
     this.pos += need;
     this.count++;

@@ -99,8 +99,7 @@ class ShardSink implements RecordSink {
   }
 }
 
-function run(): void {
-  const init = workerData as WorkerInit;
+function run(init: WorkerInit): void {
   const out = new ShardSink(init);
   const engine = new Engine(out, { flow: init.flow, registry: init.protocols !== undefined ? registryFor(init.protocols) : undefined });
   const reader = new RingReader(init.ring);
@@ -114,11 +113,19 @@ function run(): void {
   parentPort!.postMessage(msg);
 }
 
-try {
-  run();
-} catch (e) {
-  markRingFailed((workerData as WorkerInit).ring);
-  const err = e as Error;
-  const msg: WorkerMessage = { kind: 'error', message: String(err?.message ?? e), stack: err?.stack };
-  parentPort!.postMessage(msg);
+function start(init: WorkerInit): void {
+  try {
+    run(init);
+  } catch (e) {
+    markRingFailed(init.ring);
+    const err = e as Error;
+    const msg: WorkerMessage = { kind: 'error', message: String(err?.message ?? e), stack: err?.stack };
+    parentPort!.postMessage(msg);
+  }
 }
+
+// The init comes as workerData, or, for a worker started before the run was set up
+// (prestartWorkers: its modules load meanwhile), as its first message.
+const given = workerData as WorkerInit | null | undefined;
+if (given !== null && given !== undefined && given.ring !== undefined) start(given);
+else parentPort!.once('message', (init: WorkerInit) => start(init));
