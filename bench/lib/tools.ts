@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AnalysisStats } from '../../src/pipeline/stats.ts';
 import { BenchError } from './errors.ts';
 import { REPO, findExecutable, runCapture, type Measurement } from './measure.ts';
+import { palisadeNodeFlags } from '../../src/core/node-flags.ts';
 
 export type Family = 'palisade' | 'ndpiReader' | 'tshark';
 
@@ -51,9 +52,10 @@ function palisade(workers: number, stages: PalisadeStages = 'all'): Tool {
     family: 'palisade',
     label: `palisade ${workers} worker${workers === 1 ? '' : 's'}${st.label}`,
     command: (capture, scratch) => ({
-      // process.execPath: the same Node.js that runs the bench, whatever `node` is on $PATH.
+      // process.execPath: the same Node.js that runs the bench, whatever `node` is on $PATH;
+      // with the flags of bin/palisade's #! line, as a user's shell runs it.
       cmd: process.execPath,
-      args: [PALISADE_BIN, 'analyze', capture, '--out', join(scratch, 'out'), '--no-progress', '--no-summary', '--workers', String(workers), ...extra],
+      args: [...palisadeNodeFlags(), PALISADE_BIN, 'analyze', capture, '--out', join(scratch, 'out'), '--no-progress', '--no-summary', '--workers', String(workers), ...extra],
     }),
     report: (m, scratch) => {
       checkExit(m, `palisade --workers ${workers}`);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { palisadeNodeFlags } from '../../src/core/node-flags.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -36,7 +37,7 @@ export function tempDir(prefix: string): string {
 }
 
 export function palisade(args: string[], input?: string): string {
-  const r = spawnSync(process.execPath, [PALISADE, ...args], { cwd: ROOT, encoding: 'utf8', input });
+  const r = spawnSync(process.execPath, [...palisadeNodeFlags(), PALISADE, ...args], { cwd: ROOT, encoding: 'utf8', input });
   if (r.status !== 0) throw new Error(`palisade ${args.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -52,7 +53,7 @@ export interface Server {
 }
 
 export async function startServer(db: string): Promise<Server> {
-  const proc = spawn(process.execPath, [PALISADE, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...palisadeNodeFlags(), PALISADE, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));

@@ -2,8 +2,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO } from './corpus.ts';
+import { palisadeNodeFlags } from '../../src/core/node-flags.ts';
 
 export const PALISADE = join(REPO, 'bin', 'palisade');
+/** The flags of bin/palisade's `#!` line: this Node.js runs it with them, as the shell would. */
+const FLAGS = palisadeNodeFlags();
 
 export interface CliResult {
   code: number | null;
@@ -14,7 +17,7 @@ export interface CliResult {
 
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PALISADE, ...args], {
+    const child = spawn(process.execPath, [...FLAGS, PALISADE, ...args], {
       cwd: opts.cwd ?? REPO,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
