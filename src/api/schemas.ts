@@ -28,7 +28,7 @@ export const AssetsQuery = z.object({
 
 export const FlowsQuery = z.object({
   ip: z.string().max(64).optional(),
-  asset: z.string().max(200).optional().describe('Flows of this asset\'s addresses.'),
+  asset: z.string().max(200).optional().describe('Flows of this asset\'s addresses (a device behind a BACnet router or Modbus gateway: the router\'s flows that carried its records).'),
   port: z.number().int().min(0).max(65535).optional(),
   proto: z.enum(['tcp', 'udp', 'icmp']).optional(),
   service: z.string().max(64).optional(),
@@ -44,7 +44,7 @@ export const FlowsQuery = z.object({
 
 export const RecordsQuery = z.object({
   ip: z.string().max(64).optional(),
-  asset: z.string().max(200).optional(),
+  asset: z.string().max(200).optional().describe('Records of this asset\'s addresses (a device behind a BACnet router or Modbus gateway: the router\'s records that name it).'),
   uid: z.string().max(64).optional(),
   from: z.number().optional(),
   to: z.number().optional(),

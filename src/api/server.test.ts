@@ -3,7 +3,7 @@
 // the inventory, flow and record routes, uploads analysed into the database, the audit log,
 // the OpenAPI document and the WebSocket.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -233,4 +233,46 @@ test('an uploaded capture is analysed into the database; progress comes over the
   const assets = (await get(ana, '/api/assets?protocol=modbus')).json() as { total: number };
   assert.ok(assets.total >= 2);
   assert.ok(store.auditLog({ limit: 100 }).items.some((a) => a.action === 'capture.analysed' && a.target === 'modbus_example.pcap'));
+});
+
+test('a device behind a BACnet router or a Modbus gateway: its flows and records are the router\'s that name it', { skip }, async () => {
+  const dir = join(tmp, 'routed');
+  const db = join(dir, 'routed.db');
+  const out = join(dir, 'out');
+  const gateway = new URL('../protocols/modbus/fixtures/modbus-gateway.pcap', import.meta.url).pathname;
+  await analyze({ inputs: [gateway, join(CORPUS, 'emreekin-ics-pcaps/BacNET/BACnetIP-MSTP-Mix.pcap')], db, outDir: out });
+  const st = new SqliteStore(db);
+  st.addUser({ name: 'vic', role: 'viewer', password_hash: await hashPassword(PW.vic), must_change_password: false });
+  const srv = await buildServer({ store: st, dbPath: db });
+  try {
+    const r = await srv.app.inject({ method: 'POST', url: '/api/login', payload: { name: 'vic', password: PW.vic } });
+    const cookie = String(r.headers['set-cookie']).split(';')[0];
+    const page = async (url: string) => (await srv.app.inject({ method: 'GET', url, headers: { cookie } })).json() as { total: number; items: Record<string, unknown>[] };
+    const lines = (type: string) => readFileSync(join(out, `${type}.ndjson`), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Unit 1 behind the gateway: the gateway's Modbus records for unit 1, on the one connection that carried them.
+    const unit = encodeURIComponent('modbus:1@10.20.0.50');
+    const mine = (await page(`/api/records/modbus?asset=${unit}&limit=500`));
+    const want = lines('modbus').filter((x) => x.unit === 1 && x['id.resp_h'] === '10.20.0.50');
+    assert.ok(want.length > 0);
+    assert.equal(mine.total, want.length);
+    assert.ok(mine.items.every((x) => x.unit === 1));
+    assert.equal((await page(`/api/flows?asset=${unit}`)).total, 1);
+    assert.equal((await page(`/api/records/dns?asset=${unit}`)).total, 0);
+    // The MS/TP controller behind the BACnet router: the router's records sent from it (snet/sadr) or to it (dnet/dadr).
+    const dev = encodeURIComponent('bacnet:26001:72@192.168.0.24');
+    const names = (x: Record<string, unknown>) => (x.snet === 26001 && x.sadr === '72') || (x.dnet === 26001 && x.dadr === '72');
+    const props = lines('bacnet_property').filter((x) => names(x) && (x['id.orig_h'] === '192.168.0.24' || x['id.resp_h'] === '192.168.0.24'));
+    assert.ok(props.length > 0);
+    assert.equal((await page(`/api/records/bacnet_property?asset=${dev}&limit=500`)).total, props.length);
+    const flows = new Set(props.map((x) => x.uid));
+    for (const t of ['bacnet_discovery', 'bacnet_device_control', 'bacnet_file']) {
+      if (!existsSync(join(out, `${t}.ndjson`))) continue;
+      for (const x of lines(t)) if (names(x) && (x['id.orig_h'] === '192.168.0.24' || x['id.resp_h'] === '192.168.0.24')) flows.add(x.uid);
+    }
+    assert.equal((await page(`/api/flows?asset=${dev}&limit=500`)).total, flows.size);
+  } finally {
+    await srv.app.close();
+    await srv.jobs.idle();
+    st.close();
+  }
 });

@@ -18,7 +18,8 @@ import type { z } from 'zod';
 import { assetsCSV } from '../assets/export.ts';
 import { decodeGraphColumns, type GraphColumns } from '../assets/graph-columns.ts';
 import { isPalisadeError } from '../core/errors.ts';
-import type { AssetSort, FlowSort, SessionRow, SortOrder, Store, UserRole, UserRow } from '../store/types.ts';
+import type { AssetSort, FlowSort, RoutedDevice, SessionRow, SortOrder, Store, UserRole, UserRow } from '../store/types.ts';
+import { bacnetNetworkMac, parseModbusUnitAddress } from '../assets/observe.ts';
 import { ALERT_STATUS } from '../store/types.ts';
 import { VERSION } from '../pipeline/analyze.ts';
 import {
@@ -72,11 +73,23 @@ function list(s: string | undefined): string[] | undefined {
   return l.length > 0 ? l : undefined;
 }
 
-/** The addresses of an asset (for the flows and records of an asset). */
-function assetAddresses(store: Store, id: string): string[] | null {
+/**
+ * What selects an asset's flows and records: its addresses, or, for a device behind a BACnet
+ * router or a Modbus gateway (no IP of its own), the router's flows whose records name it.
+ */
+function assetAddresses(store: Store, id: string): { ips?: string[]; device?: RoutedDevice } | null {
   const a = store.asset(id);
   if (a === undefined) return null;
-  return [...a.ipv4, ...a.ipv6].map((c) => c.value);
+  const at = id.lastIndexOf('@');
+  if (a.key === 'modbus' && at > 0) {
+    const { unit, ip } = parseModbusUnitAddress(id);
+    return { device: { kind: 'modbus', gateway: ip, unit } };
+  }
+  if (a.key === 'bacnet' && at > 0) {
+    const [net, mac] = bacnetNetworkMac(id).split(':');
+    return { device: { kind: 'bacnet', router: id.slice(at + 1), network: Number(net), mac } };
+  }
+  return { ips: [...a.ipv4, ...a.ipv6].map((c) => c.value) };
 }
 
 export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyInstance; jobs: JobRunner }> {
@@ -270,13 +283,13 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
   // ---- traffic and records ----
   app.get('/api/flows', { schema: { tags: ['records'], summary: 'Flows (conn records): filter, sort, paginate', querystring: js(S.FlowsQuery), response: { ...r(200, S.PageReply), ...errors } } }, async (req, reply) => {
     const q = req.query as z.infer<typeof S.FlowsQuery>;
-    let ips: string[] | undefined;
+    let sel: { ips?: string[]; device?: RoutedDevice } = {};
     if (q.asset !== undefined) {
       const a = assetAddresses(store, q.asset);
       if (a === null) return fail(reply, 404, 'not_found', `No asset ${q.asset}.`);
-      ips = a;
+      sel = a;
     }
-    return store.flows({ ip: q.ip, ips, port: q.port, proto: q.proto, service: q.service, conn_state: q.conn_state, uid: q.uid, from: q.from, to: q.to, sort: q.sort as FlowSort | undefined, order: q.order as SortOrder | undefined, offset: q.offset, limit: q.limit });
+    return store.flows({ ip: q.ip, ips: sel.ips, device: sel.device, port: q.port, proto: q.proto, service: q.service, conn_state: q.conn_state, uid: q.uid, from: q.from, to: q.to, sort: q.sort as FlowSort | undefined, order: q.order as SortOrder | undefined, offset: q.offset, limit: q.limit });
   });
 
   app.get('/api/records', { schema: { tags: ['records'], summary: 'Record types and their counts', response: { 200: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, count: { type: 'number' } } } }, ...errors } } }, async () => store.recordTypes());
@@ -284,13 +297,13 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
   app.get('/api/records/:type', { schema: { tags: ['records'], summary: 'Records of one type: filter, paginate', params: js(S.TypeParam), querystring: js(S.RecordsQuery), response: { ...r(200, S.PageReply), ...errors } } }, async (req, reply) => {
     const { type } = req.params as { type: string };
     const q = req.query as z.infer<typeof S.RecordsQuery>;
-    let ips: string[] | undefined;
+    let sel: { ips?: string[]; device?: RoutedDevice } = {};
     if (q.asset !== undefined) {
       const a = assetAddresses(store, q.asset);
       if (a === null) return fail(reply, 404, 'not_found', `No asset ${q.asset}.`);
-      ips = a;
+      sel = a;
     }
-    return store.records({ type, ip: q.ip, ips, uid: q.uid, from: q.from, to: q.to, order: q.order as SortOrder | undefined, offset: q.offset, limit: q.limit });
+    return store.records({ type, ip: q.ip, ips: sel.ips, device: sel.device, uid: q.uid, from: q.from, to: q.to, order: q.order as SortOrder | undefined, offset: q.offset, limit: q.limit });
   });
 
   // ---- captures ----

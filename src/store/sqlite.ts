@@ -14,6 +14,7 @@ import { PalisadeError } from '../core/errors.ts';
 import type { AnalysisStats } from '../pipeline/stats.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
+  RoutedDevice,
   AlertQuery, AlertRow, AlertStatus, AssetQuery, AssetSummary, AuditRow, CaptureRow, CaptureWriter, FlowQuery, Page, RecordQuery,
   Retention, SessionRow, StatsSummary, Store, UserRole, UserRow,
 } from './types.ts';
@@ -191,6 +192,11 @@ export class SqliteStore implements Store {
       where.push(`(f.orig_h IN (${marks}) OR f.resp_h IN (${marks}))`);
       args.push(...q.ips, ...q.ips);
     }
+    if (q.device !== undefined) {
+      const d = deviceFilter(q.device);
+      where.push(`f.uid IN (SELECT r.uid FROM records r WHERE r.type IN (${d.types.map(() => '?').join(',')}) AND ${d.sql})`);
+      args.push(...d.types, ...d.args);
+    }
     if (q.port !== undefined) {
       where.push('(f.resp_p = ? OR f.orig_p = ?)');
       args.push(q.port, q.port);
@@ -243,6 +249,12 @@ export class SqliteStore implements Store {
       const marks = q.ips.map(() => '?').join(',');
       where.push(`(r.orig_h IN (${marks}) OR r.resp_h IN (${marks}))`);
       args.push(...q.ips, ...q.ips);
+    }
+    if (q.device !== undefined) {
+      const d = deviceFilter(q.device);
+      if (!d.types.includes(q.type)) return { total: 0, offset: 0, limit: limitOf(q.limit), items: [] };
+      where.push(d.sql);
+      args.push(...d.args);
     }
     if (q.uid !== undefined) {
       where.push('r.uid = ?');
@@ -671,6 +683,20 @@ function alertRow(r: Row): AlertRow {
   return {
     id: Number(r.id), ts: Number(r.ts), severity: Number(r.severity), signature: String(r.signature), category: String(r.category), src_ip: String(r.src_ip),
     dest_ip: String(r.dest_ip), asset_id: String(r.asset_id), status: r.status as AlertStatus, assignee: String(r.assignee), data: JSON.parse(String(r.data)) as Record<string, unknown>,
+  };
+}
+
+/** Record types that name a Modbus unit (`unit`), and those that name a BACnet device behind a router (`snet`/`sadr`, `dnet`/`dadr`). */
+const MODBUS_UNIT_TYPES = ['modbus', 'modbus_read_device_identification', 'modbus_mask_write_register', 'modbus_read_write_multiple_registers'];
+const BACNET_ROUTED_TYPES = ['bacnet_discovery', 'bacnet_property', 'bacnet_device_control', 'bacnet_file'];
+
+/** Which records name a device behind a router or gateway: their types, and an SQL condition on records `r`. */
+function deviceFilter(d: RoutedDevice): { types: readonly string[]; sql: string; args: (string | number)[] } {
+  if (d.kind === 'modbus') return { types: MODBUS_UNIT_TYPES, sql: "r.resp_h = ? AND json_extract(r.data, '$.unit') = ?", args: [d.gateway, d.unit] };
+  return {
+    types: BACNET_ROUTED_TYPES,
+    sql: "(r.orig_h = ? OR r.resp_h = ?) AND ((json_extract(r.data, '$.snet') = ? AND json_extract(r.data, '$.sadr') = ?) OR (json_extract(r.data, '$.dnet') = ? AND json_extract(r.data, '$.dadr') = ?))",
+    args: [d.router, d.router, d.network, d.mac, d.network, d.mac],
   };
 }
 

@@ -76,11 +76,21 @@ export interface AssetQuery {
 export const FLOW_SORT = ['ts', 'duration', 'orig_h', 'resp_h', 'resp_p', 'proto', 'service', 'conn_state', 'orig_bytes', 'resp_bytes', 'orig_pkts', 'resp_pkts', 'bytes'] as const;
 export type FlowSort = (typeof FLOW_SORT)[number];
 
+/**
+ * A device with no IP of its own, reached through another's (docs/assets.md, rules 5 and 6):
+ * its records are those of the router's or gateway's flows that name it.
+ */
+export type RoutedDevice =
+  | { kind: 'modbus'; gateway: string; unit: number }
+  | { kind: 'bacnet'; router: string; network: number; mac: string };
+
 export interface FlowQuery {
   /** Either endpoint. */
   ip?: string;
   /** Flows of these IPs (an asset's addresses). */
   ips?: string[];
+  /** Flows that carried records of this device. */
+  device?: RoutedDevice;
   port?: number;
   proto?: string;
   service?: string;
@@ -98,6 +108,8 @@ export interface RecordQuery {
   type: string;
   ip?: string;
   ips?: string[];
+  /** Records that name this device (none of the types that cannot). */
+  device?: RoutedDevice;
   uid?: string;
   from?: number;
   to?: number;

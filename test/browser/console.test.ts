@@ -150,6 +150,11 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     assert.equal(await assetPage.getAttribute('data-asset-id'), 'modbus:1@10.20.0.50');
     await page.locator('dl.facts div').filter({ hasText: 'Modbus units' }).filter({ hasText: '1' }).waitFor();
     await page.locator('table.claims tr').filter({ hasText: 'Via Modbus gateway' }).filter({ hasText: '10.20.0.50' }).waitFor();
+    // Its records: the gateway's Modbus records for unit 1 (3 reads, 3 writes).
+    await page.getByRole('tablist', { name: 'Record types' }).getByRole('tab', { name: /^modbus\s*6$/ }).click();
+    const recs = page.getByTestId('records-modbus');
+    await recs.waitFor();
+    assert.equal(await recs.locator('tbody tr').count(), 6);
     // The gateway is listed as one, with the units it answered for.
     await page.goto(server.url + '/assets?role=protocol_gateway');
     const gw = page.getByTestId('assets-table').locator('tbody tr').filter({ hasText: '10.20.0.50' });
