@@ -9,6 +9,7 @@ import { RecordOutput, type RecordFormat } from '../events/ndjson.ts';
 import type { FlowConfig } from '../flow/flow-table.ts';
 import { VERSION } from '../pipeline/analyze.ts';
 import { Engine } from '../pipeline/engine.ts';
+import { defaultRegistry } from '../protocols/index.ts';
 import { buildStats, type AnalysisStats } from '../pipeline/stats.ts';
 import { ConnSummary, fmtBytes } from '../pipeline/summary.ts';
 import { AssetBuilder } from '../assets/builder.ts';
@@ -83,7 +84,7 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
   const summary = new ConnSummary(output);
   // The inventory sees every record too; its files are rewritten every few minutes.
   const assets = new AssetBuilder(mappersFor({ profinetVendors }));
-  const engine = new Engine({ write: (t, r) => { summary.write(t, r); assets.write(t, r); } }, { flow });
+  const engine = new Engine({ write: (t, r) => { summary.write(t, r); assets.write(t, r); } }, { flow, registry: defaultRegistry() });
   const writeInventory = (final: boolean) => {
     const inv = assets.finalize();
     if (final) for (const c of inv.changes) output.write('asset_changes', c);

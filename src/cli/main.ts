@@ -50,20 +50,20 @@ async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<numbe
   if (o.out === undefined && o.db === undefined) {
     throw new PalisadeError('E_USAGE', 'say where the results go: --out DIR (record files), --db FILE (a database for the console), or both');
   }
-  // The worker threads start now, and load their modules while this thread loads its own.
-  const prestarted = o.workers > 1 ? (await import('../pipeline/worker-pool.ts')).prestartWorkers(o.workers - 1) : [];
+  if (o.protocols !== undefined) {
+    const known = new Set((await import('../protocols/catalog.ts')).protocolIds());
+    const bad = o.protocols.filter((i) => !known.has(i));
+    if (bad.length > 0) throw new PalisadeError('E_USAGE', `--protocols: unknown protocol${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; known: ${[...known].join(', ')}, or none`);
+  }
+  // The worker threads start now, and load their modules (and the run's protocols) while this
+  // thread loads its own.
+  const prestarted = o.workers > 1 ? (await import('../pipeline/worker-pool.ts')).prestartWorkers(o.workers - 1, o.protocols) : [];
   try {
-    const [{ analyze }, { protocolIds }, { loadProfinetVendors }, { makeProgress }] = await Promise.all([
+    const [{ analyze }, { loadProfinetVendors }, { makeProgress }] = await Promise.all([
       import('../pipeline/analyze.ts'),
-      import('../protocols/index.ts'),
       import('../assets/profinet-vendors.ts'),
       import('./progress.ts'),
     ]);
-    if (o.protocols !== undefined) {
-      const known = new Set(protocolIds());
-      const bad = o.protocols.filter((i) => !known.has(i));
-      if (bad.length > 0) throw new PalisadeError('E_USAGE', `--protocols: unknown protocol${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; known: ${[...known].join(', ')}, or none`);
-    }
     const profinetVendors = o.profinetVendors !== undefined ? loadProfinetVendors(o.profinetVendors).names : undefined;
     const progress = makeProgress(o.progress);
     let result;

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { tcpFrame, udpFrame, type TcpSpec } from '../../test/support/build.ts';
 import type { ConnRecord } from '../events/conn-fields.ts';
 import { Engine } from '../pipeline/engine.ts';
+import { defaultRegistry } from '../protocols/index.ts';
 import type { Flow } from './flow.ts';
 import type { FlowConfig, FlowListener } from './flow-table.ts';
 
@@ -96,7 +97,7 @@ test('a flow that replaces an ended one (port reuse, timeout) is found by its ow
   // The same after a timeout instead of a reuse.
   const u = new Uint8Array(4);
   const out: ConnRecord[] = [];
-  const e = new Engine({ write: (_t, rec) => out.push(rec as ConnRecord) });
+  const e = new Engine({ write: (_t, rec) => out.push(rec as ConnRecord) }, { registry: defaultRegistry() });
   e.frame(udpFrame(C, S, 5000, 6000, u, 0));
   e.frame(udpFrame('10.8.8.8', S, 5001, 6001, u, 1));
   for (const ts of [100, 100.5, 101]) e.frame(udpFrame(C, S, 5000, 6000, u, ts));
@@ -106,7 +107,7 @@ test('a flow that replaces an ended one (port reuse, timeout) is found by its ow
 
 test('UDP: orig/resp by first packet unless it comes from a server port; timeouts split flows', () => {
   const out: ConnRecord[] = [];
-  const e = new Engine({ write: (_t, r) => out.push(r as ConnRecord) });
+  const e = new Engine({ write: (_t, r) => out.push(r as ConnRecord) }, { registry: defaultRegistry() });
   const q = new Uint8Array(10);
   e.frame(udpFrame(S, C, 53, 33333, q, 10)); // a reply seen first: the client is still the originator
   e.frame(udpFrame(C, S, 33333, 53, q, 10.5));
@@ -120,7 +121,7 @@ test('UDP: orig/resp by first packet unless it comes from a server port; timeout
 
 test('the flow cap ends the flow nearest its timeout and counts it', () => {
   const out: ConnRecord[] = [];
-  const e = new Engine({ write: (_t, r) => out.push(r as ConnRecord) }, { flow: { maxFlows: 3 } });
+  const e = new Engine({ write: (_t, r) => out.push(r as ConnRecord) }, { flow: { maxFlows: 3 }, registry: defaultRegistry() });
   for (let i = 0; i < 10; i++) e.frame(udpFrame(C, S, 30000 + i, 9999, new Uint8Array(4), 50 + i * 0.1));
   assert.equal(e.table.activeFlows, 3);
   assert.equal(e.table.stats.flowsEvicted, 7);
@@ -213,7 +214,7 @@ test('fuzz: random TCP packets in random order never throw, and every flow gets 
             : { src: S, dst: C, sport: 502, dport: 40000 + p.port, seq: p.seq, ack: p.ack, flags: p.flags, payload: new Uint8Array(p.len), ts };
         });
         const out: ConnRecord[] = [];
-        const e = new Engine({ write: (_t, r) => out.push(r as ConnRecord) });
+        const e = new Engine({ write: (_t, r) => out.push(r as ConnRecord) }, { registry: defaultRegistry() });
         for (const s of specs) e.frame(tcpFrame(s));
         e.finish();
         assert.equal(e.internalErrors, 0, e.firstInternalError);

@@ -21,7 +21,7 @@ import { SOFTWARE_RECORD } from '../dissect/software.ts';
 import { mappersFor } from '../assets/mappers.ts';
 import { ASSET_CHANGE_FIELDS, assetsCSV, assetsJSON, graphJSON, graphML } from '../assets/export.ts';
 import { registerZeekFields } from '../events/ndjson.ts';
-import { registryFor } from '../protocols/index.ts';
+import { loadRegistry } from '../protocols/catalog.ts';
 import { SqliteStore } from '../store/sqlite.ts';
 import { captureIdentity } from '../store/identity.ts';
 import { VERSION } from '../core/version.ts';
@@ -107,6 +107,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const started = new Date();
   const t0 = performance.now();
   const workers = Math.max(1, Math.floor(opts.workers ?? 1));
+  // Only the protocols asked for are loaded (none with protocols: []).
+  const registry = await loadRegistry(opts.protocols);
   const { files, skipped } = await expandInputs(opts.inputs);
   const total = files.reduce((a, f) => a + f.size, 0);
   const outDir = opts.outDir;
@@ -129,7 +131,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const inputs: InputStats[] = [];
   const errors: PalisadeError[] = [];
 
-  const registry = opts.protocols !== undefined ? registryFor(opts.protocols) : undefined;
   let sink: FrameSink;
   let finish: () => Promise<EngineCounters>;
   let abort: () => Promise<void> = async () => {};

@@ -14,7 +14,6 @@ import { CaptureClock } from './capture-clock.ts';
 import { DissectManager, mergeDissectCounters, type ProtocolCountersJSON } from '../dissect/manager.ts';
 import type { Registry } from '../dissect/registry.ts';
 import type { RecordFlow } from '../dissect/types.ts';
-import { defaultRegistry } from '../protocols/index.ts';
 
 export type { RecordFlow };
 
@@ -28,7 +27,12 @@ export interface EngineOptions {
   flow?: Partial<FlowConfig>;
   /** Replaces the dissect stage (tests of the flow table); null runs no dissectors. */
   listener?: FlowListener | null;
-  /** The protocols to dissect (default: every protocol of src/protocols). */
+  /**
+   * The protocols to dissect: defaultRegistry() of src/protocols/index.ts for all, or
+   * loadRegistry(ids) of src/protocols/catalog.ts (which loads only those). Needed unless a
+   * listener replaces the dissect stage. (No default here: this module does not load the
+   * protocols, so that a run without them does not pay for their loading.)
+   */
   registry?: Registry;
 }
 
@@ -63,7 +67,8 @@ export class Engine implements FrameSink, FlowSink {
 
   constructor(out: RecordSink, opts: EngineOptions = {}) {
     this.out = out;
-    this.dissect = opts.listener !== undefined ? null : new DissectManager(opts.registry ?? defaultRegistry(), out);
+    if (opts.listener === undefined && opts.registry === undefined) throw new Error('Engine: give the protocols to dissect (registry) or a listener');
+    this.dissect = opts.listener !== undefined ? null : new DissectManager(opts.registry!, out);
     this.table = new FlowTable(this, opts.listener !== undefined ? opts.listener : this.dissect, opts.flow ?? {});
   }
 

@@ -12,11 +12,14 @@ export interface StartedWorker {
   early: { error?: Error; exitCode?: number };
 }
 
-/** Workers waiting for their init; they do not keep the process alive until they get it. */
-export function prestartWorkers(n: number): StartedWorker[] {
+/**
+ * Workers waiting for their init; they do not keep the process alive until they get it.
+ * `protocols`: the run's (undefined: all), which they load meanwhile.
+ */
+export function prestartWorkers(n: number, protocols?: string[]): StartedWorker[] {
   const out: StartedWorker[] = [];
   for (let i = 0; i < n; i++) {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url));
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { preload: { protocols } } });
     worker.unref();
     const s: StartedWorker = { worker, early: {} };
     worker.once('error', (e) => {

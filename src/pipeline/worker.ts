@@ -9,7 +9,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FlowConfig } from '../flow/flow-table.ts';
 import { Engine, type RecordFlow, type RecordSink } from './engine.ts';
-import { registryFor } from '../protocols/index.ts';
+import { loadRegistry } from '../protocols/catalog.ts';
+import type { Registry } from '../dissect/registry.ts';
 import { RingReader, markRingFailed, type RingBuffers } from './frame-ring.ts';
 import type { RecordFormat } from '../events/ndjson.ts';
 import { RecordTextBuffer, type RecordBytes } from '../events/record-text.ts';
@@ -99,9 +100,9 @@ class ShardSink implements RecordSink {
   }
 }
 
-function run(init: WorkerInit): void {
+function run(init: WorkerInit, registry: Registry): void {
   const out = new ShardSink(init);
-  const engine = new Engine(out, { flow: init.flow, registry: init.protocols !== undefined ? registryFor(init.protocols) : undefined });
+  const engine = new Engine(out, { flow: init.flow, registry });
   const reader = new RingReader(init.ring);
   const sink = (f: Parameters<Engine['frame']>[0], epoch: number, now: number) => engine.frameAt(f, epoch, now);
   while (reader.next(sink)) {
@@ -113,19 +114,43 @@ function run(init: WorkerInit): void {
   parentPort!.postMessage(msg);
 }
 
-function start(init: WorkerInit): void {
-  try {
-    run(init);
-  } catch (e) {
-    markRingFailed(init.ring);
-    const err = e as Error;
-    const msg: WorkerMessage = { kind: 'error', message: String(err?.message ?? e), stack: err?.stack };
-    parentPort!.postMessage(msg);
-  }
+/** What prestartWorkers knows of the run when it starts a worker: its protocols, to load them meanwhile. */
+export interface WorkerPreload {
+  /** The protocols of the run (undefined: all). */
+  protocols?: string[];
 }
 
+function fail(init: WorkerInit, e: unknown): void {
+  markRingFailed(init.ring);
+  const err = e as Error;
+  const msg: WorkerMessage = { kind: 'error', message: String(err?.message ?? e), stack: err?.stack };
+  parentPort!.postMessage(msg);
+}
+
+function start(init: WorkerInit, registry: Promise<Registry>): void {
+  registry.then(
+    (r) => {
+      try {
+        run(init, r);
+      } catch (e) {
+        fail(init, e);
+      }
+    },
+    (e: unknown) => fail(init, e),
+  );
+}
+
+const same = (a: string[] | undefined, b: string[] | undefined) => (a === undefined ? b === undefined : b !== undefined && a.join(',') === b.join(','));
+
 // The init comes as workerData, or, for a worker started before the run was set up
-// (prestartWorkers: its modules load meanwhile), as its first message.
-const given = workerData as WorkerInit | null | undefined;
-if (given !== null && given !== undefined && given.ring !== undefined) start(given);
-else parentPort!.once('message', (init: WorkerInit) => start(init));
+// (prestartWorkers: its modules, and the protocols it was told of, load meanwhile), as its
+// first message.
+const given = workerData as (WorkerInit & { preload?: undefined }) | { preload: WorkerPreload } | null | undefined;
+if (given !== null && given !== undefined && 'ring' in given && given.ring !== undefined) start(given, loadRegistry(given.protocols));
+else {
+  const preload = given?.preload;
+  const early = loadRegistry(preload?.protocols);
+  // Not yet a failure: the run may not need these (it says which in its init).
+  early.catch(() => {});
+  parentPort!.once('message', (init: WorkerInit) => start(init, preload !== undefined && same(preload.protocols, init.protocols) ? early : loadRegistry(init.protocols)));
+}

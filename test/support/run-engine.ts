@@ -4,6 +4,7 @@ import { readCapture } from '../../src/capture/source.ts';
 import { isPalisadeError } from '../../src/core/errors.ts';
 import type { FlowConfig } from '../../src/flow/flow-table.ts';
 import { Engine, type EngineCounters } from '../../src/pipeline/engine.ts';
+import { defaultRegistry } from '../../src/protocols/index.ts';
 
 export interface EngineRun {
   records: Map<string, object[]>;
@@ -22,7 +23,7 @@ export async function runEngine(paths: string[], flow: Partial<FlowConfig> = {})
         l.push(rec);
       },
     },
-    { flow },
+    { flow, registry: defaultRegistry() },
   );
   let error: string | undefined;
   for (const p of paths) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { LINKTYPE, RawFrame } from '../../capture/frame.ts';
 import { hex } from '../../dissect/testing.ts';
 import { Engine } from '../../pipeline/engine.ts';
+import { defaultRegistry } from '../index.ts';
 import { CORPUS, HAVE_CORPUS, manifest } from '../../../test/support/corpus.ts';
 import { HAVE_TSHARK, TSHARK } from '../../../test/support/tshark.ts';
 import { runEngine } from '../../../test/support/run-engine.ts';
@@ -36,7 +37,7 @@ function frame(bytes: Uint8Array, ts = 100): RawFrame {
 
 function run(...frames: Uint8Array[]) {
   const out: [string, Record<string, unknown>][] = [];
-  const e = new Engine({ write: (t, r) => out.push([t, r as Record<string, unknown>]) });
+  const e = new Engine({ write: (t, r) => out.push([t, r as Record<string, unknown>]) }, { registry: defaultRegistry() });
   frames.forEach((b, i) => e.frame(frame(b, 100 + i)));
   e.finish();
   return { out, counters: e.counters() };
