@@ -270,6 +270,18 @@ test('a device behind a BACnet router or a Modbus gateway: its flows and records
       for (const x of lines(t)) if (names(x) && (x['id.orig_h'] === '192.168.0.24' || x['id.resp_h'] === '192.168.0.24')) flows.add(x.uid);
     }
     assert.equal((await page(`/api/flows?asset=${dev}&limit=500`)).total, flows.size);
+    // The router's and the gateway's pages list the devices behind them.
+    const behindOf = async (ip: string) => {
+      const inv = (await srv.app.inject({ method: 'GET', url: `/api/assets?search=${encodeURIComponent(ip)}&limit=50`, headers: { cookie } })).json() as { items: { id: string; key: string; ipv4: string }[] };
+      const own = inv.items.find((x) => x.ipv4.split(' ').includes(ip))!;
+      const one = (await srv.app.inject({ method: 'GET', url: `/api/assets/${encodeURIComponent(own.id)}`, headers: { cookie } })).json() as { behind: { id: string }[] };
+      return one.behind.map((x) => x.id).sort();
+    };
+    assert.deepEqual(await behindOf('10.20.0.50'), ['modbus:1@10.20.0.50', 'modbus:2@10.20.0.50']);
+    const routed = lines('bacnet_discovery').filter((x) => x.snet !== undefined && x['id.orig_h'] === '192.168.0.24');
+    assert.ok(routed.length > 0);
+    assert.ok((await behindOf('192.168.0.24')).includes('bacnet:26001:72@192.168.0.24'));
+    assert.deepEqual(await behindOf('10.20.0.10'), []);
   } finally {
     await srv.app.close();
     await srv.jobs.idle();

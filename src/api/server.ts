@@ -240,11 +240,14 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
     return assetsCSV(assets);
   });
 
-  app.get('/api/assets/:id', { schema: { tags: ['assets'], summary: 'One asset: every field with its claims and evidence, its connections and changes', params: js(S.IdParam), response: { 200: { type: 'object', additionalProperties: true }, ...errors } } }, async (req, reply) => {
+  app.get('/api/assets/:id', { schema: { tags: ['assets'], summary: 'One asset: every field with its claims and evidence, its connections and changes, and the devices behind it (a BACnet router, a Modbus gateway)', params: js(S.IdParam), response: { 200: { type: 'object', additionalProperties: true }, ...errors } } }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const a = store.asset(id);
     if (a === undefined) return fail(reply, 404, 'not_found', `No asset ${id}.`);
-    return { asset: a, edges: store.assetEdges(id), changes: store.changes({ asset_id: id, limit: 100 }).items, alerts: store.alerts({ asset_id: id, limit: 20 }).items };
+    // A BACnet router's or Modbus gateway's devices behind it.
+    const ips = [...a.ipv4, ...a.ipv6].map((c) => c.value);
+    const behind = ips.length > 0 ? store.assets({ behind: ips, limit: 500 }).items : [];
+    return { asset: a, edges: store.assetEdges(id), changes: store.changes({ asset_id: id, limit: 100 }).items, alerts: store.alerts({ asset_id: id, limit: 20 }).items, behind };
   });
 
   app.get('/api/graph', {

@@ -363,6 +363,12 @@ export class SqliteStore implements Store {
       where.push("protocols LIKE ? ESCAPE '\\'");
       args.push(`%,${escapeLike(q.protocol)},%`);
     }
+    if (q.behind !== undefined) {
+      // Their ids end with the router's or gateway's IP: bacnet:<net>:<mac>@<ip>, modbus:<unit>@<ip>.
+      if (q.behind.length === 0) return { total: 0, offset: offsetOf(q.offset), limit: limitOf(q.limit), items: [] };
+      where.push(`key IN ('bacnet', 'modbus') AND (${q.behind.map(() => "id LIKE ? ESCAPE '\\'").join(' OR ')})`);
+      args.push(...q.behind.map((ip) => `%@${escapeLike(ip)}`));
+    }
     const w = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const sort = q.sort !== undefined && (ASSET_SORT as readonly string[]).includes(q.sort) ? q.sort : 'ipv4';
     const order = q.order === 'desc' ? 'DESC' : 'ASC';

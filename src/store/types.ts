@@ -67,6 +67,8 @@ export interface AssetQuery {
   purdue_level?: number[];
   /** Assets whose flows carried this application protocol. */
   protocol?: string;
+  /** Devices behind a BACnet router or Modbus gateway at one of these IPs (keys `bacnet`, `modbus`). */
+  behind?: string[];
   sort?: AssetSort;
   order?: SortOrder;
   offset?: number;

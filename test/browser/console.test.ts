@@ -163,6 +163,12 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     await page.getByTestId('asset-page').waitFor();
     await page.locator('dl.facts div').filter({ hasText: 'Modbus units' }).filter({ hasText: '1, 2, 255' }).waitFor();
     await page.locator('dl.facts').filter({ hasText: 'Protocol gateway' }).waitFor();
+    // It lists the devices behind it, and each leads to its page.
+    const behind = page.getByTestId('behind-table');
+    await behind.waitFor();
+    assert.deepEqual(await behind.locator('tbody tr td.mono').allTextContents(), ['Modbus unit 1', 'Modbus unit 2']);
+    await behind.locator('.asset-link').nth(1).click();
+    await page.locator('[data-testid="asset-page"][data-asset-id="modbus:2@10.20.0.50"]').waitFor();
   });
 
   it('draws the map with every node, and a click on a node opens its asset', async () => {

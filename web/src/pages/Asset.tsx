@@ -1,7 +1,7 @@
 // One asset: every field's claims with their evidence, role and Purdue level with their
 // reasons, services, connections, changes, alerts and its records by type.
 import { useEffect, useMemo, useState } from 'react';
-import { api, qs, type Alert, type Asset, type Change, type Claim, type Edge, type Page, type Service } from '../api.ts';
+import { api, qs, type Alert, type Asset, type AssetSummary, type Change, type Claim, type Edge, type Page, type Service } from '../api.ts';
 import { DataTable, type ColSpec } from '../components/DataTable.tsx';
 import { Empty, ErrorBox, Link, Loading, Pager, RoleBadge, Section, Tabs, Time } from '../components/ui.tsx';
 import { bytes, DANGEROUS, levelLabel, num, roleLabel, SEVERITY_LABEL } from '../format.ts';
@@ -14,6 +14,8 @@ interface AssetReply {
   edges: Edge[];
   changes: Change[];
   alerts: Alert[];
+  /** Devices behind this BACnet router or Modbus gateway (absent from servers older than it). */
+  behind?: AssetSummary[];
 }
 
 const FIELDS: { key: keyof Asset; label: string }[] = [
@@ -36,6 +38,7 @@ export function AssetPage({ id }: { id: string }) {
   if (r.error !== undefined) return <div><h1>Asset</h1><ErrorBox error={r.error} /><p><Link to="/assets">Back to the assets</Link></p></div>;
   if (r.data === undefined) return <Loading on />;
   const { asset: a, edges, changes, alerts } = r.data;
+  const behind = r.data.behind ?? [];
   return (
     <div className="asset-page" data-testid="asset-page" data-asset-id={a.id}>
       <div className="page-head">
@@ -82,6 +85,27 @@ export function AssetPage({ id }: { id: string }) {
         <Section title={`Services offered (${a.services_offered.length})`} id="s-offered"><ServiceTable rows={a.services_offered} peers="Clients" /></Section>
         <Section title={`Services used (${a.services_used.length})`} id="s-used"><ServiceTable rows={a.services_used} peers="Servers" /></Section>
       </div>
+
+      {behind.length > 0 && (
+        <Section title={`Devices behind it (${behind.length})`} id="s-behind">
+          <div className="table-wrap">
+            <table className="data" data-testid="behind-table">
+              <thead><tr><th scope="col">Device</th><th scope="col">Address</th><th scope="col">Role</th><th scope="col">Vendor</th><th scope="col">Model</th></tr></thead>
+              <tbody>
+                {behind.map((d) => (
+                  <tr key={d.id}>
+                    <td><Link to={assetPath(d.id)} className="asset-link">{d.name !== '' ? d.name : d.id}</Link></td>
+                    <td className="mono">{d.key === 'modbus' ? `Modbus unit ${d.mac}` : `BACnet ${d.mac}`}</td>
+                    <td><RoleBadge role={d.role} /> {roleLabel(d.role)}</td>
+                    <td>{d.vendor}</td>
+                    <td>{d.model}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Section>
+      )}
 
       <Section title={`Connections (${edges.length})`} id="s-edges"><EdgeTable asset={a.id} edges={edges} /></Section>
 
