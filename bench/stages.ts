@@ -19,7 +19,8 @@ import { parseArgs } from 'node:util';
 import { readCapture } from '../src/capture/source.ts';
 import { RecordOutput } from '../src/events/ndjson.ts';
 import { Engine, type RecordFlow, type RecordSink } from '../src/pipeline/engine.ts';
-import { defaultRegistry, registryFor } from '../src/protocols/index.ts';
+import { defaultRegistry } from '../src/protocols/index.ts';
+import { loadRegistry } from '../src/protocols/catalog.ts';
 import { AssetBuilder } from '../src/assets/builder.ts';
 import { MAPPERS } from '../src/assets/mappers.ts';
 import { median } from './lib/measure.ts';
@@ -75,7 +76,7 @@ interface Pass {
 }
 
 async function pass(stage: Stage, capture: string): Promise<Pass> {
-  const registry = stage === 'engine' ? registryFor([]) : defaultRegistry();
+  const registry = stage === 'engine' ? await loadRegistry([]) : defaultRegistry();
   const dir = stage === 'write' || stage === 'assets' ? mkdtempSync(join(tmpdir(), 'palisade-stages-')) : null;
   const output = dir !== null ? new RecordOutput(dir) : null;
   const builder = stage === 'assets' ? new AssetBuilder(MAPPERS) : null;

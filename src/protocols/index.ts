@@ -103,18 +103,3 @@ export function defaultRegistry(): Registry {
   registry ??= new Registry(PROTOCOLS, L2_PROTOCOLS);
   return registry;
 }
-
-/** Every protocol id (top-level, child and layer-2). */
-export function protocolIds(): string[] {
-  return [...PROTOCOLS.map((p) => p.id), ...L2_PROTOCOLS.map((p) => p.id)].sort();
-}
-
-/**
- * A registry of some protocols only (`palisade analyze --protocols`). A child protocol
- * needs its parent: asking for s7comm brings cotp along.
- */
-export function registryFor(ids: readonly string[]): Registry {
-  const want = new Set(ids);
-  for (const p of PROTOCOLS) if (want.has(p.id)) for (const parent of p.parents ?? []) want.add(parent);
-  return new Registry(PROTOCOLS.filter((p) => want.has(p.id)), L2_PROTOCOLS.filter((p) => want.has(p.id)));
-}
