@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AnalysisStats } from '../../src/pipeline/stats.ts';
 import { BenchError } from './errors.ts';
 import { REPO, findExecutable, runCapture, type Measurement } from './measure.ts';
-import { palisadeNodeFlags } from '../../src/core/node-flags.ts';
+import { PALISADE_BIN, palisadeNodeFlags } from '../../src/core/node-flags.ts';
 
 export type Family = 'palisade' | 'ndpiReader' | 'tshark';
 
@@ -27,7 +27,6 @@ export interface Tool {
   report(m: Measurement, scratch: string): RunReport;
 }
 
-const PALISADE_BIN = join(REPO, 'bin', 'palisade');
 
 /** What a palisade run does: everything, everything but the inventory, or the packet engine alone. */
 type PalisadeStages = 'all' | 'no-assets' | 'flows';

@@ -8,13 +8,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { palisadeNodeFlags } from '../../src/core/node-flags.ts';
+import { PALISADE_BIN, palisadeNodeFlags } from '../../src/core/node-flags.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
 export const SHOTS = join(ROOT, 'test-results', 'browser');
-const PALISADE = join(ROOT, 'bin', 'palisade');
+/** bin/palisade, and the flags of its `#!` line: this Node.js runs it with them, as the shell would. */
+const PALISADE = PALISADE_BIN;
+const FLAGS = palisadeNodeFlags();
 
 /** Why the browser tests cannot run here, or null when they can. */
 export function skipReason(): string | null {
@@ -37,7 +39,7 @@ export function tempDir(prefix: string): string {
 }
 
 export function palisade(args: string[], input?: string): string {
-  const r = spawnSync(process.execPath, [...palisadeNodeFlags(), PALISADE, ...args], { cwd: ROOT, encoding: 'utf8', input });
+  const r = spawnSync(process.execPath, [...FLAGS, PALISADE, ...args], { cwd: ROOT, encoding: 'utf8', input });
   if (r.status !== 0) throw new Error(`palisade ${args.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -53,7 +55,7 @@ export interface Server {
 }
 
 export async function startServer(db: string): Promise<Server> {
-  const proc = spawn(process.execPath, [...palisadeNodeFlags(), PALISADE, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...FLAGS, PALISADE, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));

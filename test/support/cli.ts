@@ -1,10 +1,9 @@
 // Runs the `palisade` command as a user does: a child process of ./bin/palisade.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { REPO } from './corpus.ts';
-import { palisadeNodeFlags } from '../../src/core/node-flags.ts';
+import { PALISADE_BIN, palisadeNodeFlags } from '../../src/core/node-flags.ts';
 
-export const PALISADE = join(REPO, 'bin', 'palisade');
+export const PALISADE = PALISADE_BIN;
 /** The flags of bin/palisade's `#!` line: this Node.js runs it with them, as the shell would. */
 const FLAGS = palisadeNodeFlags();
 
