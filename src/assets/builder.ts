@@ -942,11 +942,7 @@ export class AssetBuilder implements Observer {
         }
         if (isModbusUnitAddress(e.key)) {
           // A unit's observations: the device's own (key modbus), or the server's (folded in).
-          if (a.key === 'modbus') {
-            const gw = parseModbusUnitAddress(e.key).ip;
-            via.add({ value: gw, source: 'modbus', confidence: 70, ts: e.first, field: 'gateway address' });
-            if (e.last !== e.first) via.add({ value: gw, source: 'modbus', confidence: 70, ts: e.last, field: 'gateway address' });
-          }
+          if (a.key === 'modbus') bindingClaim(via, parseModbusUnitAddress(e.key).ip, { source: 'modbus', first: e.first, last: e.last }, 70, 'gateway address');
           continue;
         }
         if (a.mac === null) {
@@ -1290,7 +1286,7 @@ function distinctIdentities(units: readonly { unit: number; e: Entity; answered:
   return false;
 }
 
-function bindingClaim(set: ClaimSet, value: string, b: Binding, confidence: number, field: string): void {
+function bindingClaim(set: ClaimSet, value: string, b: Pick<Binding, 'source' | 'first' | 'last'>, confidence: number, field: string): void {
   set.add({ value, source: b.source, confidence, ts: b.first, field });
   if (b.last !== b.first) set.add({ value, source: b.source, confidence, ts: b.last, field });
 }

@@ -19,6 +19,7 @@ import type {
   Retention, SessionRow, StatsSummary, Store, UserRole, UserRow,
 } from './types.ts';
 import { ASSET_SORT, FLOW_SORT } from './types.ts';
+import { RECORD_MASK_WRITE_REGISTER, RECORD_MODBUS, RECORD_READ_DEVICE_IDENTIFICATION, RECORD_READ_WRITE_MULTIPLE_REGISTERS } from '../protocols/modbus/records.ts';
 
 const BATCH = 5000;
 const MAX_LIMIT = 1000;
@@ -693,7 +694,7 @@ function alertRow(r: Row): AlertRow {
 }
 
 /** Record types that name a Modbus unit (`unit`), and those that name a BACnet device behind a router (`snet`/`sadr`, `dnet`/`dadr`). */
-const MODBUS_UNIT_TYPES = ['modbus', 'modbus_read_device_identification', 'modbus_mask_write_register', 'modbus_read_write_multiple_registers'];
+const MODBUS_UNIT_TYPES = [RECORD_MODBUS, RECORD_READ_DEVICE_IDENTIFICATION, RECORD_MASK_WRITE_REGISTER, RECORD_READ_WRITE_MULTIPLE_REGISTERS];
 const BACNET_ROUTED_TYPES = ['bacnet_discovery', 'bacnet_property', 'bacnet_device_control', 'bacnet_file'];
 
 /** Which records name a device behind a router or gateway: their types, and an SQL condition on records `r`. */
