@@ -80,3 +80,8 @@ export const DANGEROUS = ['program', 'control', 'write'] as const;
 export const CATEGORIES = ['program', 'control', 'write', 'read', 'discovery', 'other'] as const;
 
 export const SEVERITY_LABEL: Record<number, string> = { 1: 'critical', 2: 'high', 3: 'medium', 4: 'low' };
+
+/** The address of a device behind a BACnet router or Modbus gateway (its summary's `mac` holds it): `BACnet 26001:72`, `Modbus unit 7`. */
+export function routedAddress(a: { key: string; mac: string }): string {
+  return a.key === 'modbus' ? `Modbus unit ${a.mac}` : `BACnet ${a.mac}`;
+}

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api, qs, type Alert, type Asset, type AssetSummary, type Change, type Claim, type Edge, type Page, type Service } from '../api.ts';
 import { DataTable, type ColSpec } from '../components/DataTable.tsx';
 import { Empty, ErrorBox, Link, Loading, Pager, RoleBadge, Section, Tabs, Time } from '../components/ui.tsx';
-import { bytes, DANGEROUS, levelLabel, num, roleLabel, SEVERITY_LABEL } from '../format.ts';
+import { bytes, DANGEROUS, levelLabel, num, roleLabel, routedAddress, SEVERITY_LABEL } from '../format.ts';
 import { useApi, useDataVersion } from '../hooks.ts';
 import { assetPath } from '../router.ts';
 import { RecordTable } from './Flows.tsx';
@@ -95,7 +95,7 @@ export function AssetPage({ id }: { id: string }) {
                 {behind.map((d) => (
                   <tr key={d.id}>
                     <td><Link to={assetPath(d.id)} className="asset-link">{d.name !== '' ? d.name : d.id}</Link></td>
-                    <td className="mono">{d.key === 'modbus' ? `Modbus unit ${d.mac}` : `BACnet ${d.mac}`}</td>
+                    <td className="mono">{routedAddress(d)}</td>
                     <td><RoleBadge role={d.role} /> {roleLabel(d.role)}</td>
                     <td>{d.vendor}</td>
                     <td>{d.model}</td>

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { qs, type AssetSummary, type Page, type Stats } from '../api.ts';
 import { DataTable, type ColSpec } from '../components/DataTable.tsx';
 import { ErrorBox, Link, Loading, NoData, Empty, Pager, RoleBadge, Time } from '../components/ui.tsx';
-import { bytes, LEVEL_LABEL, num, roleLabel, ROLES } from '../format.ts';
+import { bytes, LEVEL_LABEL, num, roleLabel, ROLES, routedAddress } from '../format.ts';
 import { useApi, useDebounced } from '../hooks.ts';
 import { assetPath, setQuery, useQuery } from '../router.ts';
 
@@ -13,7 +13,7 @@ const LIMIT = 50;
 const COLUMNS: ColSpec<AssetSummary>[] = [
   { id: 'name', header: 'Name', sortable: true, cell: (a) => <Link to={assetPath(a.id)} className="asset-link">{a.name !== '' ? a.name : a.ipv4 !== '' ? a.ipv4 : a.ipv6 !== '' ? a.ipv6 : a.mac !== '' ? a.mac : a.id}</Link> },
   { id: 'ipv4', header: 'IP address', sortable: true, cell: (a) => <span className="mono">{a.ipv4 !== '' ? a.ipv4 : a.ipv6}</span> },
-  { id: 'mac', header: 'MAC', sortable: true, cell: (a) => <span className="mono">{a.key === 'mac' ? a.mac : a.key === 'bacnet' ? <span title="A BACnet device behind a BACnet router: its network and MAC address">BACnet {a.mac}</span> : a.key === 'modbus' ? <span title="A Modbus device behind a Modbus/TCP gateway: its unit id">Modbus unit {a.mac}</span> : <span className="muted" title="The router MAC in front of this host">via {a.mac || '–'}</span>}</span> },
+  { id: 'mac', header: 'MAC', sortable: true, cell: (a) => <span className="mono">{a.key === 'mac' ? a.mac : a.key === 'bacnet' ? <span title="A BACnet device behind a BACnet router: its network and MAC address">{routedAddress(a)}</span> : a.key === 'modbus' ? <span title="A Modbus device behind a Modbus/TCP gateway: its unit id">{routedAddress(a)}</span> : <span className="muted" title="The router MAC in front of this host">via {a.mac || '–'}</span>}</span> },
   { id: 'role', header: 'Role', sortable: true, cell: (a) => <><RoleBadge role={a.role} /> <span className="muted small">{a.role_confidence > 0 ? `${a.role_confidence}%` : ''}</span></> },
   { id: 'purdue_level', header: 'Level', sortable: true, className: 'num', cell: (a) => (a.purdue_level === null ? <span className="muted">–</span> : String(a.purdue_level)) },
   { id: 'vendor', header: 'Vendor', sortable: true, cell: (a) => a.vendor },
