@@ -74,7 +74,7 @@ function makeInventory(): Inventory {
     seen.add(id);
     const p = pick(PROTOS);
     edges.push({
-      id, source: assets[a].id, target: assets[b].id, flows: 20, packets: 400, bytes: 40000, first_seen: t0, last_seen: t0 + 3600,
+      id, source: assets[a].id, target: assets[b].id, routed: false, flows: 20, packets: 400, bytes: 40000, first_seen: t0, last_seen: t0 + 3600,
       ports: [{ port: 'tcp/502', flows: 20, packets: 400, bytes: 40000 }], protocols: [p], operations: { [p]: { READ: { count: 10, category: 'read' } } }, operation_totals: { read: 10 },
     });
   }

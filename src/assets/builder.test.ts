@@ -353,6 +353,14 @@ test('BACnet devices behind a router are assets of their own, keyed by address a
   const ws = inv.assets.find((a) => a.ipv4.some((c) => c.value === '10.0.0.50'))!;
   const edge = inv.edges.find((e) => e.source === ws.id && e.target === dev.id);
   assert.equal(edge?.operation_totals.read, 4);
+  assert.deepEqual([edge?.routed, edge?.protocols], [false, ['bacnet']]);
+  // Each device behind the router hangs off it: a routed edge, with no traffic of its own.
+  const routes = inv.edges.filter((e) => e.routed);
+  assert.deepEqual(routes.map((e) => e.id), inv.assets.filter((a) => a.key === 'bacnet').map((a) => `${router.id}>${a.id}`));
+  const route = routes.find((e) => e.target === dev.id)!;
+  assert.deepEqual([route.flows, route.packets, route.ports, route.protocols, route.operations], [0, 0, [], ['bacnet'], {}]);
+  assert.deepEqual([route.first_seen, route.last_seen], [dev.routed_via[0].first_seen, dev.routed_via[0].last_seen]);
+  assert.ok(graphML(inv).includes('<data key="e_routed">true</data>'));
   // Split over builders and merged, as worker threads are.
   const one = JSON.stringify(inv);
   for (const parts of [2, 3]) assert.equal(JSON.stringify(buildMerged(recs, parts, (i) => i)), one, `round robin over ${parts}`);
@@ -416,6 +424,14 @@ test('a Modbus server is a gateway when it sends gateway exceptions: the units t
   const toGw = inv.edges.find((e) => e.source === hmi && e.target === gw.id)!;
   assert.equal(toGw.operations.modbus.READ_HOLDING_REGISTERS.count, 6, 'units 3 and 255');
   assert.equal(toGw.flows, 1);
+  // The operations on a device name its protocol, though its edge has no flows (they are the gateway's).
+  assert.deepEqual(inv.edges.find((e) => e.source === hmi && e.target === dev.id)?.protocols, ['modbus']);
+  // The devices hang off the gateway on routed edges; the HMI's edges are not routed.
+  assert.deepEqual(inv.edges.filter((e) => e.routed).map((e) => [e.id, e.flows, e.protocols]), [
+    [`${gw.id}>modbus:1@10.0.0.30`, 0, ['modbus']],
+    [`${gw.id}>modbus:2@10.0.0.30`, 0, ['modbus']],
+  ]);
+  assert.ok(inv.edges.filter((e) => e.source === hmi).every((e) => !e.routed));
   // Split over builders and merged, as worker threads are.
   const one = JSON.stringify(inv);
   for (const parts of [2, 3]) assert.equal(JSON.stringify(buildMerged(recs, parts, (i) => i)), one, `round robin over ${parts}`);

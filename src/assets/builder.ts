@@ -275,6 +275,13 @@ export interface EdgeJSON {
   /** Initiator (connection originator) and responder asset ids. */
   source: string;
   target: string;
+  /**
+   * The target is a device behind the source, a BACnet router or Modbus gateway that carries
+   * its messages (the target's `routed_via`). The link between them is on a network the
+   * capture did not see (BACnet MS/TP, a serial bus): an edge made for it alone has no flows,
+   * ports or operations, and its times are those of the routed_via claim.
+   */
+  routed: boolean;
   flows: number;
   packets: number;
   bytes: number;
@@ -282,7 +289,11 @@ export interface EdgeJSON {
   last_seen: number;
   /** Transport ports used (`tcp/502`) with flows, packets and bytes. */
   ports: { port: string; flows: number; packets: number; bytes: number }[];
-  /** Application protocols confirmed on the edge's flows. */
+  /**
+   * Application protocols confirmed on the edge's flows, those of its operations (an
+   * operation on a device behind a gateway travels on the gateway's flows), and on a routed
+   * edge the protocol of the route (`bacnet`, `modbus`).
+   */
   protocols: string[];
   /** Operations the source performed on the target, by protocol: name → count and category. */
   operations: Record<string, Record<string, { count: number; category: OpCategory }>>;
@@ -1017,7 +1028,7 @@ export class AssetBuilder implements Observer {
       const id = `${src}>${dst}`;
       let j = edgeMap.get(id);
       if (j === undefined) {
-        j = { id, source: src, target: dst, flows: 0, packets: 0, bytes: 0, first_seen: e.first, last_seen: e.last, ports: [], protocols: [], operations: {}, operation_totals: {} };
+        j = { id, source: src, target: dst, routed: false, flows: 0, packets: 0, bytes: 0, first_seen: e.first, last_seen: e.last, ports: [], protocols: [], operations: {}, operation_totals: {} };
         edgeMap.set(id, j);
       }
       j.flows += e.flows;
@@ -1046,6 +1057,7 @@ export class AssetBuilder implements Observer {
           const proto = k.slice(0, t1);
           const category = k.slice(t1 + 1, t2) as OpCategory;
           const name = k.slice(t2 + 1);
+          if (!j.protocols.includes(proto)) j.protocols.push(proto);
           const to = (j.operations[proto] ??= {});
           const cur = to[name];
           if (cur === undefined) to[name] = { count, category };
@@ -1056,6 +1068,27 @@ export class AssetBuilder implements Observer {
           }
           j.operation_totals[category] = (j.operation_totals[category] ?? 0) + count;
         }
+      }
+    }
+    // A device behind a BACnet router or a Modbus gateway hangs off it on the map.
+    const routeOnly = new Set<EdgeJSON>();
+    for (const a of out) {
+      if (a.key !== 'bacnet' && a.key !== 'modbus') continue;
+      for (const c of a.routed_via) {
+        const gw = assetOfIp.get(c.value);
+        if (gw === undefined || gw === a.id) continue;
+        const id = `${gw}>${a.id}`;
+        let j = edgeMap.get(id);
+        if (j === undefined) {
+          j = { id, source: gw, target: a.id, routed: true, flows: 0, packets: 0, bytes: 0, first_seen: c.first_seen, last_seen: c.last_seen, ports: [], protocols: [], operations: {}, operation_totals: {} };
+          edgeMap.set(id, j);
+          routeOnly.add(j);
+        } else {
+          j.routed = true;
+          j.first_seen = Math.min(j.first_seen, c.first_seen);
+          j.last_seen = Math.max(j.last_seen, c.last_seen);
+        }
+        if (!j.protocols.includes(a.key)) j.protocols.push(a.key);
       }
     }
     const edges = [...edgeMap.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
@@ -1073,6 +1106,8 @@ export class AssetBuilder implements Observer {
     // 5. Purdue levels: roles first, then by the levels of the peers.
     const peers = new Map<string, Set<string>>();
     for (const j of edges) {
+      // A route is no communication of the two: it says nothing of their levels.
+      if (routeOnly.has(j)) continue;
       (peers.get(j.source) ?? peers.set(j.source, new Set()).get(j.source)!).add(j.target);
       (peers.get(j.target) ?? peers.set(j.target, new Set()).get(j.target)!).add(j.source);
     }

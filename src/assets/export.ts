@@ -109,7 +109,7 @@ export function graphML(inv: Inventory): string {
     ['label', 'node', 'label', 'string'], ['role', 'node', 'role', 'string'], ['purdue_level', 'node', 'purdue_level', 'int'],
     ['vendor', 'node', 'vendor', 'string'], ['ips', 'node', 'ips', 'string'], ['macs', 'node', 'macs', 'string'], ['subnet', 'node', 'subnet', 'string'],
     ['protocols', 'node', 'protocols', 'string'], ['packets', 'node', 'packets', 'long'], ['bytes', 'node', 'bytes', 'long'],
-    ['e_protocols', 'edge', 'protocols', 'string'], ['e_ports', 'edge', 'ports', 'string'], ['e_flows', 'edge', 'flows', 'long'],
+    ['e_routed', 'edge', 'routed', 'boolean'], ['e_protocols', 'edge', 'protocols', 'string'], ['e_ports', 'edge', 'ports', 'string'], ['e_flows', 'edge', 'flows', 'long'],
     ['e_packets', 'edge', 'packets', 'long'], ['e_bytes', 'edge', 'bytes', 'long'], ['e_operations', 'edge', 'operations', 'string'],
     ['e_first_seen', 'edge', 'first_seen', 'double'], ['e_last_seen', 'edge', 'last_seen', 'double'],
   ];
@@ -139,6 +139,7 @@ function edgeML(e: EdgeJSON): string {
   const ops = Object.entries(e.operations).map(([p, m]) => `${p}: ${Object.entries(m).map(([k, v]) => `${k} ${v.count}`).join(', ')}`).join('; ');
   return [
     `    <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}">`,
+    `      <data key="e_routed">${e.routed}</data>`,
     `      <data key="e_protocols">${xml(e.protocols.join(' '))}</data>`,
     `      <data key="e_ports">${xml(e.ports.map((p) => p.port).join(' '))}</data>`,
     `      <data key="e_flows">${e.flows}</data>`,

@@ -22,6 +22,8 @@ export interface GraphNode {
 export interface GraphEdgeIn {
   source: string;
   target: string;
+  /** The target is behind the source (a BACnet router or Modbus gateway): see EdgeJSON.routed. */
+  routed: boolean;
   protocols: string[];
   flows: number;
   packets: number;
@@ -57,6 +59,8 @@ export interface GraphColumns {
     flows: number[];
     packets: number[];
     bytes: number[];
+    /** The indexes of the routed edges (EdgeJSON.routed); absent when there are none. */
+    routed?: number[];
     /** Operation totals per category, sparse: [edge index, count] pairs of the edges that have some. */
     ops: Partial<Record<(typeof CATEGORIES)[number], [number, number][]>>;
   };
@@ -64,7 +68,7 @@ export interface GraphColumns {
 
 export interface GraphObjects {
   nodes: GraphNode[];
-  edges: { id: string; source: string; target: string; protocols: string[]; flows: number; packets: number; bytes: number; operation_totals: Record<string, number> }[];
+  edges: { id: string; source: string; target: string; routed: boolean; protocols: string[]; flows: number; packets: number; bytes: number; operation_totals: Record<string, number> }[];
 }
 
 export function encodeGraphColumns(nodes: readonly GraphNode[], edges: readonly GraphEdgeIn[]): GraphColumns {
@@ -103,6 +107,7 @@ export function encodeGraphColumns(nodes: readonly GraphNode[], edges: readonly 
     e.packets.push(x.packets);
     e.bytes.push(x.bytes);
     const i = e.source.length - 1;
+    if (x.routed) (e.routed ??= []).push(i);
     for (const c of CATEGORIES) {
       const v = x.operation_totals[c] ?? 0;
       if (v > 0) (ops[c] ??= []).push([i, v]);
@@ -120,11 +125,12 @@ export function decodeGraphColumns(g: GraphColumns): GraphObjects {
   const e = g.edges;
   const totalsOf: Record<string, number>[] = e.source.map(() => ({}));
   for (const c of CATEGORIES) for (const [i, v] of e.ops[c] ?? []) if (totalsOf[i] !== undefined) totalsOf[i][c] = v;
+  const routed = new Set(e.routed ?? []);
   const edges = e.source.map((s, i) => {
     const totals = totalsOf[i];
     const source = n.id[s];
     const target = n.id[e.target[i]];
-    return { id: `${source}>${target}`, source, target, protocols: e.protocols[i].map((k) => g.protocols[k]), flows: e.flows[i], packets: e.packets[i], bytes: e.bytes[i], operation_totals: totals };
+    return { id: `${source}>${target}`, source, target, routed: routed.has(i), protocols: e.protocols[i].map((k) => g.protocols[k]), flows: e.flows[i], packets: e.packets[i], bytes: e.bytes[i], operation_totals: totals };
   });
   return { nodes, edges };
 }

@@ -202,6 +202,22 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     if (edge.protocols.length > 0) assert.match((await page.getByTestId('map-tooltip').textContent()) ?? '', new RegExp(edge.protocols[0]));
     await shot(page, 'map-edge-tooltip');
     await page.mouse.move(mapBox.x + 2, mapBox.y + 2);
+    // The devices behind the Modbus gateway hang off it: routed edges, drawn in their own colour.
+    const routed = graph.edges.filter((e) => e.routed && e.target.startsWith('modbus:'));
+    assert.deepEqual(routed.map((e) => e.target).sort(), ['modbus:1@10.20.0.50', 'modbus:2@10.20.0.50']);
+    assert.ok(graph.edges.some((e) => e.routed && e.target === 'bacnet:26001:72@192.168.0.24'), 'the BACnet device behind its router');
+    const colours = await page.evaluate(`(${JSON.stringify(routed.map((e) => e.id))}).map((k) => window.__palisadeMap.graph.getEdgeAttribute(k, 'color'))`) as string[];
+    const plain = await page.evaluate(`window.__palisadeMap.graph.getEdgeAttribute(${JSON.stringify(edge.source + '>' + edge.target)}, 'color')`) as string;
+    assert.equal(new Set(colours).size, 1);
+    assert.notEqual(colours[0], plain);
+    // The gateway's tooltip lists the devices behind it.
+    const gwAt = await page.evaluate(`window.__palisadeMap.nodeOnScreen(${JSON.stringify(routed[0].source)})`) as { x: number; y: number };
+    await page.mouse.move(mapBox.x + gwAt.x, mapBox.y + gwAt.y);
+    const gwTip = page.getByTestId('map-tooltip').filter({ hasText: 'Protocol gateway' });
+    await gwTip.waitFor({ timeout: 10_000 });
+    const lines = (await gwTip.locator('.tip-links > div').allTextContents()).filter((t) => t.includes('behind it'));
+    assert.deepEqual(lines.map((t) => t.replace(/\s+/g, ' ').trim()).sort(), ['→ Modbus unit 1 via 10.20.0.50 · modbus · behind it', '→ Modbus unit 2 via 10.20.0.50 · modbus · behind it']);
+    await page.mouse.move(mapBox.x + 2, mapBox.y + 2);
     // Hover and click the busiest node.
     const busiest = [...graph.nodes].sort((x, y) => y.bytes - x.bytes)[0];
     const at = await page.evaluate(`window.__palisadeMap.nodeOnScreen(${JSON.stringify(busiest.id)})`) as { x: number; y: number } | null;

@@ -79,7 +79,7 @@ export function syntheticInventory(n: number, seed = 1): Inventory {
     if (program > 0) totals.program = program;
     const b = Math.floor(500 * Math.exp(r() * 8));
     edges.set(id, {
-      id, source: assets[s].id, target: assets[t].id, flows: 1 + Math.floor(r() * 20), packets: Math.floor(b / 100), bytes: b, first_seen: T0, last_seen: T0 + 3600,
+      id, source: assets[s].id, target: assets[t].id, routed: false, flows: 1 + Math.floor(r() * 20), packets: Math.floor(b / 100), bytes: b, first_seen: T0, last_seen: T0 + 3600,
       ports: [{ port: 'tcp/502', flows: 1, packets: Math.floor(b / 100), bytes: b }], protocols: [proto],
       operations: { [proto]: { read: { count: totals.read, category: 'read' }, ...(write > 0 ? { write: { count: write, category: 'write' as const } } : {}), ...(program > 0 ? { download: { count: program, category: 'program' as const } } : {}) } },
       operation_totals: totals,

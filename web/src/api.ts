@@ -223,6 +223,8 @@ export interface GraphEdge {
   id: string;
   source: string;
   target: string;
+  /** The target is a device behind the source (a BACnet router or Modbus gateway). */
+  routed: boolean;
   protocols: string[];
   flows: number;
   packets: number;

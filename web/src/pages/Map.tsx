@@ -69,7 +69,9 @@ function nodeSize(b: number, max: number, n: number): number {
 }
 
 function edgeColor(e: GraphEdge): string {
-  return DANGEROUS.some((c) => (e.operation_totals[c] ?? 0) > 0) ? 'rgba(214,39,40,0.55)' : 'rgba(120,130,145,0.35)';
+  if (DANGEROUS.some((c) => (e.operation_totals[c] ?? 0) > 0)) return 'rgba(214,39,40,0.55)';
+  // A device behind a router or gateway: a link the capture did not see.
+  return e.routed && e.flows === 0 ? 'rgba(31,119,180,0.5)' : 'rgba(120,130,145,0.35)';
 }
 
 function percentile(xs: number[], p: number): number {
@@ -395,7 +397,7 @@ export default function MapPage() {
                 </li>
               ))}
             </ul>
-            <p className="small muted">Size: traffic. Red edges: writes, control or programming. Hover for details; click a node to open its asset.</p>
+            <p className="small muted">Size: traffic. Red edges: writes, control or programming. Blue edges: a router or gateway to a device behind it. Hover for details; click a node to open its asset.</p>
             {status.metrics !== undefined && (
               <p className="small muted" data-testid="map-metrics">
                 {num(status.metrics.nodes)} nodes, {num(status.metrics.edges)} edges · drawn in {Math.round(status.metrics.firstRenderMs)} ms
@@ -432,7 +434,7 @@ function Tooltip({ tip }: { tip: Tip }) {
           <div className="tip-links">
             <div className="muted">{num(tip.degree)} connections{tip.degree > tip.links.length ? `, busiest ${tip.links.length}` : ''}:</div>
             {tip.links.map((l) => (
-              <div key={l.e.id}>{l.out ? '→' : '←'} {l.peer} · {l.e.protocols.join(', ') || 'no protocol'} <OpTotals t={l.e.operation_totals} /></div>
+              <div key={l.e.id}>{l.out ? '→' : '←'} {l.peer} · {l.e.protocols.join(', ') || 'no protocol'}{l.e.routed ? (l.out ? ' · behind it' : ' · in front of it') : ''} <OpTotals t={l.e.operation_totals} /></div>
             ))}
           </div>
         )}
@@ -445,7 +447,8 @@ function Tooltip({ tip }: { tip: Tip }) {
     <div className="tooltip" style={style} role="tooltip" data-testid="map-tooltip">
       <strong>{tip.source} → {tip.target}</strong>
       <div>{e.protocols.length > 0 ? e.protocols.join(', ') : 'no application protocol identified'}</div>
-      <div>{num(e.flows)} flows · {num(e.packets)} packets · {bytes(e.bytes)}</div>
+      {e.routed && <div data-testid="map-tip-routed">{tip.target} is behind {tip.source}: the link between them was not captured</div>}
+      {(!e.routed || e.flows > 0) && <div>{num(e.flows)} flows · {num(e.packets)} packets · {bytes(e.bytes)}</div>}
       {totals.length > 0 && <div className="ops">{totals.map(([k, v]) => <span key={k} className={`op op-${k}`}>{k} {num(v)}</span>)}</div>}
     </div>
   );
