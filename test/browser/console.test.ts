@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { decodeGraphColumns, type GraphColumns } from '../../src/assets/graph-columns.ts';
 import { MODBUS_GATEWAY } from '../support/fixtures.ts';
-import { addUser, corpus, ensureWebBuilt, login, openBrowser, palisade, shot, skipReason, startServer, tempDir, type Browser, type Server } from './harness.ts';
+import { addUser, corpus, ensureWebBuilt, login, openBrowser, palisade, shot, skipReason, startServer, tempDir, until, type Browser, type Server } from './harness.ts';
 
 const skip = skipReason();
 if (skip !== null) console.log(`# skipping the browser tests: ${skip}`);
@@ -187,11 +187,11 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     const visible = () => page.evaluate(`(() => { const m = window.__palisadeMap; return m.graph.nodes().filter((n) => m.sigma.getNodeDisplayData(n)?.visibility !== 'hidden').length; })()`) as Promise<number>;
     assert.equal(await visible(), graph.nodes.length);
     await page.getByTestId('map-protocol').selectOption('cip');
-    await page.waitForFunction(`window.__palisadeMap.graph.nodes().some((n) => window.__palisadeMap.sigma.getNodeDisplayData(n)?.visibility === 'hidden')`);
+    await until(page, `window.__palisadeMap.graph.nodes().some((n) => window.__palisadeMap.sigma.getNodeDisplayData(n)?.visibility === 'hidden')`);
     const withCip = await visible();
     assert.ok(withCip > 0 && withCip < graph.nodes.length, `${withCip} of ${graph.nodes.length} assets on CIP edges`);
     await page.getByTestId('map-protocol').selectOption('');
-    await page.waitForFunction(`window.__palisadeMap.graph.nodes().every((n) => window.__palisadeMap.sigma.getNodeDisplayData(n)?.visibility !== 'hidden')`);
+    await until(page, `window.__palisadeMap.graph.nodes().every((n) => window.__palisadeMap.sigma.getNodeDisplayData(n)?.visibility !== 'hidden')`);
     // Hover the middle of the busiest edge: its tooltip has the protocols and operation totals.
     const edges = graph.edges as { source: string; target: string; bytes: number; protocols: string[] }[];
     const edge = [...edges].filter((e) => e.source !== e.target).sort((x, y) => y.bytes - x.bytes)[0];

@@ -120,6 +120,19 @@ export async function openBrowser(): Promise<Browser> {
   };
 }
 
+/**
+ * Waits until `expr` (JavaScript, as text) is true in the page. page.waitForFunction evaluates
+ * a text predicate with eval when its first check fails, which the console's Content Security
+ * Policy forbids; page.evaluate is not subject to it.
+ */
+export async function until(page: Page, expr: string, timeoutMs = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await page.evaluate(expr))) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
