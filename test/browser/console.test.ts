@@ -167,6 +167,10 @@ describe('web console', { skip: skip ?? false, timeout: 180_000 }, () => {
     const behind = page.getByTestId('behind-table');
     await behind.waitFor();
     assert.deepEqual(await behind.locator('tbody tr td.mono').allTextContents(), ['Modbus unit 1', 'Modbus unit 2']);
+    // Its connections: the routed edges to them, apart from the HMI's traffic.
+    const routes = page.locator('section', { has: page.locator('#s-edges') }).locator('tbody tr').filter({ hasText: 'behind it →' });
+    await routes.first().waitFor();
+    assert.deepEqual((await routes.locator('a.mono').allTextContents()).sort(), ['modbus:1@10.20.0.50', 'modbus:2@10.20.0.50']);
     await behind.locator('.asset-link').nth(1).click();
     await page.locator('[data-testid="asset-page"][data-asset-id="modbus:2@10.20.0.50"]').waitFor();
   });

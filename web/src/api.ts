@@ -179,6 +179,8 @@ export interface Edge {
   id: string;
   source: string;
   target: string;
+  /** The target is a device behind the source (a BACnet router or Modbus gateway); see docs/assets.md. */
+  routed: boolean;
   flows: number;
   packets: number;
   bytes: number;

@@ -180,7 +180,8 @@ function ServiceTable({ rows, peers }: { rows: Service[]; peers: string }) {
 
 function EdgeTable({ asset, edges }: { asset: string; edges: Edge[] }) {
   const cols = useMemo<ColSpec<Edge>[]>(() => [
-    { id: 'dir', header: 'Direction', cell: (e) => (e.source === asset ? 'to →' : '← from'), sortValue: (e) => (e.source === asset ? 0 : 1) },
+    // A routed edge: the peer is behind this router or gateway, or this device behind the peer.
+    { id: 'dir', header: 'Direction', cell: (e) => (e.routed ? (e.source === asset ? 'behind it →' : '← behind') : e.source === asset ? 'to →' : '← from'), sortValue: (e) => (e.source === asset ? 0 : 1) },
     { id: 'peer', header: 'Peer', cell: (e) => { const p = e.source === asset ? e.target : e.source; return <Link to={assetPath(p)} className="mono">{p.replace(/^(ip|mac):/, '')}</Link>; }, sortValue: (e) => (e.source === asset ? e.target : e.source) },
     { id: 'protocols', header: 'Protocols', cell: (e) => e.protocols.join(', ') || <span className="muted">–</span>, sortValue: (e) => e.protocols.join(',') },
     { id: 'ports', header: 'Ports', cell: (e) => <span className="small">{e.ports.slice(0, 4).map((p) => p.port).join(', ')}{e.ports.length > 4 ? ` +${e.ports.length - 4}` : ''}</span> },
