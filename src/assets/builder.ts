@@ -1286,7 +1286,6 @@ function addressClaim(set: ClaimSet, ip: string, b: Binding): void {
   bindingClaim(set, ip, b, b.own ? 90 : 70, b.own ? 'own address' : 'ip address');
 }
 
-/** A binding as a claim on `value`, seen from the binding's first to its last time. */
 /** An asset as finalize() gathers it: its MAC entity and IP entities (and Modbus units). */
 interface FinalAsset {
   id: string;
@@ -1321,6 +1320,7 @@ function distinctIdentities(units: readonly { unit: number; e: Entity; answered:
   return false;
 }
 
+/** A binding as a claim on `value`, seen from the binding's first to its last time. */
 function bindingClaim(set: ClaimSet, value: string, b: Pick<Binding, 'source' | 'first' | 'last'>, confidence: number, field: string): void {
   set.add({ value, source: b.source, confidence, ts: b.first, field });
   if (b.last !== b.first) set.add({ value, source: b.source, confidence, ts: b.last, field });

@@ -1,7 +1,7 @@
 // The store interface: everything the analysis, the API and the CLI ask of a store. The
 // embedded SQLite store (sqlite.ts) implements it; a PostgreSQL store for many sites will
 // implement the same interface. Nothing outside src/store/ writes SQL.
-import type { AssetChange, AssetJSON, EdgeJSON, Inventory } from '../assets/builder.ts';
+import type { AssetChange, AssetJSON, AssetKey, EdgeJSON, Inventory } from '../assets/builder.ts';
 import type { AnalysisStats } from '../pipeline/stats.ts';
 
 export type SortOrder = 'asc' | 'desc';
@@ -31,7 +31,7 @@ export interface CaptureRow {
 /** An asset as the list shows it: the best value of each field. */
 export interface AssetSummary {
   id: string;
-  key: 'mac' | 'ip' | 'bacnet' | 'modbus';
+  key: AssetKey;
   name: string;
   ipv4: string;
   ipv6: string;
