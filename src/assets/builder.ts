@@ -455,6 +455,15 @@ export class AssetBuilder implements Observer {
     }
   }
 
+  /**
+   * Widens the span of record times (the inventory's `span`, and the start of its learning
+   * period) by records this builder was not given: those no mapper reads (AssetFeed).
+   */
+  span(first: number, last: number): void {
+    if (first < this.first) this.first = first;
+    if (last > this.last) this.last = last;
+  }
+
   /** The entities and edge of the current record's flow (null: a record of no flow). */
   private cur: FlowCache | null = null;
 

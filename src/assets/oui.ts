@@ -13,6 +13,11 @@ function load(): Record<string, string> {
   return table;
 }
 
+/** Loads the table now (the inventory's thread does, while records come, so finalize does not wait for it). */
+export function preloadOui(): void {
+  load();
+}
+
 /** The registered organisation of the MAC's prefix, or '' when none is registered (or the address is locally administered). */
 export function ouiVendor(mac: string): string {
   const hex = mac.replace(/[^0-9a-fA-F]/g, '').toUpperCase();

@@ -94,29 +94,50 @@ class FileSink {
   }
 }
 
+/** Where a tapped NdjsonWriter's buffers come from and go (see RecordTap). */
+export interface WriterTap {
+  /** A buffer of `size` bytes whose ArrayBuffer holds nothing else. */
+  buffer(size: number): Buffer;
+  /** A buffer of whole lines, written: it is the tap's now. */
+  lines(bytes: Uint8Array): void;
+}
+
 /**
  * Writes records as NDJSON to one file. The file is created by the first `write`;
  * lines are encoded into a ~256 KiB byte buffer as they come (one UTF-8 encoding of each
  * line, no joined string to flatten and encode again) and written when it is full.
  * Records must be JSON-serialisable (no bigint); undefined fields are left out, as unset
- * fields are in Zeek's JSON logs.
+ * fields are in Zeek's JSON logs. With a `tap`, each buffer of lines this writer formatted
+ * goes to the tap once written (and a new buffer is used): text written with writeText (a
+ * worker's) does not.
  */
 export class NdjsonWriter {
   readonly path: string;
   /** Records written so far. */
   records: number;
   private readonly sink: FileSink;
-  private readonly bytes: Buffer;
+  private bytes: Buffer;
   private used: number;
   private closed: boolean;
+  private readonly tap: WriterTap | null;
 
-  constructor(path: string, opts: { flushChars?: number } = {}) {
+  /**
+   * `tap`: given each buffer of whole lines after it was written to the file; the buffer is
+   * the tap's (its ArrayBuffer holds nothing else, so it can be transferred).
+   */
+  constructor(path: string, opts: { flushChars?: number; tap?: WriterTap } = {}) {
     this.path = path;
     this.records = 0;
     this.sink = new FileSink(path);
-    this.bytes = Buffer.allocUnsafe(Math.max(64, opts.flushChars ?? FLUSH_CHARS));
+    this.tap = opts.tap ?? null;
+    this.bytes = this.newBuffer(Math.max(64, opts.flushChars ?? FLUSH_CHARS));
     this.used = 0;
     this.closed = false;
+  }
+
+  /** A tapped writer's buffers come from the tap: each is handed over whole. */
+  private newBuffer(size: number): Buffer {
+    return this.tap !== null ? this.tap.buffer(size) : Buffer.allocUnsafe(size);
   }
 
   /** Throws PalisadeError E_OUTPUT when the file cannot be created or written. */
@@ -140,6 +161,12 @@ export class NdjsonWriter {
       this.sink.write(text);
       return;
     }
+    if (this.tap !== null) {
+      // Kept out of the tapped buffers: the tap sees this writer's own records only.
+      this.flush();
+      this.sink.write(text);
+      return;
+    }
     this.append(text, false);
   }
 
@@ -151,7 +178,14 @@ export class NdjsonWriter {
     if (this.used + most > b.length) {
       this.flush();
       if (most > b.length) {
-        this.sink.write(newline ? s + '\n' : s);
+        const line = newline ? s + '\n' : s;
+        if (this.tap === null) this.sink.write(line);
+        else {
+          const own = Buffer.allocUnsafeSlow(Buffer.byteLength(line));
+          own.write(line);
+          this.sink.write(own);
+          this.tap.lines(own);
+        }
         return;
       }
     }
@@ -164,7 +198,12 @@ export class NdjsonWriter {
     if (this.used === 0) return;
     const n = this.used;
     this.used = 0;
-    this.sink.write(this.bytes.subarray(0, n));
+    const b = this.bytes;
+    this.sink.write(b.subarray(0, n));
+    if (this.tap !== null) {
+      this.bytes = this.newBuffer(b.length);
+      this.tap.lines(b.subarray(0, n));
+    }
   }
 
   /** Flushes and closes the file (if one was created). Rejects with PalisadeError E_OUTPUT. */
@@ -216,6 +255,21 @@ export interface RecordOutputOptions {
   format?: RecordFormat;
   /** Options for Zeek logs (clock and time zone of #open/#close, buffer size). */
   zeek?: ZeekTsvOptions;
+  /** NDJSON only: receives the lines of the record types it wants as they are written. */
+  tap?: RecordTap;
+}
+
+/**
+ * Receives the NDJSON lines written through `RecordOutput.write` (not writeText: a worker
+ * thread's), for the record types it wants: the asset inventory's thread reads them.
+ */
+export interface RecordTap {
+  /** Asked once per type, when its file is opened. */
+  wants(type: string): boolean;
+  /** Whole lines of `type`, just written to its file, as UTF-8 in an ArrayBuffer the tap may keep (transfer). */
+  lines(type: string, bytes: Uint8Array): void;
+  /** A buffer of `size` bytes for lines, whose ArrayBuffer holds nothing else (one the tap had, or a new one). */
+  buffer(size: number): Buffer;
 }
 
 /** A record type becomes a file name, so it must be a plain name. */
@@ -236,6 +290,7 @@ export class RecordOutput {
   readonly dir: string;
   readonly format: RecordFormat;
   private readonly zeekOptions: ZeekTsvOptions;
+  private readonly tap: RecordTap | null;
   private readonly ndjson: Map<string, NdjsonWriter>;
   private readonly zeek: Map<string, ZeekLog>;
   private dirReady: boolean;
@@ -245,6 +300,8 @@ export class RecordOutput {
     this.dir = dir;
     this.format = opts.format ?? 'ndjson';
     this.zeekOptions = opts.zeek ?? {};
+    this.tap = opts.tap ?? null;
+    if (this.tap !== null && this.format !== 'ndjson') throw new Error('RecordOutput: a tap reads NDJSON lines only');
     this.ndjson = new Map();
     this.zeek = new Map();
     this.dirReady = false;
@@ -338,7 +395,8 @@ export class RecordOutput {
   }
 
   private openNdjson(type: string): NdjsonWriter {
-    const w = new NdjsonWriter(this.pathFor(type, '.ndjson'));
+    const tap = this.tap;
+    const w = new NdjsonWriter(this.pathFor(type, '.ndjson'), tap !== null && tap.wants(type) ? { tap: { buffer: (n) => tap.buffer(n), lines: (b) => tap.lines(type, b) } } : {});
     this.ndjson.set(type, w);
     return w;
   }

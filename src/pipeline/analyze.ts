@@ -9,7 +9,7 @@ import { PalisadeError, isPalisadeError, EXIT, type ExitCode } from '../core/err
 import { shardHash } from '../decode/shard.ts';
 import type { FlowConfig } from '../flow/flow-table.ts';
 import { RecordOutput, type RecordFormat } from '../events/ndjson.ts';
-import { Engine, mergeCounters, type EngineCounters, type RecordFlow, type RecordSink } from './engine.ts';
+import { Engine, mergeCounters, type EngineCounters, type RecordSink } from './engine.ts';
 import { createRing, markRingFailed, RingWriter, type RingBuffers } from './frame-ring.ts';
 import { CaptureClock } from './capture-clock.ts';
 import { buildStats, type AnalysisStats, type InputStats } from './stats.ts';
@@ -17,9 +17,10 @@ import { ConnSummary, type ConnSummaryState } from './summary.ts';
 import type { RecordBatch, WorkerInit, WorkerMessage } from './worker.ts';
 import type { StartedWorker } from './worker-pool.ts';
 import { AssetBuilder, type AssetBuilderState, type Inventory } from '../assets/builder.ts';
+import { AssetFeed, INVENTORY_FILES, inventoryFiles, type InventoryFiles } from '../assets/feed.ts';
 import { SOFTWARE_RECORD } from '../dissect/software.ts';
 import { mappersFor } from '../assets/mappers.ts';
-import { ASSET_CHANGE_FIELDS, assetsCSV, assetsJSON, graphJSON, graphML } from '../assets/export.ts';
+import { ASSET_CHANGE_FIELDS } from '../assets/export.ts';
 import { registerZeekFields } from '../events/ndjson.ts';
 import { loadRegistry } from '../protocols/catalog.ts';
 import { SqliteStore } from '../store/sqlite.ts';
@@ -112,22 +113,27 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const { files, skipped } = await expandInputs(opts.inputs);
   const total = files.reduce((a, f) => a + f.size, 0);
   const outDir = opts.outDir;
-  const output = outDir !== undefined ? new RecordOutput(outDir, { format: opts.format ?? 'ndjson' }) : null;
+  const format = opts.format ?? 'ndjson';
+  const mappers = mappersFor({ profinetVendors: opts.profinetVendors });
   const store = opts.db !== undefined ? new SqliteStore(opts.db) : null;
   let capture = null;
   if (store !== null) {
     const id = await captureIdentity(files.map((f) => f.path));
     capture = store.beginCapture(opts.captureName !== undefined ? { ...id, name: opts.captureName } : id);
   }
+  // The inventory is built on a thread of its own from the records' NDJSON lines (feed.ts):
+  // those of the files when they are NDJSON, else lines formatted for it alone. It starts
+  // once nothing of the set-up can fail any more, and is stopped however the run ends.
+  const feed = opts.assets === false ? null : new AssetFeed({ types: [...mappers.keys(), 'conn'], profinetVendors: opts.profinetVendors });
+  const tapped = feed !== null && outDir !== undefined && format === 'ndjson';
+  const output = outDir !== undefined ? new RecordOutput(outDir, { format, tap: tapped ? feed : undefined }) : null;
   const sinks: RecordSink[] = [];
   if (output !== null) sinks.push(output);
   if (capture !== null) sinks.push(capture);
   const fileSink: RecordSink = sinks.length === 1 ? sinks[0] : { write: (t, r) => { for (const x of sinks) x.write(t, r); } };
   const summary = new ConnSummary();
-  const mappers = mappersFor({ profinetVendors: opts.profinetVendors });
-  const builder = opts.assets === false ? null : new AssetBuilder(mappers);
   // The records of this thread's engine, and the software records of the workers'.
-  const records = new MainRecords(fileSink, summary, builder);
+  const records = new MainRecords(fileSink, summary, feed, !tapped);
   const inputs: InputStats[] = [];
   const errors: PalisadeError[] = [];
 
@@ -149,7 +155,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     const local = new Engine(records, { flow, registry });
     // Workers format their records as the files' text, build their own inventory and summary;
     // only software records (and, for the database, every record) come here as objects.
-    const init: Omit<WorkerInit, 'ring'> = { flow, protocols: opts.protocols, text: output?.format ?? null, objects: capture !== null, assets: builder !== null,
+    const init: Omit<WorkerInit, 'ring'> = { flow, protocols: opts.protocols, text: output?.format ?? null, objects: capture !== null, assets: feed !== null,
       profinetVendors: opts.profinetVendors !== undefined ? [...opts.profinetVendors] : undefined };
     const pool = startWorkers(workers - 1, init, opts.prestarted ?? [], (m) => {
       if (output !== null) for (let i = 0; i < m.types.length; i++) output.writeText(m.types[i], m.texts[i], m.counts[i]);
@@ -170,7 +176,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       const results = await pool.done;
       for (const r of results) {
         summary.merge(r.summary);
-        if (r.assets !== null) builder?.mergeState(r.assets);
+        if (r.assets !== null) feed?.merge(r.assets);
       }
       return mergeCounters([local.counters(), ...results.map((r) => r.counters)]);
     };
@@ -207,6 +213,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     }
   } catch (e) {
     await abort();
+    await feed?.terminate();
     capture?.abort();
     store?.close();
     // A worker's failure (or a failed write of its records) is the cause of what stopped the reader.
@@ -217,52 +224,82 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     counters = await finish();
   } catch (e) {
     await abort();
+    await feed?.terminate();
     capture?.abort();
     store?.close();
     throw e;
   }
-  let inventory = builder?.finalize();
-  if (inventory !== undefined && output !== null) for (const c of inventory.changes) output.write('asset_changes', c);
-  await output?.close();
-  const elapsed = (performance.now() - t0) / 1000;
-  const stats = buildStats(counters, inputs, skipped.map((s) => s.path), workers, started, elapsed, VERSION);
-  if (inventory !== undefined) stats.assets = assetCounts(inventory);
-  if (store !== null && capture !== null) {
+  let inventory: Inventory | undefined;
+  /** Whether the inventory is the database's (rebuilt from every capture in it), not this run's. */
+  let rebuilt = false;
+  const meta = { palisade_version: VERSION, generated: new Date().toISOString() };
+  if (feed !== null) {
+    // The last lines of each file go to the inventory's thread as they are written.
+    output?.flush();
+    feed.span(records.first, records.last);
     try {
-      capture.finish(stats);
-      // The database's inventory covers every capture in it: rebuilt from all records when
-      // others are there, else this run's.
-      if (store.captures().length > 1 && opts.assets !== false) {
-        const all = new AssetBuilder(mappers);
-        store.eachRecord((t, r) => all.write(t, r));
-        inventory = all.finalize();
-      }
-      if (inventory !== undefined) store.replaceInventory(inventory);
-    } finally {
-      store.close();
-    }
-  }
-  const extra: string[] = [];
-  const put = (name: string, text: string) => {
-    if (outDir === undefined) return;
-    try {
-      mkdirSync(outDir, { recursive: true });
-      writeFileSync(join(outDir, name), text);
+      inventory = await feed.finish(outDir !== undefined ? meta : null);
     } catch (e) {
-      throw new PalisadeError('E_OUTPUT', `${outDir}: cannot write ${name} (${(e as Error).message}); check the directory's permissions and free space`, { file: outDir, cause: e });
+      // The records and their files are complete: the run goes on without the inventory.
+      if (!isPalisadeError(e)) throw e;
+      errors.push(e);
     }
-    extra.push(join(outDir, name));
-  };
-  if (inventory !== undefined && outDir !== undefined) {
-    put('assets.json', assetsJSON(inventory, { palisade_version: VERSION, generated: new Date().toISOString() }));
-    put('assets.csv', assetsCSV(inventory.assets));
-    put('graph.json', graphJSON(inventory));
-    put('graph.graphml', graphML(inventory));
   }
-  put('stats.json', JSON.stringify(stats, null, 2) + '\n');
-  let exitCode: ExitCode = EXIT.OK;
-  for (const e of errors) if (e.exitCode > exitCode) exitCode = e.exitCode;
-  return { stats, summary, files: [...(output?.files() ?? []), ...extra], errors, exitCode, inventory };
+  // The inventory's thread is stopped however the rest ends.
+  try {
+    if (inventory !== undefined && output !== null) for (const c of inventory.changes) output.write('asset_changes', c);
+    await output?.close();
+    const elapsed = (performance.now() - t0) / 1000;
+    const stats = buildStats(counters, inputs, skipped.map((s) => s.path), workers, started, elapsed, VERSION);
+    if (inventory !== undefined) stats.assets = assetCounts(inventory);
+    if (store !== null && capture !== null) {
+      try {
+        capture.finish(stats);
+        // The database's inventory covers every capture in it: rebuilt from all records when
+        // others are there, else this run's.
+        if (store.captures().length > 1 && opts.assets !== false) {
+          const all = new AssetBuilder(mappers);
+          store.eachRecord((t, r) => all.write(t, r));
+          inventory = all.finalize();
+          rebuilt = true;
+        }
+        if (inventory !== undefined) store.replaceInventory(inventory);
+      } finally {
+        store.close();
+      }
+    }
+    const extra: string[] = [];
+    const put = (name: string, text: string) => {
+      if (outDir === undefined) return;
+      try {
+        mkdirSync(outDir, { recursive: true });
+        writeFileSync(join(outDir, name), text);
+      } catch (e) {
+        throw new PalisadeError('E_OUTPUT', `${outDir}: cannot write ${name} (${(e as Error).message}); check the directory's permissions and free space`, { file: outDir, cause: e });
+      }
+      extra.push(join(outDir, name));
+    };
+    if (inventory !== undefined && feed !== null && outDir !== undefined) {
+      // Made by the inventory's thread meanwhile (of this run's records: here of the database's).
+      let texts: InventoryFiles | null = null;
+      if (rebuilt) texts = inventoryFiles(inventory, meta);
+      else {
+        try {
+          texts = await feed.files();
+        } catch (e) {
+          if (!isPalisadeError(e)) throw e;
+          errors.push(e);
+        }
+      }
+      if (texts !== null) for (const name of INVENTORY_FILES) put(name, texts[name]);
+    }
+    put('stats.json', JSON.stringify(stats, null, 2) + '\n');
+    let exitCode: ExitCode = EXIT.OK;
+    for (const e of errors) if (e.exitCode > exitCode) exitCode = e.exitCode;
+    return { stats, summary, files: [...(output?.files() ?? []), ...extra], errors, exitCode, inventory };
+  } finally {
+    await feed?.terminate();
+  }
 }
 
 function assetCounts(inv: Inventory): NonNullable<AnalysisStats['assets']> {
@@ -286,18 +323,31 @@ function assetCounts(inv: Inventory): NonNullable<AnalysisStats['assets']> {
 class MainRecords implements RecordSink {
   private readonly files: RecordSink;
   private readonly summary: ConnSummary;
-  private readonly builder: AssetBuilder | null;
+  /** The inventory's thread, when it does not read the records' lines from the NDJSON files (a tap). */
+  private readonly feed: AssetFeed | null;
   private readonly seen = new Map<string, number>();
-  constructor(files: RecordSink, summary: ConnSummary, builder: AssetBuilder | null) {
+  /**
+   * The first and last record time over every type: the inventory's span, and its learning
+   * period, count records its thread is not sent (those no mapper reads), as they did when
+   * it saw every record.
+   */
+  first = Infinity;
+  last = -Infinity;
+  constructor(files: RecordSink, summary: ConnSummary, feed: AssetFeed | null, feedRecords: boolean) {
     this.files = files;
     this.summary = summary;
-    this.builder = builder;
+    this.feed = feedRecords ? feed : null;
   }
-  write(type: string, record: object, flow?: RecordFlow): void {
+  write(type: string, record: object): void {
     if (type === 'conn') this.summary.write(type, record);
     else if (type === SOFTWARE_RECORD && !this.softwareIsNew(record as Record<string, unknown>)) return;
     this.files.write(type, record);
-    this.builder?.write(type, record, flow);
+    const ts = (record as { ts?: unknown }).ts;
+    if (typeof ts === 'number') {
+      if (ts < this.first) this.first = ts;
+      if (ts > this.last) this.last = ts;
+    }
+    this.feed?.record(type, record);
   }
   private softwareIsNew(r: Record<string, unknown>): boolean {
     const key = `${String(r.host)}\u0000${String(r.software_type)}\u0000${String(r.name)}\u0000${String(r.unparsed_version)}`;

@@ -1,0 +1,133 @@
+// The inventory's thread (src/assets/feed.ts): `palisade analyze` builds the inventory there
+// from the records' NDJSON lines. Checked against an AssetBuilder on this thread fed the
+// record objects themselves, on captures of many protocols and through every way records
+// reach the thread (the files' lines, lines made for it with Zeek logs or a database only);
+// then its back-pressure, and what a failure of the thread does.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { AssetBuilder, type Inventory } from '../src/assets/builder.ts';
+import { AssetFeed } from '../src/assets/feed.ts';
+import { MAPPERS } from '../src/assets/mappers.ts';
+import { analyze } from '../src/pipeline/analyze.ts';
+import { SqliteStore } from '../src/store/sqlite.ts';
+import { CORPUS, HAVE_CORPUS } from './support/corpus.ts';
+import { runEngine } from './support/run-engine.ts';
+
+const skip = HAVE_CORPUS ? false : 'corpus not found (../shared/corpus)';
+
+/** Captures whose records reach most mappers: ICS protocols, and the IT and layer-2 ones that name devices. */
+const CAPTURES = [
+  'controlthings-ct-samples/Protocols/Modbus/ModbusTCP/Plant1_ModbusTCP.pcap',
+  'icsnpp-enip/tests/traces/enip_cip_example.pcap',
+  'emreekin-ics-pcaps/BacNET/BACnetIP-MSTP-Mix.pcap',
+  'iti-ics-security-tools/pcaps/s7/s7comm_downloading_block_db1.pcap',
+  'iti-ics-security-tools/pcaps/dnp3/assign_class.pcap',
+  'arkime/tests/pcap/mqtt_big.pcap',
+  'tcpdump/tests/LLDP_and_CDP.pcap',
+  'zeek/testing/btest/Traces/dhcp/dhcp.pcap',
+  'ndpi/tests/cfgs/default/pcap/profinet-io-le.pcap',
+];
+
+/** The inventory of an AssetBuilder on this thread, given every record object of the captures. */
+async function inThread(paths: string[]): Promise<Inventory> {
+  const run = await runEngine(paths);
+  const b = new AssetBuilder(MAPPERS);
+  for (const [type, recs] of run.records) for (const r of recs) b.write(type, r);
+  return b.finalize();
+}
+
+function tmp(t: { after: (f: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-feed-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('the inventory built on its thread is the one an AssetBuilder makes of the record objects, for NDJSON, Zeek logs and a database', { skip, timeout: 300_000 }, async (t) => {
+  const dir = tmp(t);
+  const paths = CAPTURES.map((c) => join(CORPUS, c));
+  const want = await inThread(paths);
+  assert.ok(want.assets.length > 30 && want.edges.length > 20, `${want.assets.length} assets, ${want.edges.length} edges`);
+  // Every mapper family is in play.
+  const sources = new Set(want.assets.flatMap((a) => [...a.vendor, ...a.model, ...a.names].map((c) => c.source)));
+  for (const s of ['cip_identity', 'lldp', 'cdp', 'dhcp', 'oui']) assert.ok(sources.has(s), `no claim from ${s}: ${[...sources].join(', ')}`);
+
+  const ndjson = await analyze({ inputs: paths, outDir: join(dir, 'ndjson') });
+  assert.deepEqual(ndjson.inventory, want, 'NDJSON files (their lines are tapped)');
+  const zeek = await analyze({ inputs: paths, outDir: join(dir, 'zeek'), format: 'zeek' });
+  assert.deepEqual(zeek.inventory, want, 'Zeek logs (lines made for the thread)');
+  const db = join(dir, 'p.db');
+  const stored = await analyze({ inputs: paths, db });
+  assert.deepEqual(stored.inventory, want, 'a database only');
+  const store = new SqliteStore(db);
+  try {
+    assert.equal(store.assets({}).total, want.assets.length);
+  } finally {
+    store.close();
+  }
+  // The files are the thread's too.
+  const files = JSON.parse(readFileSync(join(dir, 'ndjson', 'assets.json'), 'utf8')) as { assets: unknown[]; span: unknown };
+  assert.deepEqual(files.assets, JSON.parse(JSON.stringify(want.assets)));
+  assert.deepEqual(files.span, want.span);
+  const changes = readFileSync(join(dir, 'ndjson', 'asset_changes.ndjson'), 'utf8').trimEnd().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
+  assert.deepEqual(changes, JSON.parse(JSON.stringify(want.changes)));
+});
+
+test("records no mapper reads are not sent, yet count in the inventory's span", { skip }, async (t) => {
+  // GOOSE frames (layer 2) are records no mapper reads: this capture has no others, so the
+  // thread is sent none, and the span must still be that of the GOOSE records.
+  const dir = tmp(t);
+  const goose = join(CORPUS, 'iti-ics-security-tools/pcaps/IEC61850/GOOSE/Sample_File_GOOSE.pcap');
+  const run = await runEngine([goose]);
+  const types = [...run.records.keys()];
+  const ts = [...run.records.values()].flat().map((r) => (r as { ts: number }).ts);
+  assert.ok(types.length > 0);
+  const r = await analyze({ inputs: [goose], outDir: join(dir, 'o') });
+  assert.deepEqual(r.inventory?.span, { first: Math.min(...ts), last: Math.max(...ts) }, `record types: ${types.join(', ')}`);
+  assert.deepEqual(r.inventory, await inThread([goose]));
+});
+
+test('with room for one buffer in flight the reader waits for the thread, and the inventory is the same', { skip, timeout: 120_000 }, async (t) => {
+  const dir = tmp(t);
+  const path = join(CORPUS, 'icsnpp-enip/tests/traces/enip_cip_example.pcap');
+  const r = await analyze({ inputs: [path], outDir: join(dir, 'o') });
+  const feed = new AssetFeed({ types: [...MAPPERS.keys(), 'conn'], inFlightBytes: 1 });
+  let buffers = 0;
+  for (const f of readdirSync(join(dir, 'o')).filter((n) => n.endsWith('.ndjson'))) {
+    const type = f.slice(0, -'.ndjson'.length);
+    if (!feed.wants(type)) continue;
+    // Many small buffers of whole lines, each of its own (they are transferred).
+    const lines = readFileSync(join(dir, 'o', f), 'utf8').split('\n').filter((l) => l !== '');
+    for (let i = 0; i < lines.length; i += 7) {
+      feed.lines(type, new Uint8Array(Buffer.from(lines.slice(i, i + 7).join('\n') + '\n')));
+      buffers++;
+    }
+  }
+  assert.ok(buffers > 20, `${buffers} buffers`);
+  feed.span(r.inventory!.span.first, r.inventory!.span.last);
+  assert.deepEqual(await feed.finish(), r.inventory);
+});
+
+test('a failure of the thread stops the feeding without a hang and is an E_WORKER error naming --no-assets', async () => {
+  const feed = new AssetFeed({ types: ['conn'], inFlightBytes: 1 });
+  feed.lines('conn', new Uint8Array(Buffer.from('not json\n')));
+  // With room for one buffer only, these wait for the thread: they must see that it failed.
+  for (let i = 0; i < 5; i++) feed.lines('conn', new Uint8Array(Buffer.from('{"ts":2}\n')));
+  feed.record('conn', { ts: 3 });
+  await assert.rejects(feed.finish(), (e: unknown) => {
+    const err = e as { code?: string; message?: string };
+    assert.equal(err.code, 'E_WORKER');
+    assert.match(err.message ?? '', /asset inventory's thread failed: .*JSON.*--no-assets/s);
+    return true;
+  });
+});
+
+test('docs/assets.md names every record type the inventory thread is sent', () => {
+  const doc = readFileSync(new URL('../docs/assets.md', import.meta.url), 'utf8');
+  const line = doc.split('\n').find((l) => l.startsWith('- The main thread hands that thread the records the inventory reads'));
+  assert.ok(line !== undefined, 'the paragraph is there');
+  const named = [...line.matchAll(/`([a-z0-9_]+)`/g)].map((m) => m[1]).sort();
+  assert.deepEqual(named, [...MAPPERS.keys(), 'conn'].sort());
+});
