@@ -109,6 +109,18 @@ test('the inventory does not depend on the order of the records', () => {
   }
 });
 
+test('a conn record without its addresses or time adds nothing and does not throw', () => {
+  const recs = plantRecords();
+  const want = JSON.stringify(build(recs));
+  const bad = [{ ts: 5 }, { 'id.orig_h': '10.0.0.1', 'id.resp_h': '10.0.0.2' }, { ts: 'x', 'id.orig_h': '10.0.0.1', 'id.resp_h': '10.0.0.2' }, { ts: 5, 'id.orig_h': 7, 'id.resp_h': '10.0.0.2' }];
+  const b = new AssetBuilder(testMappers);
+  for (const [t, r] of recs) b.write(t, r);
+  for (const r of bad) b.write('conn', r);
+  const got = b.finalize();
+  assert.equal(JSON.stringify(got.assets), JSON.stringify(JSON.parse(want).assets));
+  assert.equal(JSON.stringify(got.edges), JSON.stringify(JSON.parse(want).edges));
+});
+
 test('claims: best confidence first; equally sure sources that disagree are all kept', () => {
   const c = new ClaimSet();
   c.add({ value: 'A', source: 'x', confidence: 90, ts: 5, field: 'f' });

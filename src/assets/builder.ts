@@ -770,7 +770,9 @@ export class AssetBuilder implements Observer {
   // ---- conn: traffic, services, bindings, edges ----
 
   private conn(r: Record<string, unknown>): void {
-    const ts = r.ts as number;
+    // The engine's conn records always have these; one from elsewhere (a database) may not.
+    if (typeof r.ts !== 'number' || typeof r['id.orig_h'] !== 'string' || typeof r['id.resp_h'] !== 'string') return;
+    const ts = r.ts;
     const dur = typeof r.duration === 'number' ? r.duration : 0;
     const end = ts + dur;
     const oh = r['id.orig_h'] as string;
