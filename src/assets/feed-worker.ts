@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AssetBuilder } from './builder.ts';
 import { mappersFor } from './mappers.ts';
 import { preloadOui } from './oui.ts';
-import { CTL, inventoryFiles, type FeedFree, type FeedInit, type FeedMessage, type FeedReply } from './feed.ts';
+import { CTL, graphFiles, type FeedFree, type FeedInit, type FeedMessage, type FeedReply } from './feed.ts';
 
 const init = workerData as FeedInit;
 
@@ -93,9 +93,7 @@ function handle(m: FeedMessage): void {
   else {
     const inventory = builder.finalize();
     parentPort!.postMessage({ kind: 'inventory', inventory, records } satisfies FeedReply);
-    if (m.meta !== null) {
-      parentPort!.postMessage({ kind: 'files', files: inventoryFiles(inventory, m.meta) } satisfies FeedReply);
-    }
+    if (m.graphs) parentPort!.postMessage({ kind: 'graphs', files: graphFiles(inventory) } satisfies FeedReply);
   }
 }
 

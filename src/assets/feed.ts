@@ -20,7 +20,7 @@ import { PalisadeError } from '../core/errors.ts';
 import { RecordTextBuffer, type RecordBytes } from '../events/record-text.ts';
 import type { RecordTap } from '../events/ndjson.ts';
 import type { AssetBuilderState, Inventory } from './builder.ts';
-import { assetsCSV, assetsJSON, graphJSON, graphML } from './export.ts';
+import { graphJSON, graphML } from './export.ts';
 
 /** Slots of the shared control array. */
 export const CTL = {
@@ -53,18 +53,18 @@ export type FeedMessage =
   | { kind: 'lines'; type: string; bytes: Uint8Array }
   | { kind: 'merge'; state: AssetBuilderState }
   | { kind: 'span'; first: number; last: number }
-  /** `meta`: assets.json's header fields, when the inventory's files are wanted. */
-  | { kind: 'end'; meta: Record<string, unknown> | null };
+  /** `graphs`: whether the graph's files are wanted. */
+  | { kind: 'end'; graphs: boolean };
 
-/** The inventory's files in an output directory. */
-export const INVENTORY_FILES = ['assets.json', 'assets.csv', 'graph.json', 'graph.graphml'] as const;
+/** The graph's files in an output directory. */
+export const GRAPH_FILES = ['graph.json', 'graph.graphml'] as const;
 
-/** The text of the inventory's files (export.ts). */
-export type InventoryFiles = Record<(typeof INVENTORY_FILES)[number], string>;
+/** The text of the graph's files (export.ts). */
+export type GraphFiles = Record<(typeof GRAPH_FILES)[number], string>;
 
-/** The text of each of the inventory's files; `meta`: assets.json's header fields. */
-export function inventoryFiles(inv: Inventory, meta: Record<string, unknown>): InventoryFiles {
-  return { 'assets.json': assetsJSON(inv, meta), 'assets.csv': assetsCSV(inv.assets), 'graph.json': graphJSON(inv), 'graph.graphml': graphML(inv) };
+/** The text of each of the graph's files. */
+export function graphFiles(inv: Inventory): GraphFiles {
+  return { 'graph.json': graphJSON(inv), 'graph.graphml': graphML(inv) };
 }
 
 /** A buffer of lines the thread has read, given back for more lines (its pages are the process's already). */
@@ -74,8 +74,8 @@ export interface FeedFree {
 
 export type FeedReply =
   | { kind: 'inventory'; inventory: Inventory; records: number }
-  /** After the inventory: its files, made while the main thread takes the inventory in. */
-  | { kind: 'files'; files: InventoryFiles }
+  /** After the inventory: the graph's files, made while the main thread takes the inventory in and writes the others. */
+  | { kind: 'graphs'; files: GraphFiles }
   | { kind: 'error'; message: string; stack?: string };
 
 export interface AssetFeedOptions {
@@ -98,7 +98,7 @@ export class AssetFeed implements RecordTap {
   private readonly types: ReadonlySet<string>;
   private readonly cap: number;
   private readonly result: Promise<Inventory>;
-  private readonly fileTexts: Promise<InventoryFiles>;
+  private readonly graphTexts: Promise<GraphFiles>;
   /** Set once the thread failed or stalled: nothing more is sent. */
   private stopped = false;
   /** The thread made no progress while the reader waited (it may still be running). */
@@ -123,30 +123,30 @@ export class AssetFeed implements RecordTap {
     this.free = port1;
     const init: FeedInit = { ctl: sab, free: port2, types: [...this.types], profinetVendors: opts.profinetVendors !== undefined ? [...opts.profinetVendors] : undefined };
     this.worker = new Worker(new URL('./feed-worker.ts', import.meta.url), { workerData: init, transferList: [port2] });
-    let fileTexts: (f: InventoryFiles) => void = () => {};
-    let noFiles: (e: unknown) => void = () => {};
-    this.fileTexts = new Promise<InventoryFiles>((resolve, reject) => {
-      fileTexts = resolve;
-      noFiles = reject;
+    let graphTexts: (f: GraphFiles) => void = () => {};
+    let noGraphs: (e: unknown) => void = () => {};
+    this.graphTexts = new Promise<GraphFiles>((resolve, reject) => {
+      graphTexts = resolve;
+      noGraphs = reject;
     });
     this.result = new Promise<Inventory>((resolve, reject) => {
       const failed = (e: PalisadeError) => {
         reject(e);
-        noFiles(e);
+        noGraphs(e);
       };
       this.worker.on('message', (m: FeedReply) => {
         if (m.kind === 'inventory') {
           this.records = m.records;
           resolve(m.inventory);
-        } else if (m.kind === 'files') fileTexts(m.files);
+        } else if (m.kind === 'graphs') graphTexts(m.files);
         else failed(this.error(`failed: ${m.message}`));
       });
       this.worker.on('error', (e) => failed(this.error(`failed: ${e.message}`, e)));
       this.worker.on('exit', (code) => failed(this.error(`exited with code ${code}`)));
     });
-    // Reported by finish() and files(); until then a failure must not count as unhandled.
+    // Reported by finish() and graphs(); until then a failure must not count as unhandled.
     this.result.catch(() => {});
-    this.fileTexts.catch(() => {});
+    this.graphTexts.catch(() => {});
   }
 
   wants(type: string): boolean {
@@ -196,10 +196,10 @@ export class AssetFeed implements RecordTap {
 
   /**
    * Sends what is pending and the end; resolves with the inventory (rejects with E_WORKER
-   * when the thread failed). With `meta` (assets.json's header fields) the thread makes the
-   * inventory's files next: files() has them. Without, the thread is stopped.
+   * when the thread failed). With `graphs` the thread makes the graph's files next: graphs()
+   * has them. Without, the thread is stopped.
    */
-  async finish(meta: Record<string, unknown> | null = null): Promise<Inventory> {
+  async finish(graphs = false): Promise<Inventory> {
     if (this.stall !== null) {
       await this.terminate();
       throw this.stall;
@@ -207,20 +207,20 @@ export class AssetFeed implements RecordTap {
     if (!this.stopped && !this.ended) {
       this.sendText();
       this.ended = true;
-      this.worker.postMessage({ kind: 'end', meta } satisfies FeedMessage);
+      this.worker.postMessage({ kind: 'end', graphs } satisfies FeedMessage);
     }
     this.ended = true;
     try {
       return await this.result;
     } finally {
-      if (meta === null) await this.terminate();
+      if (!graphs) await this.terminate();
     }
   }
 
-  /** The inventory's files (after finish(meta)); the thread is stopped. */
-  async files(): Promise<InventoryFiles> {
+  /** The graph's files (after finish(true)); the thread is stopped. */
+  async graphs(): Promise<GraphFiles> {
     try {
-      return await this.fileTexts;
+      return await this.graphTexts;
     } finally {
       await this.terminate();
     }

@@ -17,10 +17,10 @@ import { ConnSummary, type ConnSummaryState } from './summary.ts';
 import type { RecordBatch, WorkerInit, WorkerMessage } from './worker.ts';
 import type { StartedWorker } from './worker-pool.ts';
 import { AssetBuilder, type AssetBuilderState, type Inventory } from '../assets/builder.ts';
-import { AssetFeed, INVENTORY_FILES, inventoryFiles, type InventoryFiles } from '../assets/feed.ts';
+import { AssetFeed, GRAPH_FILES, graphFiles, type GraphFiles } from '../assets/feed.ts';
 import { SOFTWARE_RECORD } from '../dissect/software.ts';
 import { mappersFor } from '../assets/mappers.ts';
-import { ASSET_CHANGE_FIELDS } from '../assets/export.ts';
+import { ASSET_CHANGE_FIELDS, assetsCSV, assetsJSON } from '../assets/export.ts';
 import { registerZeekFields } from '../events/ndjson.ts';
 import { loadRegistry } from '../protocols/catalog.ts';
 import { SqliteStore } from '../store/sqlite.ts';
@@ -232,13 +232,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   let inventory: Inventory | undefined;
   /** Whether the inventory is the database's (rebuilt from every capture in it), not this run's. */
   let rebuilt = false;
-  const meta = { palisade_version: VERSION, generated: new Date().toISOString() };
   if (feed !== null) {
     // The last lines of each file go to the inventory's thread as they are written.
     output?.flush();
     feed.span(records.first, records.last);
     try {
-      inventory = await feed.finish(outDir !== undefined ? meta : null);
+      inventory = await feed.finish(outDir !== undefined);
     } catch (e) {
       // The records and their files are complete: the run goes on without the inventory.
       if (!isPalisadeError(e)) throw e;
@@ -280,18 +279,21 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       extra.push(join(outDir, name));
     };
     if (inventory !== undefined && feed !== null && outDir !== undefined) {
-      // Made by the inventory's thread meanwhile (of this run's records: here of the database's).
-      let texts: InventoryFiles | null = null;
-      if (rebuilt) texts = inventoryFiles(inventory, meta);
+      put('assets.json', assetsJSON(inventory, { palisade_version: VERSION, generated: new Date().toISOString() }));
+      put('assets.csv', assetsCSV(inventory.assets));
+      // The graph's files are made by the inventory's thread meanwhile (of this run's records:
+      // those of the database's are made here).
+      let graphs: GraphFiles | null = null;
+      if (rebuilt) graphs = graphFiles(inventory);
       else {
         try {
-          texts = await feed.files();
+          graphs = await feed.graphs();
         } catch (e) {
           if (!isPalisadeError(e)) throw e;
           errors.push(e);
         }
       }
-      if (texts !== null) for (const name of INVENTORY_FILES) put(name, texts[name]);
+      if (graphs !== null) for (const name of GRAPH_FILES) put(name, graphs[name]);
     }
     put('stats.json', JSON.stringify(stats, null, 2) + '\n');
     let exitCode: ExitCode = EXIT.OK;
