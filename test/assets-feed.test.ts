@@ -131,3 +131,17 @@ test('docs/assets.md names every record type the inventory thread is sent', () =
   const named = [...line.matchAll(/`([a-z0-9_]+)`/g)].map((m) => m[1]).sort();
   assert.deepEqual(named, [...MAPPERS.keys(), 'conn'].sort());
 });
+
+test('lines longer than the piece the thread decodes at a time, amid short ones, are read whole', async () => {
+  const recs = Array.from({ length: 40 }, (_, i) => ({
+    ts: 1_700_000_000 + i, uid: `C${i % 5}`, 'id.orig_h': `10.0.0.${1 + (i % 3)}`, 'id.orig_p': 40000 + i, 'id.resp_h': '10.0.0.9', 'id.resp_p': 502,
+    proto: 'tcp', service: 'modbus', duration: 1, conn_state: 'SF', history: 'ShADadFf', orig_pkts: 5, orig_ip_bytes: 300, resp_pkts: 4, resp_ip_bytes: 250,
+    orig_l2_addr: `00:1d:9c:00:00:0${1 + (i % 3)}`, resp_l2_addr: '00:1d:9c:00:00:09', ...(i % 7 === 3 ? { padding: 'x'.repeat(70_000 + i) } : {}),
+  }));
+  const b = new AssetBuilder(MAPPERS);
+  for (const r of recs) b.write('conn', r);
+  const want = b.finalize();
+  const feed = new AssetFeed({ types: ['conn'] });
+  feed.lines('conn', new Uint8Array(Buffer.from(recs.map((r) => JSON.stringify(r)).join('\n') + '\n')));
+  assert.deepEqual(await feed.finish(), want);
+});

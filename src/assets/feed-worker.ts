@@ -14,13 +14,11 @@ const init = workerData as FeedInit;
 // This thread yields to the others of the process: on a machine with few cores the main
 // thread's garbage collector and compiler helper threads then find the core they use free.
 // On Linux a thread's id names it to setpriority; /proc/thread-self resolves to the caller's.
-if (process.env.PALISADE_FEED_NICE !== '0') {
 try {
   const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
   if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
 } catch {
   // Not Linux, or not allowed: the thread runs at the process's priority.
-}
 }
 const ctl = new Int32Array(init.ctl);
 const builder = new AssetBuilder(mappersFor({ profinetVendors: init.profinetVendors !== undefined ? new Map(init.profinetVendors) : undefined }));
@@ -29,7 +27,6 @@ const decoder = new TextDecoder();
 /** Flow objects by uid; a cache (the builder looks up what it does not find on one), so cleared when large. */
 const flows = new Map<string, { assets: unknown }>();
 const MAX_FLOWS = 1 << 17;
-let records = 0;
 
 function flowOf(uid: unknown): { assets: unknown } | undefined {
   if (typeof uid !== 'string') return undefined;
@@ -54,8 +51,12 @@ function lines(type: string, bytes: Uint8Array): void {
     let to = n;
     if (n - from > PIECE) {
       const nl = bytes.lastIndexOf(0x0a, from + PIECE - 1);
-      // A line longer than a piece is decoded whole.
-      to = nl >= from ? nl + 1 : Math.max(bytes.indexOf(0x0a, from + PIECE) + 1, 0) || n;
+      if (nl >= from) to = nl + 1;
+      else {
+        // A line longer than a piece is decoded whole.
+        const end = bytes.indexOf(0x0a, from + PIECE);
+        if (end >= 0) to = end + 1;
+      }
     }
     piece(type, decoder.decode(bytes.subarray(from, to)));
     from = to;
@@ -70,7 +71,6 @@ function piece(type: string, text: string): void {
     if (end > at) {
       const r = JSON.parse(text.slice(at, end)) as Record<string, unknown>;
       builder.write(type, r, flowOf(r.uid));
-      records++;
     }
     if (nl < 0) break;
     at = nl + 1;
@@ -79,20 +79,20 @@ function piece(type: string, text: string): void {
 
 function handle(m: FeedMessage): void {
   if (m.kind === 'lines') {
+    const buffer = m.bytes.buffer as ArrayBuffer;
     try {
       lines(m.type, m.bytes);
     } finally {
-      Atomics.sub(ctl, CTL.IN_FLIGHT, m.bytes.buffer.byteLength);
+      Atomics.sub(ctl, CTL.IN_FLIGHT, buffer.byteLength);
       Atomics.add(ctl, CTL.PROGRESS, 1);
       Atomics.notify(ctl, CTL.IN_FLIGHT);
     }
-    const buffer = m.bytes.buffer as ArrayBuffer;
     init.free.postMessage({ buffer } satisfies FeedFree, [buffer]);
   } else if (m.kind === 'merge') builder.mergeState(m.state);
   else if (m.kind === 'span') builder.span(m.first, m.last);
   else {
     const inventory = builder.finalize();
-    parentPort!.postMessage({ kind: 'inventory', inventory, records } satisfies FeedReply);
+    parentPort!.postMessage({ kind: 'inventory', inventory } satisfies FeedReply);
     if (m.graphs) parentPort!.postMessage({ kind: 'graphs', files: graphFiles(inventory) } satisfies FeedReply);
   }
 }

@@ -43,8 +43,6 @@ export interface FeedInit {
   ctl: SharedArrayBuffer;
   /** Where the thread gives back the buffers it has read (FeedFree messages). */
   free: MessagePort;
-  /** The record types the inventory reads (those with a mapper, and conn). */
-  types: string[];
   /** PROFINET vendor id → name pairs (undefined: the built-in ones). */
   profinetVendors?: [number, string][];
 }
@@ -73,7 +71,7 @@ export interface FeedFree {
 }
 
 export type FeedReply =
-  | { kind: 'inventory'; inventory: Inventory; records: number }
+  | { kind: 'inventory'; inventory: Inventory }
   /** After the inventory: the graph's files, made while the main thread takes the inventory in and writes the others. */
   | { kind: 'graphs'; files: GraphFiles }
   | { kind: 'error'; message: string; stack?: string };
@@ -106,8 +104,6 @@ export class AssetFeed implements RecordTap {
   private ended = false;
   /** Lines formatted here (record()), sent in buffers of SEND_BYTES. */
   private text: RecordTextBuffer | null = null;
-  /** Records the thread has parsed (after finish). */
-  records = 0;
   /**
    * Buffers the thread gives back, read synchronously by buffer(): the main thread's event
    * loop may not turn for seconds (its reads complete while it parses).
@@ -121,7 +117,7 @@ export class AssetFeed implements RecordTap {
     this.cap = opts.inFlightBytes ?? IN_FLIGHT_BYTES;
     const { port1, port2 } = new MessageChannel();
     this.free = port1;
-    const init: FeedInit = { ctl: sab, free: port2, types: [...this.types], profinetVendors: opts.profinetVendors !== undefined ? [...opts.profinetVendors] : undefined };
+    const init: FeedInit = { ctl: sab, free: port2, profinetVendors: opts.profinetVendors !== undefined ? [...opts.profinetVendors] : undefined };
     this.worker = new Worker(new URL('./feed-worker.ts', import.meta.url), { workerData: init, transferList: [port2] });
     let graphTexts: (f: GraphFiles) => void = () => {};
     let noGraphs: (e: unknown) => void = () => {};
@@ -135,10 +131,8 @@ export class AssetFeed implements RecordTap {
         noGraphs(e);
       };
       this.worker.on('message', (m: FeedReply) => {
-        if (m.kind === 'inventory') {
-          this.records = m.records;
-          resolve(m.inventory);
-        } else if (m.kind === 'graphs') graphTexts(m.files);
+        if (m.kind === 'inventory') resolve(m.inventory);
+        else if (m.kind === 'graphs') graphTexts(m.files);
         else failed(this.error(`failed: ${m.message}`));
       });
       this.worker.on('error', (e) => failed(this.error(`failed: ${e.message}`, e)));

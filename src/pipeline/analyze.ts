@@ -133,7 +133,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const fileSink: RecordSink = sinks.length === 1 ? sinks[0] : { write: (t, r) => { for (const x of sinks) x.write(t, r); } };
   const summary = new ConnSummary();
   // The records of this thread's engine, and the software records of the workers'.
-  const records = new MainRecords(fileSink, summary, feed, !tapped);
+  const records = new MainRecords(fileSink, summary, tapped ? null : feed);
   const inputs: InputStats[] = [];
   const errors: PalisadeError[] = [];
 
@@ -335,10 +335,10 @@ class MainRecords implements RecordSink {
    */
   first = Infinity;
   last = -Infinity;
-  constructor(files: RecordSink, summary: ConnSummary, feed: AssetFeed | null, feedRecords: boolean) {
+  constructor(files: RecordSink, summary: ConnSummary, feed: AssetFeed | null) {
     this.files = files;
     this.summary = summary;
-    this.feed = feedRecords ? feed : null;
+    this.feed = feed;
   }
   write(type: string, record: object): void {
     if (type === 'conn') this.summary.write(type, record);
