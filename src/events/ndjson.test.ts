@@ -89,6 +89,38 @@ test('lines longer than the buffer, non-ASCII text and text from elsewhere keep 
   assert.equal(readFileSync(path, 'utf8').split('\n').length, want.length + 1);
 });
 
+
+test('a tapped writer: the file and the tap get every line once, whatever buffers the tap hands out', async (t) => {
+  const dir = tempDir(t);
+  // Buffers that stay usable after they are handed over (a shared pool's), buffers that are
+  // detached (transferred), and plain ones: the line that fills a buffer goes to the next.
+  for (const kind of ['shared', 'detached', 'plain'] as const) {
+    const path = join(dir, `${kind}.ndjson`);
+    const tapped: string[] = [];
+    const w = new NdjsonWriter(path, {
+      flushChars: 1000,
+      tap: {
+        buffer: (n) => (kind === 'shared' ? Buffer.from(new SharedArrayBuffer(n)) : Buffer.allocUnsafeSlow(n)),
+        lines: (b) => {
+          tapped.push(Buffer.from(b).toString('utf8'));
+          if (kind === 'detached') structuredClone(b.buffer, { transfer: [b.buffer as ArrayBuffer] });
+          // What the writer handed over is the tap's: writing into it again would show here.
+          else b.fill(0x21);
+        },
+      },
+    });
+    const want: unknown[] = [];
+    for (let i = 0; i < 300; i++) {
+      const r = { i, pad: 'p'.repeat(i % 50), long: i % 97 === 0 ? 'l'.repeat(1500) : undefined };
+      w.write(r);
+      want.push(JSON.parse(JSON.stringify(r)));
+    }
+    await w.close();
+    assert.deepEqual(lines(path), want, `${kind}: the file`);
+    assert.ok(tapped.length > 10, `${kind}: ${tapped.length} buffers`);
+    assert.deepEqual(tapped.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l)), want, `${kind}: the tap`);
+  }
+});
 test('write errors become E_OUTPUT naming the file and what to do', { skip: !existsSync('/dev/full') }, async () => {
   // /dev/full accepts open() and fails every write with ENOSPC.
   const w = new NdjsonWriter('/dev/full', { flushChars: 10 });

@@ -12,7 +12,8 @@ import { PalisadeError } from '../core/errors.ts';
 import { ZeekTsvWriter, type ZeekField, type ZeekTsvOptions } from './zeek-tsv.ts';
 import { CONN_ZEEK_FIELDS } from './conn-fields.ts';
 
-const FLUSH_CHARS = 1 << 18;
+/** Bytes of lines an NdjsonWriter buffers before it writes them (and the size of the buffers it asks a tap for). */
+export const FLUSH_CHARS = 1 << 18;
 
 function errnoCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -172,12 +173,12 @@ export class NdjsonWriter {
 
   /** Encodes `s` (and a newline) after the buffered bytes; writes the buffer first when `s` might not fit. */
   private append(s: string, newline: boolean): void {
-    const b = this.bytes;
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
     const most = s.length * 3 + 1;
-    if (this.used + most > b.length) {
+    if (this.used + most > this.bytes.length) {
+      // A tapped writer's flush hands its buffer over and takes a new one.
       this.flush();
-      if (most > b.length) {
+      if (most > this.bytes.length) {
         const line = newline ? s + '\n' : s;
         if (this.tap === null) this.sink.write(line);
         else {
@@ -189,6 +190,7 @@ export class NdjsonWriter {
         return;
       }
     }
+    const b = this.bytes;
     this.used += b.write(s, this.used);
     if (newline) b[this.used++] = 0x0a;
   }
