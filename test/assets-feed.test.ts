@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AssetBuilder, type Inventory } from '../src/assets/builder.ts';
-import { AssetFeed } from '../src/assets/feed.ts';
+import { AssetFeed, POOL_BLOCK, POOL_BLOCKS } from '../src/assets/feed.ts';
 import { MAPPERS } from '../src/assets/mappers.ts';
 import { analyze } from '../src/pipeline/analyze.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
@@ -94,6 +94,8 @@ test('with room for one buffer in flight the reader waits for the thread, and th
   const path = join(CORPUS, 'icsnpp-enip/tests/traces/enip_cip_example.pcap');
   const r = await analyze({ inputs: [path], outDir: join(dir, 'o') });
   const feed = new AssetFeed({ types: [...MAPPERS.keys(), 'conn'], inFlightBytes: 1 });
+  // A failed assertion must not leave the thread running (the test file would not end).
+  t.after(() => feed.terminate());
   let buffers = 0;
   for (const f of readdirSync(join(dir, 'o')).filter((n) => n.endsWith('.ndjson'))) {
     const type = f.slice(0, -'.ndjson'.length);
@@ -110,12 +112,51 @@ test('with room for one buffer in flight the reader waits for the thread, and th
   assert.deepEqual(await feed.finish(), r.inventory);
 });
 
+test('lines in blocks of the shared pool, as the writers of the files send them: one block in flight at most, more blocks asked for than the pool has', { skip, timeout: 120_000 }, async (t) => {
+  const dir = tmp(t);
+  const path = join(CORPUS, 'icsnpp-enip/tests/traces/enip_cip_example.pcap');
+  const r = await analyze({ inputs: [path], outDir: join(dir, 'o') });
+  const feed = new AssetFeed({ types: [...MAPPERS.keys(), 'conn'], inFlightBytes: 1 });
+  // A failed assertion must not leave the thread running (the test file would not end).
+  t.after(() => feed.terminate());
+  // Every block of the pool held at once (as by that many files being filled): the ones
+  // asked for past that are buffers of their own, which travel in messages instead.
+  const held = Array.from({ length: POOL_BLOCKS + 3 }, () => feed.buffer(POOL_BLOCK));
+  const shared = held.filter((b) => b.buffer instanceof SharedArrayBuffer);
+  assert.equal(shared.length, POOL_BLOCKS);
+  assert.equal(new Set(shared.map((b) => b.byteOffset)).size, POOL_BLOCKS, 'each block once');
+  let blocks = 0;
+  let own = 0;
+  for (const f of readdirSync(join(dir, 'o')).filter((n) => n.endsWith('.ndjson'))) {
+    const type = f.slice(0, -'.ndjson'.length);
+    if (!feed.wants(type)) continue;
+    const lines = readFileSync(join(dir, 'o', f), 'utf8').split('\n').filter((l) => l !== '');
+    for (let i = 0; i < lines.length; i += 5) {
+      const b = held.pop() ?? feed.buffer(POOL_BLOCK);
+      if (b.buffer instanceof SharedArrayBuffer) blocks++;
+      else own++;
+      const n = b.write(lines.slice(i, i + 5).join('\n') + '\n');
+      feed.lines(type, b.subarray(0, n));
+    }
+  }
+  // The blocks came back from the thread and were used again.
+  assert.ok(blocks > POOL_BLOCKS + 20 && own >= 3, `${blocks} blocks, ${own} buffers of their own`);
+  // Blocks asked for and given back unused (a writer that wrote nothing more) are not sent.
+  for (const b of held) feed.lines('conn', b.subarray(0, 0));
+  feed.span(r.inventory!.span.first, r.inventory!.span.last);
+  assert.deepEqual(await feed.finish(), r.inventory);
+});
+
 test('a failure of the thread stops the feeding without a hang and is an E_WORKER error naming --no-assets', async () => {
   const feed = new AssetFeed({ types: ['conn'], inFlightBytes: 1 });
   feed.lines('conn', new Uint8Array(Buffer.from('not json\n')));
   // With room for one buffer only, these wait for the thread: they must see that it failed.
   for (let i = 0; i < 5; i++) feed.lines('conn', new Uint8Array(Buffer.from('{"ts":2}\n')));
   feed.record('conn', { ts: 3 });
+  // The files' writers go on with buffers that are still usable.
+  const b = feed.buffer(POOL_BLOCK);
+  assert.equal(b.length, POOL_BLOCK);
+  feed.lines('conn', b.subarray(0, b.write('{"ts":4}\n')));
   await assert.rejects(feed.finish(), (e: unknown) => {
     const err = e as { code?: string; message?: string };
     assert.equal(err.code, 'E_WORKER');

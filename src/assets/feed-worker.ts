@@ -1,13 +1,17 @@
 // The asset inventory's thread (see feed.ts): NDJSON lines in, one AssetBuilder, the
 // inventory out. Records of one flow (one uid) share a flow object, as the engine's records
 // share their flow's (RecordFlow): the builder keeps the flow's entities and edge on it.
+//
+// The thread does not run its event loop while records come: it takes the blocks of lines
+// from the queue in shared memory and the messages from its port, and waits in Atomics.wait
+// when there is neither. Its replies go out through parentPort.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { AssetBuilder } from './builder.ts';
 import { mappersFor } from './mappers.ts';
 import { preloadOui } from './oui.ts';
-import { CTL, graphFiles, type FeedFree, type FeedInit, type FeedMessage, type FeedReply } from './feed.ts';
+import { CTL, POOL_BLOCK, POOL_BLOCKS, graphFiles, type FeedInit, type FeedMessage, type FeedReply } from './feed.ts';
 
 const init = workerData as FeedInit;
 
@@ -21,6 +25,8 @@ try {
   // Not Linux, or not allowed: the thread runs at the process's priority.
 }
 const ctl = new Int32Array(init.ctl);
+const queue = new Int32Array(init.queue);
+const freed = new Int32Array(init.freed);
 const builder = new AssetBuilder(mappersFor({ profinetVendors: init.profinetVendors !== undefined ? new Map(init.profinetVendors) : undefined }));
 const decoder = new TextDecoder();
 
@@ -77,39 +83,80 @@ function piece(type: string, text: string): void {
   }
 }
 
-function handle(m: FeedMessage): void {
+/** One buffer of lines processed: the reader may go on (back-pressure, stall watch). */
+function processed(bytes: number): void {
+  Atomics.sub(ctl, CTL.IN_FLIGHT, bytes);
+  Atomics.add(ctl, CTL.PROGRESS, 1);
+  Atomics.notify(ctl, CTL.IN_FLIGHT);
+}
+
+let qHead = 0;
+let fTail = 0;
+
+/** Takes every block in the queue; false when there was none. */
+function drain(): boolean {
+  const tail = Atomics.load(ctl, CTL.Q_TAIL);
+  if (qHead === tail) return false;
+  while (qHead !== tail) {
+    const k = (qHead & (POOL_BLOCKS - 1)) * 3;
+    const block = queue[k];
+    try {
+      lines(init.types[queue[k + 1]], new Uint8Array(init.pool, block * POOL_BLOCK, queue[k + 2]));
+    } finally {
+      qHead = (qHead + 1) | 0;
+      Atomics.store(ctl, CTL.Q_HEAD, qHead);
+      freed[fTail & (POOL_BLOCKS - 1)] = block;
+      fTail = (fTail + 1) | 0;
+      Atomics.store(ctl, CTL.F_TAIL, fTail);
+      processed(POOL_BLOCK);
+    }
+  }
+  return true;
+}
+
+/** Handles a message; true at the end (the inventory has been sent). */
+function handle(m: FeedMessage): boolean {
   if (m.kind === 'lines') {
-    const buffer = m.bytes.buffer as ArrayBuffer;
     try {
       lines(m.type, m.bytes);
     } finally {
-      Atomics.sub(ctl, CTL.IN_FLIGHT, buffer.byteLength);
-      Atomics.add(ctl, CTL.PROGRESS, 1);
-      Atomics.notify(ctl, CTL.IN_FLIGHT);
+      processed(m.bytes.buffer.byteLength);
     }
-    init.free.postMessage({ buffer } satisfies FeedFree, [buffer]);
   } else if (m.kind === 'merge') builder.mergeState(m.state);
   else if (m.kind === 'span') builder.span(m.first, m.last);
   else {
+    // Every block queued before the end was.
+    drain();
     const inventory = builder.finalize();
     parentPort!.postMessage({ kind: 'inventory', inventory } satisfies FeedReply);
     if (m.graphs) parentPort!.postMessage({ kind: 'graphs', files: graphFiles(inventory) } satisfies FeedReply);
+    return true;
+  }
+  return false;
+}
+
+function run(): void {
+  for (;;) {
+    const wake = Atomics.load(ctl, CTL.WAKE);
+    let busy = drain();
+    const m = receiveMessageOnPort(init.port);
+    if (m !== undefined) {
+      if (handle(m.message as FeedMessage)) return;
+      busy = true;
+    }
+    // The main thread bumps WAKE after each block it queues and each message it posts.
+    if (!busy) Atomics.wait(ctl, CTL.WAKE, wake, 1000);
   }
 }
 
-// The MAC vendor table is read now, while the records come, instead of in finalize.
-setImmediate(preloadOui);
-
-let failed = false;
-parentPort!.on('message', (m: FeedMessage) => {
-  if (failed) return;
-  try {
-    handle(m);
-  } catch (e) {
-    failed = true;
-    Atomics.store(ctl, CTL.FAILED, 1);
-    Atomics.notify(ctl, CTL.IN_FLIGHT);
-    const err = e as Error;
-    parentPort!.postMessage({ kind: 'error', message: String(err?.message ?? e), stack: err?.stack } satisfies FeedReply);
-  }
-});
+// The MAC vendor table is read first, while the first records come.
+preloadOui();
+try {
+  run();
+} catch (e) {
+  Atomics.store(ctl, CTL.FAILED, 1);
+  Atomics.notify(ctl, CTL.IN_FLIGHT);
+  const err = e as Error;
+  parentPort!.postMessage({ kind: 'error', message: String(err?.message ?? e), stack: err?.stack } satisfies FeedReply);
+}
+init.port.close();

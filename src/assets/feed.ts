@@ -1,11 +1,19 @@
 // The asset inventory on a thread of its own, for `palisade analyze`: the main thread hands
 // it the records the inventory reads, as the NDJSON lines it has just written to their files
-// (RecordTap: the buffers are transferred, so the main thread neither copies nor formats
-// anything for it), or, when it writes no NDJSON (Zeek logs, a database only), as lines it
-// formats for this thread alone. The thread parses them and runs the AssetBuilder; at the
-// end it merges the states of the worker threads' builders, finalizes, and sends the
-// inventory back. On a machine with a core to spare the inventory then costs the main
-// thread little more than the finalize it waits for (see docs/benchmarks.md).
+// (RecordTap), or, when it writes no NDJSON (Zeek logs, a database only), as lines it formats
+// for this thread alone. The thread parses them and runs the AssetBuilder; at the end it
+// merges the states of the worker threads' builders, finalizes, and sends the inventory
+// back. On a machine with a core to spare the inventory then costs the main thread little
+// more than the finalize it waits for (see docs/benchmarks.md).
+//
+// The files' lines travel in shared memory, not in messages: the writers of the tapped files
+// fill blocks of a pool in a SharedArrayBuffer, and a written block goes to the thread as an
+// entry (block, record type, length) in a queue in shared memory; the thread gives the block
+// back through a second queue. Neither side copies the lines or posts a message for them.
+// (Transferring each buffer to the thread instead cost the main thread ~0.4 s on plant-mix,
+// even with a thread that did nothing with them.) Other lines (a database's or Zeek logs'
+// run, a line longer than a block, a block the pool could not give) are transferred in a
+// message, and so are the builder states and the end.
 //
 // The builder's result does not depend on the order records come in (claims.ts), so the
 // lines of each type may arrive in file-buffer order rather than in the order they were
@@ -15,10 +23,10 @@
 // Back-pressure: at most IN_FLIGHT_BYTES of lines wait for the thread; past that the main
 // thread waits (Atomics.wait) until the thread has caught up, so memory does not grow with
 // the capture when the inventory is the slower side.
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { PalisadeError } from '../core/errors.ts';
 import { RecordTextBuffer, type RecordBytes } from '../events/record-text.ts';
-import type { RecordTap } from '../events/ndjson.ts';
+import { FLUSH_CHARS, type RecordTap } from '../events/ndjson.ts';
 import type { AssetBuilderState, Inventory } from './builder.ts';
 import { graphJSON, graphML } from './export.ts';
 
@@ -30,7 +38,27 @@ export const CTL = {
   FAILED: 1,
   /** Buffers processed (changes while the thread makes progress). */
   PROGRESS: 2,
+  /** Entries the main thread has put in the queue of blocks (a wrapping int32 count). */
+  Q_TAIL: 3,
+  /** Entries the thread has taken from it. */
+  Q_HEAD: 4,
+  /** Blocks the thread has given back (entries put in the queue of free blocks). */
+  F_TAIL: 5,
+  /** Bumped (and notified) whenever there is something for the thread: it waits on this. */
+  WAKE: 6,
 } as const;
+const CTL_SLOTS = 7;
+
+/** Bytes of a block of the pool: the size of the buffers an NdjsonWriter asks its tap for. */
+export const POOL_BLOCK = FLUSH_CHARS;
+/**
+ * Blocks in the pool (a power of two; 64 MiB of address space). A block's pages are used
+ * once it is: at most IN_FLIGHT_BYTES in flight, one per tapped file being filled, and the
+ * free blocks are reused last-freed first.
+ */
+export const POOL_BLOCKS = 256;
+/** An entry of the queue of blocks: block, index of the record type in FeedInit.types, bytes of lines. */
+const ENTRY = 3;
 
 /** Lines waiting for the thread, at most (bytes). */
 export const IN_FLIGHT_BYTES = 32 << 20;
@@ -41,8 +69,16 @@ const STALL_MS = 60_000;
 
 export interface FeedInit {
   ctl: SharedArrayBuffer;
-  /** Where the thread gives back the buffers it has read (FeedFree messages). */
-  free: MessagePort;
+  /** POOL_BLOCKS blocks of POOL_BLOCK bytes. */
+  pool: SharedArrayBuffer;
+  /** The queue of written blocks: POOL_BLOCKS entries of ENTRY int32s. */
+  queue: SharedArrayBuffer;
+  /** The queue of blocks given back: POOL_BLOCKS int32s. */
+  freed: SharedArrayBuffer;
+  /** The record types a queue entry names by index. */
+  types: string[];
+  /** Where the FeedMessages come (read synchronously: the thread waits in Atomics.wait, not in its event loop). */
+  port: MessagePort;
   /** PROFINET vendor id → name pairs (undefined: the built-in ones). */
   profinetVendors?: [number, string][];
 }
@@ -63,11 +99,6 @@ export type GraphFiles = Record<(typeof GRAPH_FILES)[number], string>;
 /** The text of each of the graph's files. */
 export function graphFiles(inv: Inventory): GraphFiles {
   return { 'graph.json': graphJSON(inv), 'graph.graphml': graphML(inv) };
-}
-
-/** A buffer of lines the thread has read, given back for more lines (its pages are the process's already). */
-export interface FeedFree {
-  buffer: ArrayBuffer;
 }
 
 export type FeedReply =
@@ -93,7 +124,7 @@ export interface AssetFeedOptions {
 export class AssetFeed implements RecordTap {
   private readonly worker: Worker;
   private readonly ctl: Int32Array;
-  private readonly types: ReadonlySet<string>;
+  private readonly types: ReadonlyMap<string, number>;
   private readonly cap: number;
   private readonly result: Promise<Inventory>;
   private readonly graphTexts: Promise<GraphFiles>;
@@ -104,20 +135,31 @@ export class AssetFeed implements RecordTap {
   private ended = false;
   /** Lines formatted here (record()), sent in buffers of SEND_BYTES. */
   private text: RecordTextBuffer | null = null;
-  /**
-   * Buffers the thread gives back, read synchronously by buffer(): the main thread's event
-   * loop may not turn for seconds (its reads complete while it parses).
-   */
-  private readonly free: MessagePort;
+  /** Where the FeedMessages go. */
+  private readonly port: MessagePort;
+  private readonly pool: SharedArrayBuffer;
+  private readonly queue: Int32Array;
+  private readonly freed: Int32Array;
+  /** The free blocks this side holds, last freed on top. */
+  private readonly spare: number[] = [];
+  private qTail = 0;
+  private fHead = 0;
 
   constructor(opts: AssetFeedOptions) {
-    const sab = new SharedArrayBuffer(4 * 4);
-    this.ctl = new Int32Array(sab);
-    this.types = new Set(opts.types);
+    const ctl = new SharedArrayBuffer(CTL_SLOTS * 4);
+    this.ctl = new Int32Array(ctl);
+    const types = [...new Set(opts.types)];
+    this.types = new Map(types.map((t, i) => [t, i]));
     this.cap = opts.inFlightBytes ?? IN_FLIGHT_BYTES;
+    this.pool = new SharedArrayBuffer(POOL_BLOCKS * POOL_BLOCK);
+    const queue = new SharedArrayBuffer(POOL_BLOCKS * ENTRY * 4);
+    const freed = new SharedArrayBuffer(POOL_BLOCKS * 4);
+    this.queue = new Int32Array(queue);
+    this.freed = new Int32Array(freed);
+    for (let b = POOL_BLOCKS - 1; b >= 0; b--) this.spare.push(b);
     const { port1, port2 } = new MessageChannel();
-    this.free = port1;
-    const init: FeedInit = { ctl: sab, free: port2, profinetVendors: opts.profinetVendors !== undefined ? [...opts.profinetVendors] : undefined };
+    this.port = port1;
+    const init: FeedInit = { ctl, pool: this.pool, queue, freed, types, port: port2, profinetVendors: opts.profinetVendors !== undefined ? [...opts.profinetVendors] : undefined };
     this.worker = new Worker(new URL('./feed-worker.ts', import.meta.url), { workerData: init, transferList: [port2] });
     let graphTexts: (f: GraphFiles) => void = () => {};
     let noGraphs: (e: unknown) => void = () => {};
@@ -147,25 +189,68 @@ export class AssetFeed implements RecordTap {
     return this.types.has(type);
   }
 
-  /** Whole NDJSON lines of `type`, in an ArrayBuffer of their own: it is transferred (the caller must not touch it again). */
+  /**
+   * Whole NDJSON lines of `type`: in a block of the pool (from buffer()), which goes to the
+   * thread through the queue, or in an ArrayBuffer of their own, which is transferred. Either
+   * way the caller must not touch the bytes again.
+   */
   lines(type: string, bytes: Uint8Array): void {
-    if (this.stopped || this.ended || bytes.byteLength === 0) return;
+    if (bytes.buffer === this.pool) {
+      const block = Math.floor(bytes.byteOffset / POOL_BLOCK);
+      const ti = this.types.get(type);
+      if (this.stopped || this.ended || bytes.byteLength === 0 || ti === undefined || !this.room(POOL_BLOCK)) {
+        this.spare.push(block);
+        return;
+      }
+      Atomics.add(this.ctl, CTL.IN_FLIGHT, POOL_BLOCK);
+      const t = this.qTail;
+      const k = (t & (POOL_BLOCKS - 1)) * ENTRY;
+      this.queue[k] = block;
+      this.queue[k + 1] = ti;
+      this.queue[k + 2] = bytes.byteLength;
+      this.qTail = (t + 1) | 0;
+      Atomics.store(this.ctl, CTL.Q_TAIL, this.qTail);
+      this.wake();
+      return;
+    }
+    if (this.stopped || this.ended || bytes.byteLength === 0 || !this.types.has(type)) return;
     // The whole ArrayBuffer travels (and is what waits in memory), not only the lines in it.
     const buf = bytes.buffer as ArrayBuffer;
     const size = buf.byteLength;
     if (!this.room(size)) return;
     Atomics.add(this.ctl, CTL.IN_FLIGHT, size);
-    this.worker.postMessage({ kind: 'lines', type, bytes } satisfies FeedMessage, [buf]);
+    this.send({ kind: 'lines', type, bytes }, [buf]);
   }
 
+  /** A buffer of `size` bytes for lines: a block of the pool when it is a block's size and one is free, else one of its own. */
   buffer(size: number): Buffer {
-    for (;;) {
-      const m = receiveMessageOnPort(this.free);
-      if (m === undefined) break;
-      const b = (m.message as FeedFree).buffer;
-      if (b.byteLength === size) return Buffer.from(b);
+    if (size === POOL_BLOCK && !this.stopped && !this.ended) {
+      if (this.spare.length === 0) this.reclaim();
+      const b = this.spare.pop();
+      if (b !== undefined) return Buffer.from(this.pool, b * POOL_BLOCK, POOL_BLOCK);
     }
     return Buffer.allocUnsafeSlow(size);
+  }
+
+  /** Takes back the blocks the thread has freed. */
+  private reclaim(): void {
+    const tail = Atomics.load(this.ctl, CTL.F_TAIL);
+    let h = this.fHead;
+    while (h !== tail) {
+      this.spare.push(this.freed[h & (POOL_BLOCKS - 1)]);
+      h = (h + 1) | 0;
+    }
+    this.fHead = h;
+  }
+
+  private send(m: FeedMessage, transfer: ArrayBuffer[] = []): void {
+    this.port.postMessage(m, transfer);
+    this.wake();
+  }
+
+  private wake(): void {
+    Atomics.add(this.ctl, CTL.WAKE, 1);
+    Atomics.notify(this.ctl, CTL.WAKE);
   }
 
   /** A record the inventory reads that no NDJSON file tapped: formatted here as its line. */
@@ -179,13 +264,13 @@ export class AssetFeed implements RecordTap {
   /** A worker thread's builder state (its own records' inventory). */
   merge(state: AssetBuilderState): void {
     if (this.stopped || this.ended) return;
-    this.worker.postMessage({ kind: 'merge', state } satisfies FeedMessage);
+    this.send({ kind: 'merge', state });
   }
 
   /** The first and last time of records not sent (AssetBuilder.span). */
   span(first: number, last: number): void {
     if (this.stopped || this.ended) return;
-    this.worker.postMessage({ kind: 'span', first, last } satisfies FeedMessage);
+    this.send({ kind: 'span', first, last });
   }
 
   /**
@@ -201,7 +286,7 @@ export class AssetFeed implements RecordTap {
     if (!this.stopped && !this.ended) {
       this.sendText();
       this.ended = true;
-      this.worker.postMessage({ kind: 'end', graphs } satisfies FeedMessage);
+      this.send({ kind: 'end', graphs });
     }
     this.ended = true;
     try {
@@ -223,7 +308,7 @@ export class AssetFeed implements RecordTap {
   /** Stops the thread (a run that failed). */
   async terminate(): Promise<void> {
     this.ended = true;
-    this.free.close();
+    this.port.close();
     await this.worker.terminate();
   }
 
