@@ -56,7 +56,7 @@ test('palisade capture -i lo: records, stats.json and a readable pcap after Ctrl
   const out = mkdtempSync(join(tmpdir(), 'palisade-capture-e2e-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
 
-  const child = spawn(process.execPath, [BIN, 'capture', '-i', 'lo', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'capture', '-i', 'lo', '--out', out, '--inventory-every', '1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -92,6 +92,22 @@ test('palisade capture -i lo: records, stats.json and a readable pcap after Ctrl
   const udpPort = await udpExchange();
   // libpcap hands packets over in blocks (up to 1 s); let them through before stopping.
   await sleep(1200);
+  // --inventory-every 1: the inventory's thread has written its files while the capture runs.
+  const snapshot = async () => {
+    for (let i = 0; i < 60; i++) {
+      try {
+        return JSON.parse(readFileSync(join(out, 'assets.json'), 'utf8')) as { live: boolean; assets: unknown[] };
+      } catch {
+        await sleep(100);
+      }
+    }
+    return null;
+  };
+  const running = await snapshot();
+  assert.ok(running !== null, `no assets.json while capturing: ${readdirSync(out).join(', ')}; stderr: ${stderr}`);
+  assert.equal(running.live, true);
+  assert.ok(Array.isArray(running.assets));
+  for (const f of ['assets.csv', 'graph.json', 'graph.graphml']) assert.ok(readdirSync(out).includes(f), `${f} while capturing`);
   child.kill('SIGINT');
   const end = await exited;
 

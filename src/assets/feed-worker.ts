@@ -5,13 +5,15 @@
 // The thread does not run its event loop while records come: it takes the blocks of lines
 // from the queue in shared memory and the messages from its port, and waits in Atomics.wait
 // when there is neither. Its replies go out through parentPort.
-import { readlinkSync } from 'node:fs';
+import { readlinkSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setPriority } from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { AssetBuilder } from './builder.ts';
 import { mappersFor } from './mappers.ts';
 import { preloadOui } from './oui.ts';
-import { CTL, POOL_BLOCK, POOL_BLOCKS, graphFiles, type FeedInit, type FeedMessage, type FeedReply } from './feed.ts';
+import { assetsCSV, assetsJSON } from './export.ts';
+import { CTL, GRAPH_FILES, POOL_BLOCK, POOL_BLOCKS, graphFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
 
 const init = workerData as FeedInit;
 
@@ -93,9 +95,8 @@ function processed(bytes: number): void {
 let qHead = 0;
 let fTail = 0;
 
-/** Takes every block in the queue; false when there was none. */
-function drain(): boolean {
-  const tail = Atomics.load(ctl, CTL.Q_TAIL);
+/** Takes the blocks of the queue up to entry count `tail`; false when there was none. */
+function drain(tail: number): boolean {
   if (qHead === tail) return false;
   while (qHead !== tail) {
     const k = (qHead & (POOL_BLOCKS - 1)) * 3;
@@ -124,9 +125,8 @@ function handle(m: FeedMessage): boolean {
     }
   } else if (m.kind === 'merge') builder.mergeState(m.state);
   else if (m.kind === 'span') builder.span(m.first, m.last);
+  else if (m.kind === 'snapshot') snapshot(m.dir, m.meta);
   else {
-    // Every block queued before the end was.
-    drain();
     const inventory = builder.finalize();
     parentPort!.postMessage({ kind: 'inventory', inventory } satisfies FeedReply);
     if (m.graphs) parentPort!.postMessage({ kind: 'graphs', files: graphFiles(inventory) } satisfies FeedReply);
@@ -135,13 +135,37 @@ function handle(m: FeedMessage): boolean {
   return false;
 }
 
+/** The inventory so far into `dir`, each file replaced whole; a file that cannot be written is reported, and the thread goes on. */
+function snapshot(dir: string, meta: Record<string, unknown>): void {
+  const inv = builder.finalize();
+  const graphs = graphFiles(inv);
+  const files: [string, string][] = [['assets.json', assetsJSON(inv, meta)], ['assets.csv', assetsCSV(inv.assets)], ...GRAPH_FILES.map((n) => [n, graphs[n]] as [string, string])];
+  for (const [name, text] of files) {
+    const path = join(dir, name);
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, text);
+      renameSync(tmp, path);
+    } catch (e) {
+      parentPort!.postMessage({ kind: 'snapshot-failed', message: (e as Error).message, file: path } satisfies FeedReply);
+      return;
+    }
+  }
+}
+
 function run(): void {
+  /** A message read from the port, handled once the blocks queued before it are. */
+  let pending: FeedPost | undefined;
   for (;;) {
     const wake = Atomics.load(ctl, CTL.WAKE);
-    let busy = drain();
-    const m = receiveMessageOnPort(init.port);
-    if (m !== undefined) {
-      if (handle(m.message as FeedMessage)) return;
+    // The tail first: a message sent before any of these blocks was queued is on the port by now.
+    const tail = Atomics.load(ctl, CTL.Q_TAIL);
+    pending ??= receiveMessageOnPort(init.port)?.message as FeedPost | undefined;
+    let busy = drain(pending !== undefined ? pending.queued : tail);
+    if (pending !== undefined && qHead === pending.queued) {
+      const m = pending.m;
+      pending = undefined;
+      if (handle(m)) return;
       busy = true;
     }
     // The main thread bumps WAKE after each block it queues and each message it posts.

@@ -88,8 +88,16 @@ export type FeedMessage =
   | { kind: 'lines'; type: string; bytes: Uint8Array }
   | { kind: 'merge'; state: AssetBuilderState }
   | { kind: 'span'; first: number; last: number }
+  /** The inventory so far, written by the thread into `dir` (a live capture's, see snapshot()). */
+  | { kind: 'snapshot'; dir: string; meta: Record<string, unknown> }
   /** `graphs`: whether the graph's files are wanted. */
   | { kind: 'end'; graphs: boolean };
+
+/** What goes through the port: a message, and how many blocks had been queued when it was sent. */
+export interface FeedPost {
+  queued: number;
+  m: FeedMessage;
+}
 
 /** The graph's files in an output directory. */
 export const GRAPH_FILES = ['graph.json', 'graph.graphml'] as const;
@@ -106,6 +114,8 @@ export type FeedReply =
   | { kind: 'inventory'; inventory: Inventory }
   /** After the inventory: the graph's files, made while the main thread takes the inventory in and writes the others. */
   | { kind: 'graphs'; files: GraphFiles }
+  /** A snapshot's files could not be written (the thread goes on). */
+  | { kind: 'snapshot-failed'; message: string; file: string }
   | { kind: 'error'; message: string; stack?: string };
 
 export interface AssetFeedOptions {
@@ -114,6 +124,10 @@ export interface AssetFeedOptions {
   profinetVendors?: ReadonlyMap<number, string>;
   /** Lines waiting for the thread, at most (default IN_FLIGHT_BYTES). */
   inFlightBytes?: number;
+  /** Called when the files of a snapshot() could not be written (E_OUTPUT). */
+  onSnapshotError?: (e: PalisadeError) => void;
+  /** What the E_WORKER message tells the user to do (default: run again with --no-assets). */
+  retry?: string;
 }
 
 /**
@@ -131,6 +145,8 @@ export class AssetFeed implements RecordTap {
   private readonly graphTexts: Promise<GraphFiles>;
   /** Set once the thread failed or stalled: nothing more is sent. */
   private stopped = false;
+  /** How the thread failed, once it has (what finish() rejects with). */
+  failure: PalisadeError | null = null;
   /** The thread made no progress while the reader waited (it may still be running). */
   private stall: PalisadeError | null = null;
   private ended = false;
@@ -138,6 +154,7 @@ export class AssetFeed implements RecordTap {
   private text: RecordTextBuffer | null = null;
   /** Where the FeedMessages go. */
   private readonly port: MessagePort;
+  private readonly retry: string;
   private readonly pool: SharedArrayBuffer;
   private readonly queue: Int32Array;
   private readonly freed: Int32Array;
@@ -152,6 +169,7 @@ export class AssetFeed implements RecordTap {
     const types = [...new Set(opts.types)];
     this.types = new Map(types.map((t, i) => [t, i]));
     this.cap = opts.inFlightBytes ?? IN_FLIGHT_BYTES;
+    this.retry = opts.retry ?? 'run again with --no-assets';
     this.pool = new SharedArrayBuffer(POOL_BLOCKS * POOL_BLOCK);
     const queue = new SharedArrayBuffer(POOL_BLOCKS * ENTRY * 4);
     const freed = new SharedArrayBuffer(POOL_BLOCKS * 4);
@@ -168,18 +186,28 @@ export class AssetFeed implements RecordTap {
       graphTexts = resolve;
       noGraphs = reject;
     });
+    let delivered = false;
     this.result = new Promise<Inventory>((resolve, reject) => {
       const failed = (e: PalisadeError) => {
+        this.failure ??= e;
         reject(e);
         noGraphs(e);
       };
       this.worker.on('message', (m: FeedReply) => {
-        if (m.kind === 'inventory') resolve(m.inventory);
+        if (m.kind === 'inventory') {
+          delivered = true;
+          resolve(m.inventory);
+        }
         else if (m.kind === 'graphs') graphTexts(m.files);
+        else if (m.kind === 'snapshot-failed') opts.onSnapshotError?.(new PalisadeError('E_OUTPUT', `cannot write ${m.file} (${m.message}); check the directory's permissions and free space`, { file: m.file }));
         else failed(this.error(`failed: ${m.message}`));
       });
       this.worker.on('error', (e) => failed(this.error(`failed: ${e.message}`, e)));
-      this.worker.on('exit', (code) => failed(this.error(`exited with code ${code}`)));
+      // After the inventory (and the graph's files, sent before it ends) the thread's end is no failure.
+      this.worker.on('exit', (code) => {
+        if (delivered) noGraphs(this.error(`exited with code ${code}`));
+        else failed(this.error(`exited with code ${code}`));
+      });
     });
     // Reported by finish() and graphs(); until then a failure must not count as unhandled.
     this.result.catch(() => {});
@@ -245,7 +273,8 @@ export class AssetFeed implements RecordTap {
   }
 
   private send(m: FeedMessage, transfer: ArrayBuffer[] = []): void {
-    this.port.postMessage(m, transfer);
+    // The blocks queued before it are taken before it (a snapshot holds the lines up to it).
+    this.port.postMessage({ queued: this.qTail, m } satisfies FeedPost, transfer);
     this.wake();
   }
 
@@ -272,6 +301,19 @@ export class AssetFeed implements RecordTap {
   span(first: number, last: number): void {
     if (this.stopped || this.ended) return;
     this.send({ kind: 'span', first, last });
+  }
+
+  /**
+   * Has the thread write the inventory so far (assets.json with `meta`, assets.csv,
+   * graph.json, graph.graphml) into `dir`, each file replaced whole (a temporary file, then a
+   * rename), while the records go on: a live capture's periodic files. `first`/`last`: the
+   * span of the records so far, those not sent included.
+   */
+  snapshot(dir: string, meta: Record<string, unknown>, first: number, last: number): void {
+    if (this.stopped || this.ended) return;
+    this.sendText();
+    this.span(first, last);
+    this.send({ kind: 'snapshot', dir, meta });
   }
 
   /**
@@ -350,7 +392,7 @@ export class AssetFeed implements RecordTap {
   private error(what: string, cause?: unknown): PalisadeError {
     return new PalisadeError(
       'E_WORKER',
-      `the asset inventory's thread ${what}; the record files and stats are complete, the inventory is not: run again with --no-assets, and report the error`,
+      `the asset inventory's thread ${what}; the record files and stats are complete, the inventory is not: ${this.retry}, and report the error`,
       cause !== undefined ? { cause } : {},
     );
   }

@@ -12,10 +12,11 @@ import { Engine } from '../pipeline/engine.ts';
 import { defaultRegistry } from '../protocols/index.ts';
 import { buildStats, type AnalysisStats } from '../pipeline/stats.ts';
 import { ConnSummary, fmtBytes } from '../pipeline/summary.ts';
-import { AssetBuilder } from '../assets/builder.ts';
+import type { Inventory } from '../assets/builder.ts';
+import { AssetFeed, GRAPH_FILES, type GraphFiles } from '../assets/feed.ts';
 import { mappersFor } from '../assets/mappers.ts';
 import { loadProfinetVendors } from '../assets/profinet-vendors.ts';
-import { assetsCSV, assetsJSON, graphJSON, graphML } from '../assets/export.ts';
+import { assetsCSV, assetsJSON } from '../assets/export.ts';
 
 export interface CaptureCliOptions {
   interface: string;
@@ -32,6 +33,8 @@ export interface CaptureCliOptions {
   summary: boolean;
   /** PI's Man_ID_Table.xml (--profinet-vendors). */
   profinetVendors?: string;
+  /** Seconds between rewrites of the inventory's files (--inventory-every; default DEFAULT_INVENTORY_EVERY_S). */
+  inventoryEvery?: number;
 }
 
 /** The `capture` section of stats.json (the rest is analyze's shape). */
@@ -65,8 +68,8 @@ export interface CaptureRunStats extends AnalysisStats {
 
 const DEFAULT_ROTATE_SECONDS = 3600;
 const STATS_EVERY_MS = 10_000;
-/** How often a live sensor rewrites its inventory files (and once at the end). */
-const INVENTORY_EVERY_MS = 300_000;
+/** How often a live sensor rewrites its inventory files (and once at the end), unless --inventory-every says. */
+export const DEFAULT_INVENTORY_EVERY_S = 300;
 const TICK_MS = 1000;
 
 export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>): Promise<number> {
@@ -80,25 +83,62 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     throw new PalisadeError('E_OUTPUT', `${o.out}: cannot create the output directory (${(e as Error).message}); choose a writable directory`, { file: o.out, cause: e });
   }
 
-  const output = new RecordOutput(o.out, { format: o.format });
-  const summary = new ConnSummary(output);
-  // The inventory sees every record too; its files are rewritten every few minutes.
-  const assets = new AssetBuilder(mappersFor({ profinetVendors }));
-  const engine = new Engine({ write: (t, r) => { summary.write(t, r); assets.write(t, r); } }, { flow, registry: defaultRegistry() });
-  const writeInventory = (final: boolean) => {
-    const inv = assets.finalize();
-    if (final) for (const c of inv.changes) output.write('asset_changes', c);
-    const meta = { palisade_version: VERSION, generated: new Date().toISOString(), live: !final };
-    writeTextAtomic(join(o.out, 'assets.json'), assetsJSON(inv, meta));
-    writeTextAtomic(join(o.out, 'assets.csv'), assetsCSV(inv.assets));
-    writeTextAtomic(join(o.out, 'graph.json'), graphJSON(inv));
-    writeTextAtomic(join(o.out, 'graph.graphml'), graphML(inv));
-  };
   // Rotate hourly unless a size limit alone was asked for.
   const rotateSeconds = o.rotateSeconds ?? (o.rotateMb === undefined ? DEFAULT_ROTATE_SECONDS : 0);
   const rotator = o.pcap
     ? new PcapRotator({ dir: join(o.out, 'pcap'), rotateSeconds, rotateBytes: o.rotateMb === undefined ? 0 : Math.round(o.rotateMb * 1_000_000), keepFiles: o.keepFiles })
     : null;
+  const inventoryEveryMs = (o.inventoryEvery ?? DEFAULT_INVENTORY_EVERY_S) * 1000;
+  // The inventory is built on a thread of its own, as analyze's (docs/assets.md): it is sent
+  // the lines of the NDJSON files as they are written (other formats: lines made for it), and
+  // writes its files itself every few minutes, so the packet path never waits for a finalize.
+  const mappers = mappersFor({ profinetVendors });
+  let snapshotFailure: PalisadeError | null = null;
+  let feedFailureShown = false;
+  const feed = new AssetFeed({
+    types: [...mappers.keys(), 'conn'],
+    profinetVendors,
+    onSnapshotError: (e) => (snapshotFailure ??= e),
+    retry: 'the inventory files are those last written while capturing; start the capture again',
+  });
+  const tapped = o.format === 'ndjson';
+  let output: RecordOutput;
+  try {
+    output = new RecordOutput(o.out, { format: o.format, tap: tapped ? feed : undefined });
+  } catch (e) {
+    await feed.terminate();
+    throw e;
+  }
+  const summary = new ConnSummary(output);
+  // The time of every record, those the inventory is not sent included (its span, its learning hour).
+  let first = Infinity;
+  let last = -Infinity;
+  const engine = new Engine(
+    {
+      write: (t, r) => {
+        summary.write(t, r);
+        const ts = (r as { ts?: unknown }).ts;
+        if (typeof ts === 'number') {
+          if (ts < first) first = ts;
+          if (ts > last) last = ts;
+        }
+        if (!tapped) feed.record(t, r);
+      },
+    },
+    { flow, registry: defaultRegistry() },
+  );
+  const inventoryMeta = (final: boolean) => ({ palisade_version: VERSION, generated: new Date().toISOString(), live: !final });
+  /** The inventory at the end: its changes as records, its files written here (the graph's made by the thread meanwhile). */
+  const finalInventory = async (): Promise<void> => {
+    output.flush();
+    feed.span(first, last);
+    const inv: Inventory = await feed.finish(true);
+    for (const c of inv.changes) output.write('asset_changes', c);
+    writeTextAtomic(join(o.out, 'assets.json'), assetsJSON(inv, inventoryMeta(true)));
+    writeTextAtomic(join(o.out, 'assets.csv'), assetsCSV(inv.assets));
+    const graphs: GraphFiles = await feed.graphs();
+    for (const name of GRAPH_FILES) writeTextAtomic(join(o.out, name), graphs[name]);
+  };
 
   // Ctrl-C / SIGTERM: tcpdump finishes, its last output is read, then everything is flushed.
   // A second one quits at once. Installed before tcpdump starts, so a Ctrl-C while it opens
@@ -136,6 +176,7 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     });
   } catch (e) {
     removeSignals();
+    await feed.terminate();
     throw e;
   }
   const cap = live;
@@ -195,9 +236,16 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
       lastChunks = cap.chunks;
       rotator?.tick();
       flushRecords(output);
-      if (performance.now() - lastInventoryAt >= INVENTORY_EVERY_MS) {
+      if (snapshotFailure !== null) throw snapshotFailure;
+      if (feed.failure !== null && !feedFailureShown) {
+        feedFailureShown = true;
+        process.stderr.write(`palisade: ${feed.failure.message}; the capture goes on, its records and stats.json are written\n`);
+      }
+      if (performance.now() - lastInventoryAt >= inventoryEveryMs) {
         lastInventoryAt = performance.now();
-        writeInventory(false);
+        // The lines written so far go to the thread first.
+        output.flush();
+        feed.snapshot(o.out, inventoryMeta(false), first, last);
       }
     } catch (e) {
       fail(e);
@@ -221,6 +269,9 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
   let end: LiveCaptureEnd;
   try {
     end = await cap.done;
+  } catch (e) {
+    await feed.terminate();
+    throw e;
   } finally {
     clearInterval(tick);
     removeSignals();
@@ -236,7 +287,13 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     }
   };
   keep(() => engine.finish());
-  keep(() => writeInventory(true));
+  try {
+    await finalInventory();
+  } catch (e) {
+    problems.push(isPalisadeError(e) ? e : new PalisadeError('E_OUTPUT', (e as Error).message, { cause: e }));
+  } finally {
+    await feed.terminate();
+  }
   try {
     await output.close();
   } catch (e) {

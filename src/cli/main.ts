@@ -136,6 +136,7 @@ export function buildProgram(): Command {
       .option('--buffer-mb <mb>', 'kernel capture buffer (tcpdump -B); raise it when the kernel drops packets', positiveNumber('--buffer-mb', 'MB'))
       .option('--tcpdump <path>', 'the tcpdump binary (default: found on PATH or in /usr/sbin)')
       .option('--profinet-vendors <file>', "PI's Manufacturer ID Table (Man_ID_Table.xml): names the vendor ids of PROFINET devices in the inventory (built in: Siemens only; see docs/assets.md)")
+      .option('--inventory-every <seconds>', 'rewrite the inventory files (assets.json, assets.csv, graph.json, graph.graphml) this often while capturing (default 300), and once at the end', seconds('--inventory-every'))
       .option('--no-summary', 'do not print the summary on stdout at the end'),
   ).action(async (o: CaptureCliOptions & Parameters<typeof flowConfigFrom>[0]) => {
     process.exitCode = await (await import('./capture.ts')).runCapture(o, flowConfigFrom(o));
