@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AssetBuilder, type Inventory } from '../src/assets/builder.ts';
-import { AssetFeed, POOL_BLOCK, POOL_BLOCKS } from '../src/assets/feed.ts';
+import { AssetFeed, POOL_BLOCK, POOL_BLOCKS, type AssetFeedOptions } from '../src/assets/feed.ts';
 import { MAPPERS } from '../src/assets/mappers.ts';
 import { assetsCSV, assetsJSON, graphJSON, graphML } from '../src/assets/export.ts';
 import { analyze } from '../src/pipeline/analyze.ts';
@@ -90,13 +90,21 @@ test("records no mapper reads are not sent, yet count in the inventory's span", 
   assert.deepEqual(r.inventory, await inThread([goose]));
 });
 
-test('with room for one buffer in flight the reader waits for the thread, and the inventory is the same', { skip, timeout: 120_000 }, async (t) => {
+/**
+ * An EtherNet/IP capture analysed into DIR/o (its records and inventory), and an AssetFeed
+ * for the record types the inventory reads, to be fed those files' lines by hand.
+ */
+async function enipFeed(t: { after: (f: () => unknown) => void }, opts: Omit<AssetFeedOptions, 'types'>) {
   const dir = tmp(t);
-  const path = join(CORPUS, 'icsnpp-enip/tests/traces/enip_cip_example.pcap');
-  const r = await analyze({ inputs: [path], outDir: join(dir, 'o') });
-  const feed = new AssetFeed({ types: [...MAPPERS.keys(), 'conn'], inFlightBytes: 1 });
+  const r = await analyze({ inputs: [join(CORPUS, 'icsnpp-enip/tests/traces/enip_cip_example.pcap')], outDir: join(dir, 'o') });
+  const feed = new AssetFeed({ types: [...MAPPERS.keys(), 'conn'], ...opts });
   // A failed assertion must not leave the thread running (the test file would not end).
   t.after(() => feed.terminate());
+  return { dir, r, feed };
+}
+
+test('with room for one buffer in flight the reader waits for the thread, and the inventory is the same', { skip, timeout: 120_000 }, async (t) => {
+  const { dir, r, feed } = await enipFeed(t, { inFlightBytes: 1 });
   let buffers = 0;
   for (const f of readdirSync(join(dir, 'o')).filter((n) => n.endsWith('.ndjson'))) {
     const type = f.slice(0, -'.ndjson'.length);
@@ -114,12 +122,7 @@ test('with room for one buffer in flight the reader waits for the thread, and th
 });
 
 test('lines in blocks of the shared pool, as the writers of the files send them: one block in flight at most, more blocks asked for than the pool has', { skip, timeout: 120_000 }, async (t) => {
-  const dir = tmp(t);
-  const path = join(CORPUS, 'icsnpp-enip/tests/traces/enip_cip_example.pcap');
-  const r = await analyze({ inputs: [path], outDir: join(dir, 'o') });
-  const feed = new AssetFeed({ types: [...MAPPERS.keys(), 'conn'], inFlightBytes: 1 });
-  // A failed assertion must not leave the thread running (the test file would not end).
-  t.after(() => feed.terminate());
+  const { dir, r, feed } = await enipFeed(t, { inFlightBytes: 1 });
   // Every block of the pool held at once (as by that many files being filled): the ones
   // asked for past that are buffers of their own, which travel in messages instead.
   const held = Array.from({ length: POOL_BLOCKS + 3 }, () => feed.buffer(POOL_BLOCK));
@@ -149,12 +152,8 @@ test('lines in blocks of the shared pool, as the writers of the files send them:
 });
 
 test('a snapshot: the thread writes the inventory so far into the directory while lines go on, and reports a file it cannot write', { skip, timeout: 120_000 }, async (t) => {
-  const dir = tmp(t);
-  const path = join(CORPUS, 'icsnpp-enip/tests/traces/enip_cip_example.pcap');
-  await analyze({ inputs: [path], outDir: join(dir, 'o'), assets: false });
   const errors: { code: string; message: string }[] = [];
-  const feed = new AssetFeed({ types: [...MAPPERS.keys(), 'conn'], onSnapshotError: (e) => errors.push(e) });
-  t.after(() => feed.terminate());
+  const { dir, feed } = await enipFeed(t, { onSnapshotError: (e) => errors.push(e) });
   const b = new AssetBuilder(MAPPERS);
   /** A file's lines, in blocks of the pool as a writer fills them. */
   const send = (f: string) => {

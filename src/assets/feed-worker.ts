@@ -5,15 +5,16 @@
 // The thread does not run its event loop while records come: it takes the blocks of lines
 // from the queue in shared memory and the messages from its port, and waits in Atomics.wait
 // when there is neither. Its replies go out through parentPort.
-import { readlinkSync, renameSync, writeFileSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setPriority } from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { AssetBuilder } from './builder.ts';
 import { mappersFor } from './mappers.ts';
 import { preloadOui } from './oui.ts';
-import { assetsCSV, assetsJSON } from './export.ts';
-import { CTL, GRAPH_FILES, POOL_BLOCK, POOL_BLOCKS, graphFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
+import { isPalisadeError } from '../core/errors.ts';
+import { writeTextAtomic } from '../core/atomic-write.ts';
+import { CTL, ENTRY, POOL_BLOCK, POOL_BLOCKS, assetFiles, graphFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
 
 const init = workerData as FeedInit;
 
@@ -99,7 +100,7 @@ let fTail = 0;
 function drain(tail: number): boolean {
   if (qHead === tail) return false;
   while (qHead !== tail) {
-    const k = (qHead & (POOL_BLOCKS - 1)) * 3;
+    const k = (qHead & (POOL_BLOCKS - 1)) * ENTRY;
     const block = queue[k];
     try {
       lines(init.types[queue[k + 1]], new Uint8Array(init.pool, block * POOL_BLOCK, queue[k + 2]));
@@ -138,16 +139,14 @@ function handle(m: FeedMessage): boolean {
 /** The inventory so far into `dir`, each file replaced whole; a file that cannot be written is reported, and the thread goes on. */
 function snapshot(dir: string, meta: Record<string, unknown>): void {
   const inv = builder.finalize();
-  const graphs = graphFiles(inv);
-  const files: [string, string][] = [['assets.json', assetsJSON(inv, meta)], ['assets.csv', assetsCSV(inv.assets)], ...GRAPH_FILES.map((n) => [n, graphs[n]] as [string, string])];
-  for (const [name, text] of files) {
+  const files = { ...assetFiles(inv, meta), ...graphFiles(inv) };
+  for (const [name, text] of Object.entries(files)) {
     const path = join(dir, name);
-    const tmp = `${path}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, text);
-      renameSync(tmp, path);
+      writeTextAtomic(path, text);
     } catch (e) {
-      parentPort!.postMessage({ kind: 'snapshot-failed', message: (e as Error).message, file: path } satisfies FeedReply);
+      if (!isPalisadeError(e)) throw e;
+      parentPort!.postMessage({ kind: 'snapshot-failed', message: e.message, file: path } satisfies FeedReply);
       return;
     }
   }

@@ -28,7 +28,7 @@ import { PalisadeError } from '../core/errors.ts';
 import { RecordTextBuffer, type RecordBytes } from '../events/record-text.ts';
 import { FLUSH_CHARS, type RecordTap } from '../events/ndjson.ts';
 import type { AssetBuilderState, Inventory } from './builder.ts';
-import { graphJSON, graphML } from './export.ts';
+import { assetsCSV, assetsJSON, graphJSON, graphML } from './export.ts';
 
 /** Slots of the shared control array. */
 export const CTL = {
@@ -59,7 +59,7 @@ export const POOL_BLOCK = FLUSH_CHARS;
  */
 export const POOL_BLOCKS = 128;
 /** An entry of the queue of blocks: block, index of the record type in FeedInit.types, bytes of lines. */
-const ENTRY = 3;
+export const ENTRY = 3;
 
 /** Lines waiting for the thread, at most (bytes). 32 MiB ran no faster on plant-mix, with 26 MB more peak RSS. */
 export const IN_FLIGHT_BYTES = 8 << 20;
@@ -110,11 +110,35 @@ export function graphFiles(inv: Inventory): GraphFiles {
   return { 'graph.json': graphJSON(inv), 'graph.graphml': graphML(inv) };
 }
 
+/** The inventory's own files in an output directory (the graph's are GRAPH_FILES). */
+export const ASSET_FILES = ['assets.json', 'assets.csv'] as const;
+
+/** The text of each of the inventory's own files; `meta` goes into assets.json (export.ts). */
+export function assetFiles(inv: Inventory, meta: Record<string, unknown>): Record<(typeof ASSET_FILES)[number], string> {
+  return { 'assets.json': assetsJSON(inv, meta), 'assets.csv': assetsCSV(inv.assets) };
+}
+
+/**
+ * The first and last record time over every record type seen: what the inventory's span
+ * and learning hour count when its thread is not sent every type (AssetBuilder.span).
+ */
+export class RecordSpan {
+  first = Infinity;
+  last = -Infinity;
+  see(record: object): void {
+    const ts = (record as { ts?: unknown }).ts;
+    if (typeof ts === 'number') {
+      if (ts < this.first) this.first = ts;
+      if (ts > this.last) this.last = ts;
+    }
+  }
+}
+
 export type FeedReply =
   | { kind: 'inventory'; inventory: Inventory }
   /** After the inventory: the graph's files, made while the main thread takes the inventory in and writes the others. */
   | { kind: 'graphs'; files: GraphFiles }
-  /** A snapshot's files could not be written (the thread goes on). */
+  /** A snapshot's file could not be written (the thread goes on): writeTextAtomic's E_OUTPUT message. */
   | { kind: 'snapshot-failed'; message: string; file: string }
   | { kind: 'error'; message: string; stack?: string };
 
@@ -199,7 +223,7 @@ export class AssetFeed implements RecordTap {
           resolve(m.inventory);
         }
         else if (m.kind === 'graphs') graphTexts(m.files);
-        else if (m.kind === 'snapshot-failed') opts.onSnapshotError?.(new PalisadeError('E_OUTPUT', `cannot write ${m.file} (${m.message}); check the directory's permissions and free space`, { file: m.file }));
+        else if (m.kind === 'snapshot-failed') opts.onSnapshotError?.(new PalisadeError('E_OUTPUT', m.message, { file: m.file }));
         else failed(this.error(`failed: ${m.message}`));
       });
       this.worker.on('error', (e) => failed(this.error(`failed: ${e.message}`, e)));

@@ -1,10 +1,11 @@
 // `palisade capture`: live capture as a sensor. tcpdump (src/capture/live.ts) feeds the same
 // pipeline as `palisade analyze`; flows end by timeout as the capture goes on; the raw packets
 // go into rotating pcap files; stats.json is rewritten every 10 s and at the end. docs/capture.md.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LiveCapture, PcapRotator, type LiveCaptureEnd, type TcpdumpStats } from '../capture/live.ts';
 import { PalisadeError, isPalisadeError } from '../core/errors.ts';
+import { writeTextAtomic } from '../core/atomic-write.ts';
 import { RecordOutput, type RecordFormat } from '../events/ndjson.ts';
 import type { FlowConfig } from '../flow/flow-table.ts';
 import { VERSION } from '../pipeline/analyze.ts';
@@ -13,10 +14,9 @@ import { defaultRegistry } from '../protocols/index.ts';
 import { buildStats, type AnalysisStats } from '../pipeline/stats.ts';
 import { ConnSummary, fmtBytes } from '../pipeline/summary.ts';
 import type { Inventory } from '../assets/builder.ts';
-import { AssetFeed, GRAPH_FILES, type GraphFiles } from '../assets/feed.ts';
+import { ASSET_FILES, AssetFeed, GRAPH_FILES, RecordSpan, assetFiles, type GraphFiles } from '../assets/feed.ts';
 import { mappersFor } from '../assets/mappers.ts';
 import { loadProfinetVendors } from '../assets/profinet-vendors.ts';
-import { assetsCSV, assetsJSON } from '../assets/export.ts';
 
 export interface CaptureCliOptions {
   interface: string;
@@ -111,17 +111,12 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
   }
   const summary = new ConnSummary(output);
   // The time of every record, those the inventory is not sent included (its span, its learning hour).
-  let first = Infinity;
-  let last = -Infinity;
+  const span = new RecordSpan();
   const engine = new Engine(
     {
       write: (t, r) => {
         summary.write(t, r);
-        const ts = (r as { ts?: unknown }).ts;
-        if (typeof ts === 'number') {
-          if (ts < first) first = ts;
-          if (ts > last) last = ts;
-        }
+        span.see(r);
         if (!tapped) feed.record(t, r);
       },
     },
@@ -131,11 +126,11 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
   /** The inventory at the end: its changes as records, its files written here (the graph's made by the thread meanwhile). */
   const finalInventory = async (): Promise<void> => {
     output.flush();
-    feed.span(first, last);
+    feed.span(span.first, span.last);
     const inv: Inventory = await feed.finish(true);
     for (const c of inv.changes) output.write('asset_changes', c);
-    writeTextAtomic(join(o.out, 'assets.json'), assetsJSON(inv, inventoryMeta(true)));
-    writeTextAtomic(join(o.out, 'assets.csv'), assetsCSV(inv.assets));
+    const files = assetFiles(inv, inventoryMeta(true));
+    for (const name of ASSET_FILES) writeTextAtomic(join(o.out, name), files[name]);
     const graphs: GraphFiles = await feed.graphs();
     for (const name of GRAPH_FILES) writeTextAtomic(join(o.out, name), graphs[name]);
   };
@@ -243,9 +238,8 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
       }
       if (performance.now() - lastInventoryAt >= inventoryEveryMs) {
         lastInventoryAt = performance.now();
-        // The lines written so far go to the thread first.
-        output.flush();
-        feed.snapshot(o.out, inventoryMeta(false), first, last);
+        // With the lines flushed above: the snapshot holds every record written so far.
+        feed.snapshot(o.out, inventoryMeta(false), span.first, span.last);
       }
     } catch (e) {
       fail(e);
@@ -308,7 +302,7 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     if (err === null) throw e;
   }
 
-  const inventoryFiles = ['assets.json', 'assets.csv', 'graph.json', 'graph.graphml'].map((f) => join(o.out, f));
+  const inventoryFiles = [...ASSET_FILES, ...GRAPH_FILES].map((f) => join(o.out, f));
   if (o.summary) process.stdout.write(formatCaptureSummary(summary, final, [...output.files(), ...inventoryFiles, statsPath]) + '\n');
   if (err !== null) throw err;
   return 0;
@@ -319,16 +313,6 @@ export function writeStatsAtomic(path: string, stats: object): void {
   writeTextAtomic(path, JSON.stringify(stats, null, 2) + '\n');
 }
 
-/** Writes a file so a reader never sees half of it: a temporary file, then rename. */
-export function writeTextAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    throw new PalisadeError('E_OUTPUT', `cannot write ${path} (${(e as Error).message}); check the directory's permissions and free space`, { file: path, cause: e });
-  }
-}
 
 /** Pushes buffered records to disk (RecordOutput buffers ~1 MiB per file), so a long-running sensor's files are current. */
 function flushRecords(output: RecordOutput): void {

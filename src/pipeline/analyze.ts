@@ -17,10 +17,10 @@ import { ConnSummary, type ConnSummaryState } from './summary.ts';
 import type { RecordBatch, WorkerInit, WorkerMessage } from './worker.ts';
 import type { StartedWorker } from './worker-pool.ts';
 import { AssetBuilder, type AssetBuilderState, type Inventory } from '../assets/builder.ts';
-import { AssetFeed, GRAPH_FILES, graphFiles, type GraphFiles } from '../assets/feed.ts';
+import { AssetFeed, GRAPH_FILES, RecordSpan, assetFiles, graphFiles, type GraphFiles } from '../assets/feed.ts';
 import { SOFTWARE_RECORD } from '../dissect/software.ts';
 import { mappersFor } from '../assets/mappers.ts';
-import { ASSET_CHANGE_FIELDS, assetsCSV, assetsJSON } from '../assets/export.ts';
+import { ASSET_CHANGE_FIELDS } from '../assets/export.ts';
 import { registerZeekFields } from '../events/ndjson.ts';
 import { loadRegistry } from '../protocols/catalog.ts';
 import { SqliteStore } from '../store/sqlite.ts';
@@ -235,7 +235,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   if (feed !== null) {
     // The last lines of each file go to the inventory's thread as they are written.
     output?.flush();
-    feed.span(records.first, records.last);
+    feed.span(records.span.first, records.span.last);
     try {
       inventory = await feed.finish(outDir !== undefined);
     } catch (e) {
@@ -279,8 +279,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       extra.push(join(outDir, name));
     };
     if (inventory !== undefined && feed !== null && outDir !== undefined) {
-      put('assets.json', assetsJSON(inventory, { palisade_version: VERSION, generated: new Date().toISOString() }));
-      put('assets.csv', assetsCSV(inventory.assets));
+      for (const [name, text] of Object.entries(assetFiles(inventory, { palisade_version: VERSION, generated: new Date().toISOString() }))) put(name, text);
       // The graph's files are made by the inventory's thread meanwhile (of this run's records:
       // those of the database's are made here).
       let graphs: GraphFiles | null = null;
@@ -333,8 +332,7 @@ class MainRecords implements RecordSink {
    * period, count records its thread is not sent (those no mapper reads), as they did when
    * it saw every record.
    */
-  first = Infinity;
-  last = -Infinity;
+  readonly span = new RecordSpan();
   constructor(files: RecordSink, summary: ConnSummary, feed: AssetFeed | null) {
     this.files = files;
     this.summary = summary;
@@ -344,11 +342,7 @@ class MainRecords implements RecordSink {
     if (type === 'conn') this.summary.write(type, record);
     else if (type === SOFTWARE_RECORD && !this.softwareIsNew(record as Record<string, unknown>)) return;
     this.files.write(type, record);
-    const ts = (record as { ts?: unknown }).ts;
-    if (typeof ts === 'number') {
-      if (ts < this.first) this.first = ts;
-      if (ts > this.last) this.last = ts;
-    }
+    this.span.see(record);
     this.feed?.record(type, record);
   }
   private softwareIsNew(r: Record<string, unknown>): boolean {
