@@ -151,7 +151,7 @@ test('lines in blocks of the shared pool, as the writers of the files send them:
   assert.deepEqual(await feed.finish(), r.inventory);
 });
 
-test('a snapshot: the thread writes the inventory so far into the directory while lines go on, and reports a file it cannot write', { skip, timeout: 120_000 }, async (t) => {
+test('a snapshot: the thread writes the inventory so far into the directory while lines go on, assets.json last, and reports a file it cannot write', { skip, timeout: 120_000 }, async (t) => {
   const errors: { code: string; message: string }[] = [];
   const { dir, feed } = await enipFeed(t, { onSnapshotError: (e) => errors.push(e) });
   const b = new AssetBuilder(MAPPERS);
@@ -180,6 +180,10 @@ test('a snapshot: the thread writes the inventory so far into the directory whil
   const want = b.finalize();
   feed.snapshot(snap, { live: true }, want.span.first, want.span.last);
   feed.snapshot(join(dir, 'missing', 'dir'), { live: true }, want.span.first, want.span.last);
+  // assets.json is written last: where it cannot be (a directory of that name), the other three are there.
+  const last = join(dir, 'last');
+  mkdirSync(join(last, 'assets.json'), { recursive: true });
+  feed.snapshot(last, { live: true }, want.span.first, want.span.last);
   // Lines after the snapshot are not in it.
   for (const f of files) if (f !== 'conn.ndjson') send(f);
   const all = b.finalize();
@@ -190,9 +194,13 @@ test('a snapshot: the thread writes the inventory so far into the directory whil
   assert.equal(readFileSync(join(snap, 'graph.json'), 'utf8'), graphJSON(want));
   assert.equal(readFileSync(join(snap, 'graph.graphml'), 'utf8'), graphML(want));
   assert.deepEqual(readdirSync(snap).sort(), ['assets.csv', 'assets.json', 'graph.graphml', 'graph.json'], 'no temporary file left');
-  assert.equal(errors.length, 1, JSON.stringify(errors));
+  assert.equal(errors.length, 2, JSON.stringify(errors));
   assert.equal(errors[0].code, 'E_OUTPUT');
-  assert.match(errors[0].message, /missing\/dir\/assets\.json/);
+  assert.match(errors[0].message, /missing\/dir\/assets\.csv/, 'the first file written');
+  assert.equal(errors[1].code, 'E_OUTPUT');
+  assert.match(errors[1].message, /last\/assets\.json/);
+  for (const f of ['assets.csv', 'graph.json', 'graph.graphml']) assert.equal(readFileSync(join(last, f), 'utf8'), readFileSync(join(snap, f), 'utf8'), `${f} before assets.json`);
+  assert.deepEqual(readdirSync(last).sort(), ['assets.csv', 'assets.json', 'graph.graphml', 'graph.json'], 'no temporary file left where the rename failed');
   assert.ok(!existsSync(join(dir, 'missing')));
 });
 

@@ -14,7 +14,7 @@ import { mappersFor } from './mappers.ts';
 import { preloadOui } from './oui.ts';
 import { isPalisadeError } from '../core/errors.ts';
 import { writeTextAtomic } from '../core/atomic-write.ts';
-import { CTL, ENTRY, POOL_BLOCK, POOL_BLOCKS, assetFiles, graphFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
+import { CTL, ENTRY, INVENTORY_FILES, POOL_BLOCK, POOL_BLOCKS, assetFiles, graphFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
 
 const init = workerData as FeedInit;
 
@@ -140,10 +140,10 @@ function handle(m: FeedMessage): boolean {
 function snapshot(dir: string, meta: Record<string, unknown>): void {
   const inv = builder.finalize();
   const files = { ...assetFiles(inv, meta), ...graphFiles(inv) };
-  for (const [name, text] of Object.entries(files)) {
+  for (const name of INVENTORY_FILES) {
     const path = join(dir, name);
     try {
-      writeTextAtomic(path, text);
+      writeTextAtomic(path, files[name]);
     } catch (e) {
       if (!isPalisadeError(e)) throw e;
       parentPort!.postMessage({ kind: 'snapshot-failed', message: e.message, file: path } satisfies FeedReply);

@@ -119,6 +119,12 @@ export function assetFiles(inv: Inventory, meta: Record<string, unknown>): Recor
 }
 
 /**
+ * The order in which a live capture writes the inventory's files: assets.json last, so once
+ * a reader sees a new assets.json the other three are from the same inventory (or newer).
+ */
+export const INVENTORY_FILES = ['assets.csv', 'graph.json', 'graph.graphml', 'assets.json'] as const;
+
+/**
  * The first and last record time over every record type seen: what the inventory's span
  * and learning hour count when its thread is not sent every type (AssetBuilder.span).
  */

@@ -14,7 +14,7 @@ import { defaultRegistry } from '../protocols/index.ts';
 import { buildStats, type AnalysisStats } from '../pipeline/stats.ts';
 import { ConnSummary, fmtBytes } from '../pipeline/summary.ts';
 import type { Inventory } from '../assets/builder.ts';
-import { ASSET_FILES, AssetFeed, GRAPH_FILES, RecordSpan, assetFiles, type GraphFiles } from '../assets/feed.ts';
+import { AssetFeed, INVENTORY_FILES, RecordSpan, assetFiles, type GraphFiles } from '../assets/feed.ts';
 import { mappersFor } from '../assets/mappers.ts';
 import { loadProfinetVendors } from '../assets/profinet-vendors.ts';
 
@@ -129,10 +129,9 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     feed.span(span.first, span.last);
     const inv: Inventory = await feed.finish(true);
     for (const c of inv.changes) output.write('asset_changes', c);
-    const files = assetFiles(inv, inventoryMeta(true));
-    for (const name of ASSET_FILES) writeTextAtomic(join(o.out, name), files[name]);
     const graphs: GraphFiles = await feed.graphs();
-    for (const name of GRAPH_FILES) writeTextAtomic(join(o.out, name), graphs[name]);
+    const files = { ...assetFiles(inv, inventoryMeta(true)), ...graphs };
+    for (const name of INVENTORY_FILES) writeTextAtomic(join(o.out, name), files[name]);
   };
 
   // Ctrl-C / SIGTERM: tcpdump finishes, its last output is read, then everything is flushed.
@@ -302,7 +301,7 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     if (err === null) throw e;
   }
 
-  const inventoryFiles = [...ASSET_FILES, ...GRAPH_FILES].map((f) => join(o.out, f));
+  const inventoryFiles = INVENTORY_FILES.map((f) => join(o.out, f));
   if (o.summary) process.stdout.write(formatCaptureSummary(summary, final, [...output.files(), ...inventoryFiles, statsPath]) + '\n');
   if (err !== null) throw err;
   return 0;
