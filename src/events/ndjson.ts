@@ -329,13 +329,8 @@ export class RecordOutput {
     if (this.closed) throw new Error(`Record output ${this.dir} is closed`);
     if (this.format === 'zeek') {
       const log = this.zeek.get(type) ?? this.openZeek(type);
-      if (typeof text === 'string') log.writer.writeRows(text, records);
-      else {
-        // The header (and rows buffered so far) go first.
-        log.writer.flush();
-        log.sink.write(text);
-        log.writer.rows += records;
-      }
+      // After the header and the rows buffered so far.
+      log.writer.writeRows(text, records);
     } else {
       const w = this.ndjson.get(type) ?? this.openNdjson(type);
       w.writeText(text, records);

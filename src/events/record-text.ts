@@ -5,7 +5,7 @@
 import { zeekFieldsFor, type RecordFormat } from './ndjson.ts';
 import { ZeekRowFormatter } from './zeek-tsv.ts';
 
-/** The pending text of one record type, as UTF-8. */
+/** The pending text of one record type, as UTF-8 (a Zeek log's in its formatter's buffer). */
 class Pending {
   readonly type: string;
   readonly zeek: ZeekRowFormatter | null;
@@ -51,8 +51,13 @@ export class RecordTextBuffer {
     const p = this.byType.get(type) ?? this.open(type);
     if (p.count === 0) this.pending.push(p);
     p.count++;
-    if (p.zeek !== null) this.append(p, p.zeek.row(record as Record<string, unknown>), false);
-    else this.append(p, JSON.stringify(record), true);
+    const z = p.zeek;
+    if (z !== null) {
+      // Rows go straight into the formatter's buffer (its own ArrayBuffer, grown as needed).
+      const before = z.used;
+      z.write(record as Record<string, unknown>);
+      this.size += z.used - before;
+    } else this.append(p, JSON.stringify(record), true);
   }
 
   private append(p: Pending, s: string, newline: boolean): void {
@@ -79,6 +84,17 @@ export class RecordTextBuffer {
    */
   take(out: RecordBytes, transfer: ArrayBuffer[]): void {
     for (const p of this.pending) {
+      const z = p.zeek;
+      if (z !== null) {
+        const b = z.bytes;
+        out.types.push(p.type);
+        out.texts.push(new Uint8Array(b.buffer, b.byteOffset, z.used));
+        out.counts.push(p.count);
+        transfer.push(b.buffer as ArrayBuffer);
+        z.reset(Buffer.allocUnsafeSlow(b.length));
+        p.count = 0;
+        continue;
+      }
       const b = p.bytes!;
       out.types.push(p.type);
       out.texts.push(new Uint8Array(b.buffer, b.byteOffset, p.used));
@@ -97,7 +113,7 @@ export class RecordTextBuffer {
     if (this.format === 'zeek') {
       const fields = zeekFieldsFor(type);
       if (fields === undefined) throw new Error(`No Zeek field list registered for record type "${type}" (see registerZeekFields)`);
-      zeek = new ZeekRowFormatter(fields);
+      zeek = new ZeekRowFormatter(fields, { bytes: FIRST_BYTES });
     }
     const p = new Pending(type, zeek);
     this.byType.set(type, p);

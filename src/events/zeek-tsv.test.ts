@@ -1,19 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
-  ZeekTsvWriter, escapeZeekText, formatZeekDouble, formatZeekValue, zeekLogTimestamp,
+  ZeekRowFormatter, ZeekTsvWriter, escapeZeekText, formatZeekDouble, formatZeekValue, zeekLogTimestamp,
   type ZeekField,
 } from './zeek-tsv.ts';
 import { zeekCut, readZeekField, unescapeZeek } from '../../test/support/zeek-cut.ts';
 
+/** What a writer hands over, copied (its bytes are its buffer, used again). */
 class Collector {
-  chunks: string[] = [];
-  write(s: string): boolean {
-    this.chunks.push(s);
+  chunks: Buffer[] = [];
+  write(s: string | Uint8Array): boolean {
+    this.chunks.push(typeof s === 'string' ? Buffer.from(s) : Buffer.from(s));
     return true;
   }
   get text(): string {
-    return this.chunks.join('');
+    return Buffer.concat(this.chunks).toString('utf8');
   }
 }
 
@@ -213,4 +215,51 @@ test('the zeek-cut reader is strict where zeek-cut is lenient', () => {
   // Another separator, given literally or in hex, and a second header block.
   const pipe = '#separator |\n#fields|a|b\n#types|count|count\n1|2\n#separator \\x2c\n#fields,b,c\n#types,count,count\n3,4\n';
   assert.deepEqual(zeekCut(pipe, ['b']), [['2'], ['3']]);
+});
+
+/** A row as formatZeekValue renders each of its values, as its UTF-8 reads back (a lone surrogate is U+FFFD in a file): what ZeekRowFormatter's bytes must be. */
+function referenceRow(fields: readonly ZeekField[], r: Record<string, unknown>): string {
+  const line = fields.map((f) => formatZeekValue(f.type, r[f.name])).join('\t');
+  return Buffer.from((line.startsWith('#') ? '\\x23' + line.slice(1) : line) + '\n').toString('utf8');
+}
+
+test('rows written into bytes equal formatZeekValue of each column, whatever the values and however small the buffer', () => {
+  const fields: readonly ZeekField[] = [
+    { name: 'ts', type: 'time' }, { name: 's', type: 'string' }, { name: 'e', type: 'enum' }, { name: 'a', type: 'addr' },
+    { name: 'p', type: 'port' }, { name: 'c', type: 'count' }, { name: 'i', type: 'int' }, { name: 'd', type: 'double' },
+    { name: 'iv', type: 'interval' }, { name: 'b', type: 'bool' }, { name: 'set', type: 'set[string]' }, { name: 'vec', type: 'vector[count]' },
+  ];
+  // Text that exercises every path: escapes, reserved words, non-ASCII, lone surrogates, "#" first, long runs.
+  const text = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constantFrom('', '-', '(empty)', '#x', '\\', 'a\tb\nc', '\x7f', 'é', '\ud800', 'x'.repeat(300), '中文,字'),
+  );
+  const num = fc.oneof(
+    fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: -1e6, max: 0 }), fc.double(), fc.constantFrom(4294967296, 2 ** 53, 1.5, -0, 1e21),
+  );
+  const value = fc.oneof(fc.constant(undefined), fc.constant(null), text, num, fc.boolean(), fc.bigInt({ min: 0n, max: 1n << 70n }));
+  const record = fc.record(
+    Object.fromEntries(fields.map((f) => [f.name, f.type.endsWith(']') ? fc.oneof(fc.constant(undefined), fc.array(fc.oneof(text, num, fc.constant(null)), { maxLength: 4 })) : value])),
+    { requiredKeys: [] },
+  );
+  fc.assert(
+    fc.property(fc.array(record, { maxLength: 30 }), fc.integer({ min: 64, max: 400 }), (records, bytes) => {
+      const chunks: Buffer[] = [];
+      const f = new ZeekRowFormatter(fields, { bytes, spill: (b) => chunks.push(Buffer.from(b)) });
+      // row() on a formatter of its own: it would grow the buffer that write() then fills.
+      const rows = new ZeekRowFormatter(fields, { bytes });
+      const want: string[] = [];
+      for (const r of records) {
+        const rec = r as Record<string, unknown>;
+        want.push(referenceRow(fields, rec));
+        assert.equal(rows.row(rec), want[want.length - 1], 'row() is the row as text');
+        f.write(rec);
+      }
+      chunks.push(Buffer.from(f.bytes.subarray(0, f.used)));
+      assert.equal(Buffer.concat(chunks).toString('utf8'), want.join(''));
+      // A spill holds whole rows.
+      for (const c of chunks.slice(0, -1)) assert.equal(c[c.length - 1], 0x0a);
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -33,9 +33,12 @@ export interface ZeekField {
   readonly type: ZeekType;
 }
 
-/** Where the log text goes: an fs.WriteStream, a test's collector, a file-descriptor wrapper. */
+/**
+ * Where the log goes: a file written synchronously, a test's collector. Text and bytes (UTF-8)
+ * come in order; bytes are the writer's buffer, used again once write returns.
+ */
 export interface WritableLike {
-  write(s: string): unknown;
+  write(s: string | Uint8Array): unknown;
 }
 
 export interface ZeekTsvOptions {
@@ -43,7 +46,7 @@ export interface ZeekTsvOptions {
   now?: () => Date;
   /** Write #open/#close in UTC. Default false: local time, as Zeek does. */
   utc?: boolean;
-  /** Hand text to `out` once this many characters are buffered. Default 256 Ki characters. */
+  /** Hand the rows to `out` once this many bytes are formatted. Default 256 KiB. */
   flushChars?: number;
 }
 
@@ -177,53 +180,251 @@ export function zeekLogTimestamp(d: Date, utc = false): string {
 
 const DEFAULT_FLUSH_CHARS = 1 << 18;
 
+// How each column's values are written (ZeekRowFormatter): the scalar types that have a
+// fast path, everything else through formatZeekValue.
+const K_TIME = 0;
+const K_COUNT = 1;
+const K_STRING = 2;
+const K_ADDR = 3;
+const K_BOOL = 4;
+const K_DOUBLE = 5;
+const K_OTHER = 6;
+
+function kindOf(type: ZeekType): number {
+  switch (type) {
+    case 'time':
+    case 'interval':
+      return K_TIME;
+    case 'count':
+    case 'int':
+    case 'port':
+      return K_COUNT;
+    case 'addr':
+      return K_ADDR;
+    case 'bool':
+      return K_BOOL;
+    case 'double':
+      return K_DOUBLE;
+    default:
+      // string, enum and any other scalar are text; sets and vectors go through formatZeekValue.
+      return type.endsWith(']') ? K_OTHER : K_STRING;
+  }
+}
+
+/** What a ZeekRowFormatter does with its full buffer (see its constructor). */
+export type RowSpill = (rows: Uint8Array) => void;
+
 /**
  * Formats records as rows of one Zeek log (the columns `fields`): what ZeekTsvWriter writes
- * below its header. Worker threads format their rows with it and hand the text to the
+ * below its header. Worker threads format their rows with it and hand the bytes to the
  * thread that writes the file (and its header and #close line).
+ *
+ * Rows are written as UTF-8 straight into a byte buffer, value by value: digits and ASCII
+ * text byte by byte, with no string made for a row (the rows are the same as joining
+ * formatZeekValue of each column with tabs). With `spill`, a full buffer is handed to it
+ * (whole rows only; it must be done with the bytes when it returns) and used again; without,
+ * the buffer grows.
  */
 export class ZeekRowFormatter {
   readonly fields: readonly ZeekField[];
+  /** The formatted rows are bytes [0, used) of `bytes`. */
+  bytes: Buffer;
+  used = 0;
   private readonly names: string[];
-  private readonly formatters: Formatter[];
+  private readonly types: ZeekType[];
+  private readonly kinds: Uint8Array;
+  private spill: RowSpill | null;
+  /** Where the row being written starts. */
+  private rowStart = 0;
 
-  constructor(fields: readonly ZeekField[]) {
+  constructor(fields: readonly ZeekField[], opts: { bytes?: number; spill?: RowSpill } = {}) {
     this.fields = fields;
     this.names = fields.map((f) => f.name);
-    this.formatters = fields.map((f) => formatterFor(f.type));
+    this.types = fields.map((f) => f.type);
+    this.kinds = Uint8Array.from(fields.map((f) => kindOf(f.type)));
+    this.spill = opts.spill ?? null;
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(64, opts.bytes ?? 1 << 14));
   }
 
-  /** One row, with its newline. Records are plain objects keyed by Zeek field name; missing keys are unset. */
-  row(record: Readonly<Record<string, unknown>>): string {
+  /** One row, with its newline, after the rows formatted so far. Records are plain objects keyed by Zeek field name; missing keys are unset. */
+  write(record: Readonly<Record<string, unknown>>): void {
     const names = this.names;
-    const formatters = this.formatters;
-    let line = '';
+    const kinds = this.kinds;
+    this.rowStart = this.used;
     for (let i = 0; i < names.length; i++) {
-      if (i > 0) line += ZEEK_SEPARATOR;
+      // A value's own room is made where it is written; this covers the tab and "-" or T/F.
+      if (this.used + 2 > this.bytes.length) this.room(2);
+      if (i > 0) this.bytes[this.used++] = 0x09;
       const v = record[names[i]];
-      line += v === undefined || v === null ? ZEEK_UNSET_FIELD : formatters[i](v);
+      if (v === undefined || v === null) {
+        this.bytes[this.used++] = 0x2d;
+        continue;
+      }
+      switch (kinds[i]) {
+        case K_TIME:
+          this.text(typeof v === 'number' ? v.toFixed(6) : formatZeekValue(this.types[i], v));
+          break;
+        case K_COUNT:
+          if (typeof v === 'number' && v >= 0 && v <= 0xffffffff && Math.floor(v) === v) this.digits(v);
+          else this.text(formatZeekValue(this.types[i], v));
+          break;
+        case K_STRING:
+          if (typeof v === 'string') this.string(v);
+          else this.text(formatZeekValue(this.types[i], v));
+          break;
+        case K_ADDR:
+          this.escaped(typeof v === 'string' ? v : String(v));
+          break;
+        case K_BOOL:
+          this.bytes[this.used++] = v ? 0x54 : 0x46;
+          break;
+        case K_DOUBLE:
+          this.text(typeof v === 'number' ? formatZeekDouble(v) : formatZeekValue(this.types[i], v));
+          break;
+        default:
+          this.text(formatZeekValue(this.types[i], v));
+      }
     }
-    // A row must not look like a header line.
-    if (line.charCodeAt(0) === 0x23) line = '\\x23' + line.slice(1);
-    return line + '\n';
+    if (this.used + 1 > this.bytes.length) this.room(1);
+    this.bytes[this.used++] = 0x0a;
+    // A row must not look like a header line: its "#" becomes \x23.
+    if (this.bytes[this.rowStart] === 0x23) {
+      this.room(3);
+      const b = this.bytes;
+      b.copyWithin(this.rowStart + 4, this.rowStart + 1, this.used);
+      b.write('\\x23', this.rowStart, 'latin1');
+      this.used += 3;
+    }
+  }
+
+  /** The text of one row, with its newline (the formatter's buffer is left as it was). */
+  row(record: Readonly<Record<string, unknown>>): string {
+    const from = this.used;
+    const spill = this.spill;
+    this.spill = null;
+    try {
+      this.write(record);
+      return this.bytes.toString('utf8', from, this.used);
+    } finally {
+      this.used = from;
+      this.spill = spill;
+    }
+  }
+
+  /** Text (a header line) after the rows, as UTF-8. */
+  appendText(s: string): void {
+    this.rowStart = this.used;
+    this.text(s);
+  }
+
+  /** Starts again with `bytes` (the formatted rows were taken elsewhere). */
+  reset(bytes: Buffer = this.bytes): void {
+    this.bytes = bytes;
+    this.used = 0;
+    this.rowStart = 0;
+  }
+
+  /**
+   * Room for `n` more bytes: whole rows go to the spill (the row being written moves to the
+   * front), or the buffer doubles until the row fits.
+   */
+  private room(n: number): void {
+    if (this.used + n <= this.bytes.length) return;
+    if (this.spill !== null && this.rowStart > 0) {
+      this.spill(this.bytes.subarray(0, this.rowStart));
+      this.bytes.copyWithin(0, this.rowStart, this.used);
+      this.used -= this.rowStart;
+      this.rowStart = 0;
+      if (this.used + n <= this.bytes.length) return;
+    }
+    let size = this.bytes.length * 2;
+    while (size < this.used + n) size *= 2;
+    const nb = Buffer.allocUnsafeSlow(size);
+    this.bytes.copy(nb, 0, 0, this.used);
+    this.bytes = nb;
+  }
+
+  /** A count below 2^32, as decimal digits. */
+  private digits(v: number): void {
+    if (this.used + 10 > this.bytes.length) this.room(10);
+    const b = this.bytes;
+    if (v < 10) {
+      b[this.used++] = 0x30 + v;
+      return;
+    }
+    let n = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) n++;
+    let p = this.used + n;
+    this.used = p;
+    let x = v;
+    while (x >= 10) {
+      const q = Math.floor(x / 10);
+      b[--p] = 0x30 + (x - q * 10);
+      x = q;
+    }
+    b[--p] = 0x30 + x;
+  }
+
+  /** Text known to be ASCII-safe or already escaped, as UTF-8. */
+  private text(s: string): void {
+    const n = s.length;
+    if (this.used + n * 3 > this.bytes.length) this.room(n * 3);
+    const b = this.bytes;
+    let p = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.used = p + b.write(i === 0 ? s : s.slice(i), p);
+        return;
+      }
+      b[p++] = c;
+    }
+    this.used = p;
+  }
+
+  /** A string value: "(empty)" when empty, a reserved word's first character escaped, then escaped. */
+  private string(s: string): void {
+    const n = s.length;
+    if (n === 0) this.text(ZEEK_EMPTY_FIELD);
+    else if (n === 1 && s === ZEEK_UNSET_FIELD) this.text('\\x2d');
+    else if (n === 7 && s === ZEEK_EMPTY_FIELD) this.text('\\x28empty)');
+    else this.escaped(s);
+  }
+
+  /** Text escaped as escapeZeekText does (outside sets), as UTF-8. */
+  private escaped(s: string): void {
+    const n = s.length;
+    // An escape takes 4 bytes for a character, UTF-8 at most 3 for a code unit.
+    if (this.used + n * 4 > this.bytes.length) this.room(n * 4);
+    const b = this.bytes;
+    let p = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === 0x5c || c >= 0x7f) {
+        // Something to escape, or UTF-8 to encode: the rest of the string the long way.
+        this.used = p + b.write(escapeZeekText(i === 0 ? s : s.slice(i)), p);
+        return;
+      }
+      b[p++] = c;
+    }
+    this.used = p;
   }
 }
 
 /**
- * Writes one Zeek ASCII log. The header is buffered at construction; rows are buffered
- * and handed to `out` in large strings; `close()` adds the #close line and flushes.
- * Records are plain objects keyed by Zeek field name; missing keys are unset.
+ * Writes one Zeek ASCII log. The header goes first; rows are formatted into a byte buffer
+ * and handed to `out` when it is full (about `flushChars` bytes at a time); `close()` adds
+ * the #close line and flushes. Records are plain objects keyed by Zeek field name; missing
+ * keys are unset.
  */
 export class ZeekTsvWriter {
   readonly path: string;
   readonly fields: readonly ZeekField[];
   private readonly out: WritableLike;
   private readonly names: string[];
-  private readonly rowFormatter: ZeekRowFormatter;
+  private readonly formatter: ZeekRowFormatter;
   private readonly now: () => Date;
   private readonly utc: boolean;
-  private readonly flushChars: number;
-  private buf: string;
   private closed: boolean;
   /** Rows written so far. */
   rows: number;
@@ -234,13 +435,12 @@ export class ZeekTsvWriter {
     this.path = path;
     this.fields = fields;
     this.names = fields.map((f) => f.name);
-    this.rowFormatter = new ZeekRowFormatter(fields);
+    this.formatter = new ZeekRowFormatter(fields, { bytes: opts.flushChars ?? DEFAULT_FLUSH_CHARS, spill: (b) => out.write(b) });
     this.now = opts.now ?? (() => new Date());
     this.utc = opts.utc ?? false;
-    this.flushChars = opts.flushChars ?? DEFAULT_FLUSH_CHARS;
     this.closed = false;
     this.rows = 0;
-    this.buf =
+    this.formatter.appendText(
       '#separator ' + escapeZeekText(ZEEK_SEPARATOR) + '\n' +
       '#set_separator' + ZEEK_SEPARATOR + ZEEK_SET_SEPARATOR + '\n' +
       '#empty_field' + ZEEK_SEPARATOR + ZEEK_EMPTY_FIELD + '\n' +
@@ -248,37 +448,38 @@ export class ZeekTsvWriter {
       '#path' + ZEEK_SEPARATOR + escapeZeekText(path) + '\n' +
       '#open' + ZEEK_SEPARATOR + zeekLogTimestamp(this.now(), this.utc) + '\n' +
       '#fields' + ZEEK_SEPARATOR + this.names.join(ZEEK_SEPARATOR) + '\n' +
-      '#types' + ZEEK_SEPARATOR + fields.map((f) => f.type).join(ZEEK_SEPARATOR) + '\n';
+      '#types' + ZEEK_SEPARATOR + fields.map((f) => f.type).join(ZEEK_SEPARATOR) + '\n',
+    );
   }
 
   write(record: Readonly<Record<string, unknown>>): void {
     if (this.closed) throw new Error(`Zeek log "${this.path}" is closed`);
-    this.buf += this.rowFormatter.row(record);
+    this.formatter.write(record);
     this.rows++;
-    if (this.buf.length >= this.flushChars) this.flush();
   }
 
   /** Rows formatted elsewhere (ZeekRowFormatter, in a worker thread): `text` holds `rows` whole rows. */
-  writeRows(text: string, rows: number): void {
+  writeRows(text: string | Uint8Array, rows: number): void {
     if (this.closed) throw new Error(`Zeek log "${this.path}" is closed`);
-    this.buf += text;
+    this.flush();
+    if (text.length > 0) this.out.write(text);
     this.rows += rows;
-    if (this.buf.length >= this.flushChars) this.flush();
   }
 
-  /** Hands buffered text to `out`. */
+  /** Hands the formatted bytes to `out`. */
   flush(): void {
-    if (this.buf.length === 0) return;
-    const s = this.buf;
-    this.buf = '';
-    this.out.write(s);
+    const f = this.formatter;
+    if (f.used === 0) return;
+    const b = f.bytes.subarray(0, f.used);
+    f.reset();
+    this.out.write(b);
   }
 
   /** Writes the #close line and flushes. Further writes throw. Closing twice does nothing. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.buf += '#close' + ZEEK_SEPARATOR + zeekLogTimestamp(this.now(), this.utc) + '\n';
+    this.formatter.appendText('#close' + ZEEK_SEPARATOR + zeekLogTimestamp(this.now(), this.utc) + '\n');
     this.flush();
   }
 }
