@@ -354,15 +354,16 @@ export class ZeekRowFormatter {
     }
     let n = 1;
     for (let x = v; x >= 10; x = Math.floor(x / 10)) n++;
-    let p = this.used + n;
-    this.used = p;
+    const start = this.used;
+    this.used = start + n;
+    // The last digit first, from the end back to the first.
     let x = v;
-    while (x >= 10) {
+    for (let p = start + n - 1; p > start; p--) {
       const q = Math.floor(x / 10);
-      b[--p] = 0x30 + (x - q * 10);
+      b[p] = 0x30 + (x - q * 10);
       x = q;
     }
-    b[--p] = 0x30 + x;
+    b[start] = 0x30 + x;
   }
 
   /** Text known to be ASCII-safe or already escaped, as UTF-8. */
