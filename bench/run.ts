@@ -267,6 +267,7 @@ async function bench(o: Options): Promise<number> {
     ['dissect-and-assets-cost-w1', 'palisade-w1', 'palisade-w1-flows', 'palisade 1 worker / flows only', 'what the dissectors and the inventory cost'],
     ['dissect-cost-w1', 'palisade-w1-noassets', 'palisade-w1-flows', 'no inventory / flows only', 'what the dissectors (and their record files) cost'],
     ['asset-stage-cost-w1', 'palisade-w1', 'palisade-w1-noassets', 'palisade 1 worker / no inventory', 'what the inventory (asset stage) costs'],
+    ['zeek-format-cost-w1', 'palisade-w1-zeek', 'palisade-w1', 'Zeek logs / NDJSON', 'what writing Zeek logs (and NDJSON lines for the inventory) costs'],
   ] as const) {
     const x = wall(a);
     const y = wall(b);

@@ -28,20 +28,22 @@ export interface Tool {
 }
 
 
-/** What a palisade run does: everything, everything but the inventory, or the packet engine alone. */
-type PalisadeStages = 'all' | 'no-assets' | 'flows';
+/** What a palisade run does: everything, everything but the inventory, the packet engine alone, or everything with Zeek logs. */
+type PalisadeStages = 'all' | 'no-assets' | 'flows' | 'zeek';
 
 const STAGE_ARGS: Record<PalisadeStages, { args: string[]; id: string; label: string }> = {
   all: { args: [], id: '', label: '' },
   'no-assets': { args: ['--no-assets'], id: '-noassets', label: ', no inventory' },
   flows: { args: ['--protocols', 'none', '--no-assets'], id: '-flows', label: ', flows only' },
+  zeek: { args: ['--format', 'zeek'], id: '-zeek', label: ', Zeek logs' },
 };
 
 /**
  * `palisade analyze`: the whole pipeline (dissectors and inventory); with 'no-assets' all but
  * the inventory (`--no-assets`, what the asset stage costs is the difference); with 'flows'
  * the packet engine's stage alone (decode, flows, TCP reassembly, conn records:
- * `--protocols none --no-assets`).
+ * `--protocols none --no-assets`); with 'zeek' the whole pipeline writing Zeek logs
+ * (`--format zeek`) instead of NDJSON.
  */
 function palisade(workers: number, stages: PalisadeStages = 'all'): Tool {
   const st = STAGE_ARGS[stages];
@@ -102,7 +104,7 @@ const tshark: Tool = {
   },
 };
 
-export const ALL_TOOLS: Tool[] = [palisade(1), palisade(2), palisade(1, 'no-assets'), palisade(1, 'flows'), palisade(2, 'flows'), ndpiReader, tshark];
+export const ALL_TOOLS: Tool[] = [palisade(1), palisade(2), palisade(1, 'no-assets'), palisade(1, 'flows'), palisade(2, 'flows'), palisade(1, 'zeek'), ndpiReader, tshark];
 
 /** Debian package to install for each peer. */
 export const INSTALL_HINT: Record<Family, string> = {
