@@ -88,14 +88,21 @@ export function escapeZeekText(s: string, inSet = false): string {
   return out + s.slice(run);
 }
 
+/**
+ * How a string value equal to one of Zeek's reserved words is written: "(empty)" for the empty
+ * string, and only the first character escaped for "-" and "(empty)"; undefined for any other.
+ */
+function reservedWord(s: string): string | undefined {
+  if (s.length === 0) return ZEEK_EMPTY_FIELD;
+  if (s === ZEEK_UNSET_FIELD) return '\\x2d';
+  if (s === ZEEK_EMPTY_FIELD) return '\\x28empty)';
+  return undefined;
+}
+
 /** A string or enum value: "(empty)" when empty, reserved words escaped, then escaped. */
 function formatString(v: unknown, inSet: boolean): string {
   const s = typeof v === 'string' ? v : String(v);
-  if (s.length === 0) return ZEEK_EMPTY_FIELD;
-  // Zeek escapes only the first character of a value equal to a reserved word.
-  if (s === ZEEK_UNSET_FIELD) return '\\x2d';
-  if (s === ZEEK_EMPTY_FIELD) return '\\x28empty)';
-  return escapeZeekText(s, inSet);
+  return reservedWord(s) ?? escapeZeekText(s, inSet);
 }
 
 function formatFixed6(v: unknown): string {
@@ -366,44 +373,40 @@ export class ZeekRowFormatter {
     b[start] = 0x30 + x;
   }
 
-  /** Text known to be ASCII-safe or already escaped, as UTF-8. */
+  /** Text already in its logged form (a number, a formatted value), as UTF-8. */
   private text(s: string): void {
-    const n = s.length;
-    if (this.used + n * 3 > this.bytes.length) this.room(n * 3);
-    const b = this.bytes;
-    let p = this.used;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) {
-        this.used = p + b.write(i === 0 ? s : s.slice(i), p);
-        return;
-      }
-      b[p++] = c;
-    }
-    this.used = p;
+    this.utf8(s, false);
   }
 
   /** A string value: "(empty)" when empty, a reserved word's first character escaped, then escaped. */
   private string(s: string): void {
-    const n = s.length;
-    if (n === 0) this.text(ZEEK_EMPTY_FIELD);
-    else if (n === 1 && s === ZEEK_UNSET_FIELD) this.text('\\x2d');
-    else if (n === 7 && s === ZEEK_EMPTY_FIELD) this.text('\\x28empty)');
+    const r = reservedWord(s);
+    if (r !== undefined) this.text(r);
     else this.escaped(s);
   }
 
   /** Text escaped as escapeZeekText does (outside sets), as UTF-8. */
   private escaped(s: string): void {
+    this.utf8(s, true);
+  }
+
+  /**
+   * `s` as UTF-8, escaped as escapeZeekText does when `escape`: ASCII is copied byte by byte
+   * up to the first character that needs more (non-ASCII; with `escape`, also one to escape),
+   * and the rest of the string goes the long way.
+   */
+  private utf8(s: string, escape: boolean): void {
     const n = s.length;
     // An escape takes 4 bytes for a character, UTF-8 at most 3 for a code unit.
-    if (this.used + n * 4 > this.bytes.length) this.room(n * 4);
+    const most = escape ? n * 4 : n * 3;
+    if (this.used + most > this.bytes.length) this.room(most);
     const b = this.bytes;
     let p = this.used;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c < 0x20 || c === 0x5c || c >= 0x7f) {
-        // Something to escape, or UTF-8 to encode: the rest of the string the long way.
-        this.used = p + b.write(escapeZeekText(i === 0 ? s : s.slice(i)), p);
+      if (c >= 0x80 || (escape && (c < 0x20 || c === 0x5c || c === 0x7f))) {
+        const rest = i === 0 ? s : s.slice(i);
+        this.used = p + b.write(escape ? escapeZeekText(rest) : rest, p);
         return;
       }
       b[p++] = c;
