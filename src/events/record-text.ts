@@ -85,23 +85,17 @@ export class RecordTextBuffer {
   take(out: RecordBytes, transfer: ArrayBuffer[]): void {
     for (const p of this.pending) {
       const z = p.zeek;
-      if (z !== null) {
-        const b = z.bytes;
-        out.types.push(p.type);
-        out.texts.push(new Uint8Array(b.buffer, b.byteOffset, z.used));
-        out.counts.push(p.count);
-        transfer.push(b.buffer as ArrayBuffer);
-        z.reset(Buffer.allocUnsafeSlow(b.length));
-        p.count = 0;
-        continue;
-      }
-      const b = p.bytes!;
+      const b = z !== null ? z.bytes : p.bytes!;
       out.types.push(p.type);
-      out.texts.push(new Uint8Array(b.buffer, b.byteOffset, p.used));
+      out.texts.push(new Uint8Array(b.buffer, b.byteOffset, z !== null ? z.used : p.used));
       out.counts.push(p.count);
       transfer.push(b.buffer as ArrayBuffer);
-      p.bytes = Buffer.allocUnsafeSlow(b.length);
-      p.used = 0;
+      const fresh = Buffer.allocUnsafeSlow(b.length);
+      if (z !== null) z.reset(fresh);
+      else {
+        p.bytes = fresh;
+        p.used = 0;
+      }
       p.count = 0;
     }
     this.pending = [];
