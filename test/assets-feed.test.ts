@@ -103,14 +103,18 @@ async function enipFeed(t: { after: (f: () => unknown) => void }, opts: Omit<Ass
   return { dir, r, feed };
 }
 
+/** The lines of each record file in `dir`/o that the feed wants, by record type. */
+function wantedLines(dir: string, feed: AssetFeed): { type: string; lines: string[] }[] {
+  return readdirSync(join(dir, 'o'))
+    .filter((n) => n.endsWith('.ndjson') && feed.wants(n.slice(0, -'.ndjson'.length)))
+    .map((f) => ({ type: f.slice(0, -'.ndjson'.length), lines: readFileSync(join(dir, 'o', f), 'utf8').split('\n').filter((l) => l !== '') }));
+}
+
 test('with room for one buffer in flight the reader waits for the thread, and the inventory is the same', { skip, timeout: 120_000 }, async (t) => {
   const { dir, r, feed } = await enipFeed(t, { inFlightBytes: 1 });
   let buffers = 0;
-  for (const f of readdirSync(join(dir, 'o')).filter((n) => n.endsWith('.ndjson'))) {
-    const type = f.slice(0, -'.ndjson'.length);
-    if (!feed.wants(type)) continue;
+  for (const { type, lines } of wantedLines(dir, feed)) {
     // Many small buffers of whole lines, each of its own (they are transferred).
-    const lines = readFileSync(join(dir, 'o', f), 'utf8').split('\n').filter((l) => l !== '');
     for (let i = 0; i < lines.length; i += 7) {
       feed.lines(type, new Uint8Array(Buffer.from(lines.slice(i, i + 7).join('\n') + '\n')));
       buffers++;
@@ -131,10 +135,7 @@ test('lines in blocks of the shared pool, as the writers of the files send them:
   assert.equal(new Set(shared.map((b) => b.byteOffset)).size, POOL_BLOCKS, 'each block once');
   let blocks = 0;
   let own = 0;
-  for (const f of readdirSync(join(dir, 'o')).filter((n) => n.endsWith('.ndjson'))) {
-    const type = f.slice(0, -'.ndjson'.length);
-    if (!feed.wants(type)) continue;
-    const lines = readFileSync(join(dir, 'o', f), 'utf8').split('\n').filter((l) => l !== '');
+  for (const { type, lines } of wantedLines(dir, feed)) {
     for (let i = 0; i < lines.length; i += 5) {
       const b = held.pop() ?? feed.buffer(POOL_BLOCK);
       if (b.buffer instanceof SharedArrayBuffer) blocks++;
