@@ -312,7 +312,6 @@ export function writeStatsAtomic(path: string, stats: object): void {
   writeTextAtomic(path, JSON.stringify(stats, null, 2) + '\n');
 }
 
-
 /** Pushes buffered records to disk (RecordOutput buffers ~1 MiB per file), so a long-running sensor's files are current. */
 function flushRecords(output: RecordOutput): void {
   output.flush();
