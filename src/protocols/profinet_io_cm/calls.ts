@@ -3,12 +3,14 @@
 // the device answers from 49152, and later calls go to that port), so a call's request and
 // response often travel in different flows. This is the protocol's shared state (one per
 // engine, SharedState in src/dissect/types.ts): sessions hand it each complete request and
-// response, keyed by activity UUID and sequence number (DCE 1.1: the two identify a call);
-// a response completes the call and its records are written; a request unanswered for 60 s,
-// and the calls still open at the end of input, are written unanswered. Capped: open calls
-// per engine (the oldest is written unanswered). With several worker threads, frames are
-// spread by IP address pair (src/decode/shard.ts), so the flows of one call, between the same
-// two hosts, land in the same worker.
+// response, keyed by the two hosts' addresses, activity UUID and sequence number (DCE 1.1:
+// activity and sequence identify a call; the addresses keep apart two hosts that use the
+// same activity, as copies of one device's traffic do); a response completes the call and
+// its records are written; a request unanswered for 60 s, and the calls still open at the
+// end of input, are written unanswered. Capped: open calls per engine (the oldest is written
+// unanswered). With several worker threads, frames are spread by IP address pair
+// (src/decode/shard.ts), so the flows of one call, between the same two hosts, land in the
+// same worker, and the calls (but for the cap) are the same whatever the number of workers.
 import type { FlowInfo, L2Context, RecordFields, SharedState } from '../../dissect/types.ts';
 import {
   BLOCK, OPNUM, actionName, alarmCrTypeName, arTypeName, blockName, controlCommandNames, errorCode1Name, errorCode2Name,
@@ -111,7 +113,7 @@ export class PnioCalls implements SharedState {
   /** A complete request. Returns false when the cap made room by writing the oldest call unanswered. */
   request(id: CallId, side: CallSide, sink: RecordSink): boolean {
     this.expire(side.ts, sink);
-    const key = `${id.activity}/${id.seq}`;
+    const key = callKey(id, side.flow);
     const c = this.calls.get(key);
     if (c !== undefined) {
       // A retransmission: the first copy stands.
@@ -133,24 +135,37 @@ export class PnioCalls implements SharedState {
 
   /** A complete response: the call is written (alone when its request was not seen). */
   response(id: CallId, side: CallSide, sink: RecordSink): void {
-    const key = `${id.activity}/${id.seq}`;
-    let c = this.calls.get(key);
+    const key = callKey(id, side.flow);
+    let c = this.open(key, side.ts, sink);
     if (c === undefined) c = new Call(id);
-    else this.calls.delete(key);
     c.res = side;
     writeCall(c, sink);
   }
 
   /** A fault or reject for a call: written with it. */
-  fault(id: CallId, ptype: number, status: number, ts: number, sink: RecordSink): void {
-    const key = `${id.activity}/${id.seq}`;
-    const c = this.calls.get(key);
+  fault(id: CallId, flow: FlowInfo, ptype: number, status: number, ts: number, sink: RecordSink): void {
+    const c = this.open(callKey(id, flow), ts, sink);
     if (c === undefined) return;
-    this.calls.delete(key);
     c.faultType = ptype;
     c.faultStatus = status;
     c.faultTs = ts;
     writeCall(c, sink);
+  }
+
+  /**
+   * Takes the open call of this key out of the table. A call whose request is older than
+   * CALL_TIMEOUT is written unanswered and not returned, whether or not a later request
+   * already made expire() write it: so a late answer is alone whatever else the engine saw.
+   */
+  private open(key: string, now: number, sink: RecordSink): Call | undefined {
+    const c = this.calls.get(key);
+    if (c === undefined) return undefined;
+    this.calls.delete(key);
+    if (c.req !== null && now - c.req.ts > CALL_TIMEOUT) {
+      writeCall(c, sink);
+      return undefined;
+    }
+    return c;
   }
 
   end(): void {
@@ -166,6 +181,13 @@ export class PnioCalls implements SharedState {
       writeCall(c, sink);
     }
   }
+}
+
+/** The table key of a call: the unordered pair of its hosts, activity UUID and sequence number. */
+function callKey(id: CallId, f: FlowInfo): string {
+  const a = f.origH;
+  const b = f.respH;
+  return a < b ? `${a} ${b} ${id.activity}/${id.seq}` : `${b} ${a} ${id.activity}/${id.seq}`;
 }
 
 // ---- records of a call ----

@@ -14,6 +14,9 @@ import { MAX_BODY, MAX_FRAGMENTS, MAX_REASSEMBLIES } from './fragments.ts';
 import { probeProfinetIoCm, profinet_io_cm } from './index.ts';
 import { CALL_TIMEOUT } from './calls.ts';
 import { MAX_BLOCKS, MAX_RECORDS } from './pnio.ts';
+import { udpFrame } from '../../../test/support/build.ts';
+import { Engine } from '../../pipeline/engine.ts';
+import { Registry } from '../../dissect/registry.ts';
 
 const DEVICE_IF = 'DEA00001-6C97-11D1-8271-00A02442DF7D';
 const CONTROLLER_IF = 'DEA00002-6C97-11D1-8271-00A02442DF7D';
@@ -589,6 +592,28 @@ test('caps: record headers per PDU; a request unanswered for CALL_TIMEOUT is wri
   const t = one([fromCtrl(request({ opnum: 2, seq: 1 }, []), 100), fromCtrl(request({ opnum: 2, seq: 2 }, []), 100 + CALL_TIMEOUT + 1), fromDev(response({ opnum: 2, seq: 2 }, []), 200)]);
   const calls = of(t, 'profinet_io_cm_call');
   assert.deepEqual(calls.map((c) => [c.sequence_num, c.result]), [[1, 'no_response'], [2, 'ok']]);
+});
+
+test('calls across flows: keyed by the two hosts as well, so copies of one device with the same activity stay apart; a late answer is alone', () => {
+  const out: [string, Record<string, unknown>][] = [];
+  const e = new Engine({ write: (t, r) => out.push([t, r as Record<string, unknown>]) }, { registry: new Registry([profinet_io_cm]) });
+  // Two controllers call two devices with the same activity UUID and sequence number (as
+  // replays or copies of one device's traffic do); only the second device answers, from its
+  // own port.
+  e.frame(udpFrame('10.0.0.1', '10.0.0.2', 49152, 34964, request({ opnum: 2, seq: 5 }, []), 1));
+  e.frame(udpFrame('10.0.1.1', '10.0.1.2', 49152, 34964, request({ opnum: 2, seq: 5 }, []), 1.5));
+  e.frame(udpFrame('10.0.1.2', '10.0.1.1', 49153, 49152, response({ opnum: 2, seq: 5 }, []), 2));
+  // A third answers CALL_TIMEOUT + 1 s late, with no other request in between.
+  e.frame(udpFrame('10.0.2.1', '10.0.2.2', 49152, 34964, request({ opnum: 2, seq: 6 }, []), 10));
+  e.frame(udpFrame('10.0.2.2', '10.0.2.1', 49153, 49152, response({ opnum: 2, seq: 6 }, []), 11 + CALL_TIMEOUT));
+  e.finish();
+  const calls = out.filter(([t]) => t === 'profinet_io_cm_call').map(([, r]) => [r.source_h, r.sequence_num, r.request_seen, r.response_seen, r.result]);
+  assert.deepEqual(calls.sort(), [
+    ['10.0.0.1', 5, true, false, 'no_response'],
+    ['10.0.1.1', 5, true, true, 'ok'],
+    ['10.0.2.1', 6, false, true, 'ok'],
+    ['10.0.2.1', 6, true, false, 'no_response'],
+  ]);
 });
 
 test('truncation at every offset of a Connect request: no exception, only blocks that fit', () => {

@@ -185,7 +185,7 @@ export class ProfinetIoCmSession implements Session, RecordSink {
         pnioObject ? (d[o + 10] << 8) | d[o + 11] : -1,
         activity, h.seq, h.opnum,
       );
-      if (pdu === null) calls.fault(id, h.ptype, faultStatus, ctx.ts, this);
+      if (pdu === null) calls.fault(id, f, h.ptype, faultStatus, ctx.ts, this);
       else if (h.ptype === PTYPE.REQUEST) {
         if (!calls.request(id, new CallSide(ctx.ts, f, isOrig, pdu, fragments), this)) ctx.event('too_many_calls', `more than ${MAX_CALLS} calls open`, isOrig);
       } else calls.response(id, new CallSide(ctx.ts, f, isOrig, pdu, fragments), this);
