@@ -274,3 +274,50 @@ test('shared state: one per engine for a protocol, seen by the sessions of every
   assert.equal(made, 1);
   assert.deepEqual(out.filter(([t]) => t === 'joined_all').map(([, r]) => r.texts), [['one', 'two']]);
 });
+
+test('layer-2 weirds: at most 100 per event name and address pair (MAC pair and VLANs), all counted', () => {
+  const l2: L2ProtocolDef = {
+    id: 'l2toy',
+    ethertypes: [0x88cc],
+    create(ctx) {
+      return {
+        frame() {
+          ctx.event('odd', 'every frame is odd');
+        },
+        end() {},
+      };
+    },
+    records: {},
+    events: { odd: 'a frame' },
+  };
+  const out: [string, Record<string, unknown>][] = [];
+  const e = new Engine({ write: (t, r) => out.push([t, r as Record<string, unknown>]) }, { registry: new Registry([], [l2]) });
+  // Frames of two MAC pairs, each pair both ways: the cap is per unordered pair.
+  const frame = (src: number, dst: number, ts: number) => {
+    const f = tcpFrame({ src: '1.1.1.1', dst: '2.2.2.2', sport: 1, dport: 2, seq: 1, flags: 'S', ts });
+    const b = f.data.slice();
+    b.fill(dst, 0, 6);
+    b.fill(src, 6, 12);
+    b[12] = 0x88;
+    b[13] = 0xcc;
+    f.data = b;
+    return f;
+  };
+  for (let i = 0; i < 150; i++) {
+    e.frame(frame(0x0a, 0x0b, i));
+    e.frame(frame(0x0b, 0x0a, i + 0.1));
+    e.frame(frame(0x0c, 0x0b, i + 0.2));
+  }
+  e.finish();
+  const w = out.filter(([t]) => t === 'weird').map(([, r]) => r);
+  assert.equal(w.length, 200);
+  assert.ok(w.every((r) => r.name === 'l2toy.odd'));
+  // Frames of 0c/0b are at i + 0.2. The pair 0a/0b wrote its 100 in the first 50 rounds (both
+  // ways), 0c/0b in the first 100.
+  const ofSecondPair = (r: Record<string, unknown>) => Math.round(((r.ts as number) % 1) * 10) === 2;
+  const first = w.filter((r) => !ofSecondPair(r)).map((r) => r.ts as number);
+  const second = w.filter(ofSecondPair).map((r) => r.ts as number);
+  assert.deepEqual([first.length, Math.max(...first)], [100, 49.1]);
+  assert.deepEqual([second.length, Math.max(...second)], [100, 99.2]);
+  assert.equal(e.counters().dissectors.l2toy.events.odd, 450);
+});

@@ -33,8 +33,16 @@ const PROBE_BYTES = 4096;
 const PROBE_CHUNKS = 6;
 /** weird records written per flow and event name (all are counted). */
 const WEIRDS_PER_FLOW = 5;
-/** weird records written per layer-2 protocol and event name for the whole run (all are counted). */
-const WEIRDS_PER_L2_EVENT = 100;
+/**
+ * weird records written per event name of a layer-2 protocol or shared state, per address
+ * pair (all are counted). The pair is the one frames are spread over worker threads by
+ * (src/decode/shard.ts): MAC pair and VLAN ids of a layer-2 frame, IP pair and VLAN of the
+ * flow a shared state was called from. So each pair's weirds are in one engine and
+ * `--workers N` writes the same ones as `--workers 1`.
+ */
+const WEIRDS_PER_PAIR_EVENT = 100;
+/** Address pairs and event names whose weirds are capped per pair; beyond, such weirds of new pairs are counted, not written. */
+const MAX_WEIRD_PAIRS = 65536;
 /** Child sessions per flow (a parent that opens more raises `<parent>.too_many_children`… as an internal cap). */
 const MAX_CHILDREN = 16;
 
@@ -250,7 +258,10 @@ export class DissectManager implements FlowListener {
   private readonly l2Sessions = new Map<string, L2Session>();
   /** ProtocolDef.shared states, by protocol id (made at first use). */
   private readonly sharedStates = new Map<string, SharedState>();
-  private readonly l2Weirds = new Map<string, number>();
+  /** weird records written per event name and address pair, for events outside a flow's sessions. */
+  private readonly pairWeirds = new Map<string, number>();
+  /** The frame of the layer-2 callback under way, else null. */
+  private l2Frame: Packet | null = null;
   private readonly hint: ProbeHint = { transport: 'tcp', portMatch: false, isOrig: true, srcPort: 0, dstPort: 0 };
   /** The flow of the current callback (its view is valid during the callback only). */
   private cur: Flow | null = null;
@@ -384,6 +395,7 @@ export class DissectManager implements FlowListener {
       }
     }
     if (def === undefined) return;
+    this.l2Frame = p;
     try {
       let s = this.l2Sessions.get(def.id);
       if (s === undefined) {
@@ -395,10 +407,12 @@ export class DissectManager implements FlowListener {
       this.countersFor(def.id).internalErrors++;
       this.noteInternal(e);
     }
+    this.l2Frame = null;
   }
 
   /** End of input (after the flow table's flush): layer-2 protocols and shared states write what is pending. */
   finish(): void {
+    this.cur = null;
     for (const [id, s] of this.l2Sessions) {
       try {
         s.end();
@@ -618,12 +632,37 @@ export class DissectManager implements FlowListener {
         direction: isOrig === undefined ? undefined : isOrig ? 'orig' : 'resp',
       };
     } else {
-      const n = this.l2Weirds.get(full) ?? 0;
-      this.l2Weirds.set(full, n + 1);
-      if (n >= WEIRDS_PER_L2_EVENT) return;
+      const key = `${full} ${this.weirdPair()}`;
+      const n = this.pairWeirds.get(key);
+      if (n === undefined) {
+        if (this.pairWeirds.size >= MAX_WEIRD_PAIRS) return;
+        this.pairWeirds.set(key, 1);
+      } else {
+        this.pairWeirds.set(key, n + 1);
+        if (n >= WEIRDS_PER_PAIR_EVENT) return;
+      }
       w = { ts: this.ts, name: full, addl, notice: false, peer: 'palisade', source: protocol };
     }
     this.out.write('weird', w);
+  }
+
+  /** The address pair of an event outside a flow's sessions (see WEIRDS_PER_PAIR_EVENT); '' at the end of input. */
+  private weirdPair(): string {
+    const p = this.l2Frame;
+    if (p !== null) {
+      const m = p.macOff;
+      const vlans = `${p.vlan}/${p.innerVlan}`;
+      if (m < 0) return vlans;
+      const d = p.frame;
+      const a = formatMac((d[m] << 8) | d[m + 1], ((d[m + 2] << 24) | (d[m + 3] << 16) | (d[m + 4] << 8) | d[m + 5]) >>> 0);
+      const b = formatMac((d[m + 6] << 8) | d[m + 7], ((d[m + 8] << 24) | (d[m + 9] << 16) | (d[m + 10] << 8) | d[m + 11]) >>> 0);
+      return a < b ? `${a} ${b} ${vlans}` : `${b} ${a} ${vlans}`;
+    }
+    const f = this.cur;
+    if (f === null) return '';
+    const a = f.v6 ? formatIPv6(f.s0, f.s1, f.s2, f.s3) : formatIPv4(f.s0);
+    const b = f.v6 ? formatIPv6(f.d0, f.d1, f.d2, f.d3) : formatIPv4(f.d0);
+    return a < b ? `${a} ${b} ${f.vlan}` : `${b} ${a} ${f.vlan}`;
   }
 
   private contain(fd: FlowDissect, ctx: Ctx, e: unknown): void {
