@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { CORPUS, HAVE_CORPUS } from './support/corpus.ts';
 import { runCli } from './support/cli.ts';
 import { zeekCut } from './support/zeek-cut.ts';
@@ -117,6 +118,70 @@ test('--workers 2 and 3 yield the same records, inventory and graph as --workers
     assert.deepEqual(s2.outcomes, s1.outcomes);
     assert.deepEqual(s2.protocols, s1.protocols);
     assert.deepEqual(s2.assets, s1.assets);
+  }
+});
+
+/**
+ * A small plant-mix (bench/lib/plant-mix.ts builds the big one the same way): captures moved
+ * to one start time and merged, then copies of the merge on other IPv4 addresses (tcprewrite
+ * --seed), a few seconds apart, merged again. The copies keep their MAC addresses and DCE/RPC
+ * activity UUIDs, and flows of one copy time out while another's packets go on, in whichever
+ * worker.
+ */
+function buildMix(out: string, inputs: string[], copies: number): void {
+  const dir = mkdtempSync(join(tmp, 'mix-'));
+  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const parts: string[] = [];
+  inputs.forEach((f, i) => {
+    const raw = join(dir, `raw${i}.pcap`);
+    run('editcap', ['-F', 'pcap', '-T', 'ether', f, raw]);
+    const first = Number(run('capinfos', ['-a', '-S', '-T', raw]).trim().split('\n').pop()!.split('\t')[1]);
+    const part = join(dir, `p${i}.pcap`);
+    run('editcap', ['-t', String(1767225600 + i - Math.floor(first)), raw, part]);
+    parts.push(part);
+  });
+  const base = join(dir, 'base.pcap');
+  run('mergecap', ['-F', 'pcap', '-w', base, ...parts]);
+  const reps: string[] = [];
+  for (let k = 1; k <= copies; k++) {
+    const r = join(dir, `r${k}.pcap`);
+    run('tcprewrite', [`--seed=${k}`, '--fixcsum', '-i', base, '-o', r]);
+    const rep = join(dir, `rep${k}.pcap`);
+    run('editcap', ['-t', String(k * 7), r, rep]);
+    reps.push(rep);
+  }
+  run('mergecap', ['-F', 'pcap', '-w', out, ...reps]);
+}
+
+const MIX_INPUTS = [
+  ...readdirSync(join(CORPUS, 'iti-ics-security-tools/pcaps/openics')).map((f) => join(CORPUS, 'iti-ics-security-tools/pcaps/openics', f)),
+  join(CORPUS, 'iti-ics-security-tools/pcaps/dnp3/opendnp3-3/conformance/6.6.2.4/dump.pcap'),
+  join(CORPUS, 'icsnpp-enip/tests/traces/enip_cip_example.pcap'),
+  ...readdirSync(join(CORPUS, 'icsnpp-profinet-io-cm/testing/traces')).map((f) => join(CORPUS, 'icsnpp-profinet-io-cm/testing/traces', f)),
+  join(CORPUS, 'iti-ics-security-tools/pcaps/IEC61850/GOOSE/Sample_File_GOOSE.pcap'),
+].filter((f) => /\.pcap(ng)?$/.test(f)).sort();
+
+test('--workers 2 and 3 yield the same records as --workers 1 on copies of one plant (timeouts, calls across flows)', { skip, timeout: 300_000 }, async () => {
+  const mix = join(tmp, 'mix.pcap');
+  buildMix(mix, MIX_INPUTS, 3);
+  const o1 = join(tmp, 'mw1');
+  const r1 = await runCli(['analyze', mix, '--out', o1, '--no-summary']);
+  assert.equal(r1.code, 0, r1.stderr);
+  const files = readdirSync(o1).filter((f) => f.endsWith('.ndjson')).sort();
+  // What the mix is for: DNP3 flows that time out with records pending, and PNIO calls of
+  // three copies of one device that use the same activity UUIDs.
+  const weirds = lines(join(o1, 'weird.ndjson')).map((l) => JSON.parse(l) as { name: string });
+  assert.ok(weirds.filter((w) => w.name === 'dnp3.bad_link_crc').length >= 6);
+  const calls = lines(join(o1, 'profinet_io_cm_call.ndjson')).map((l) => JSON.parse(l) as { activity_uuid: string; 'id.orig_h': string });
+  const hostsOfActivity = new Map<string, Set<string>>();
+  for (const c of calls) (hostsOfActivity.get(c.activity_uuid) ?? hostsOfActivity.set(c.activity_uuid, new Set()).get(c.activity_uuid)!).add(c['id.orig_h']);
+  assert.ok([...hostsOfActivity.values()].some((h) => h.size === 3), 'an activity UUID used by the three copies');
+  for (const w of [2, 3]) {
+    const o2 = join(tmp, `mw${w}`);
+    const r2 = await runCli(['analyze', mix, '--out', o2, '--workers', String(w), '--no-summary']);
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.deepEqual(readdirSync(o2).filter((f) => f.endsWith('.ndjson')).sort(), files);
+    for (const f of files) assert.deepEqual(lines(join(o2, f)).sort(), lines(join(o1, f)).sort(), `${f} with ${w} workers`);
   }
 });
 

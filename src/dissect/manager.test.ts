@@ -321,3 +321,40 @@ test('layer-2 weirds: at most 100 per event name and address pair (MAC pair and 
   assert.deepEqual([second.length, Math.max(...second)], [100, 99.2]);
   assert.equal(e.counters().dissectors.l2toy.events.odd, 450);
 });
+
+test('what a flow writes as it ends carries when it ended: its timeout\'s deadline, or the clock at the end of input', () => {
+  const def: ProtocolDef = {
+    ...toy({ id: 'ender', ports: [7777] }),
+    create(ctx) {
+      return {
+        data(isOrig) {
+          ctx.valid(isOrig);
+          ctx.record('ender', { at: 'data', t: ctx.ts });
+        },
+        gap() {},
+        end() {
+          ctx.record('ender', { at: 'end', t: ctx.ts });
+        },
+      };
+    },
+    records: { ender: [...FLOW_HEADER_FIELDS, { name: 'at', type: 'string' }, { name: 't', type: 'time' }] },
+  };
+  const out: Record<string, unknown>[] = [];
+  const e = new Engine({ write: (t, r) => t === 'ender' && out.push(r as Record<string, unknown>) }, { registry: new Registry([def]) });
+  e.frame(udpFrame('10.0.0.1', '10.0.0.2', 5000, 7777, msg('a'), 10));
+  // Another flow's packets move the clock past the first flow's deadline (10 + 60 s).
+  e.frame(udpFrame('10.0.0.3', '10.0.0.2', 5001, 7777, msg('b'), 69));
+  e.frame(udpFrame('10.0.0.3', '10.0.0.2', 5001, 7777, msg('c'), 75.5));
+  // A packet a little late (an interface's skewed clock) does not move the clock back.
+  e.frame(udpFrame('10.0.0.4', '10.0.0.2', 5002, 7777, msg('d'), 74));
+  e.finish();
+  assert.deepEqual(out.map((r) => [r['id.orig_h'], r.at, r.t]), [
+    ['10.0.0.1', 'data', 10],
+    ['10.0.0.3', 'data', 69],
+    ['10.0.0.1', 'end', 70],
+    ['10.0.0.3', 'data', 75.5],
+    ['10.0.0.4', 'data', 74],
+    ['10.0.0.3', 'end', 75.5],
+    ['10.0.0.4', 'end', 75.5],
+  ]);
+});

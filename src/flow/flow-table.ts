@@ -53,6 +53,13 @@ export interface FlowListener {
   udpData(flow: Flow, isOrig: boolean, p: Packet): void;
   /** The flow ends (timeout, close, eviction or end of input), just before its record is written. */
   flowEnd(flow: Flow): void;
+  /**
+   * The time of what the listener writes (a packet's time). While a flow ends by timeout the
+   * table sets it to the flow's deadline, and at the end of an epoch or of input to the
+   * capture clock, then puts it back: what a flow writes as it ends is stamped with when it
+   * ended, which is the same whatever packets (of other flows) an engine saw.
+   */
+  ts?: number;
 }
 
 /** Receives every flow once, when it ends. */
@@ -474,6 +481,17 @@ export class FlowTable implements StreamSink<number> {
     const f = this.ev.bind(id);
     if (!f.alive) return;
     f.alive = false;
+    const l = this.listener;
+    const was = l?.ts;
+    if (l !== null && was !== undefined) {
+      if (reason === END_REASON.TIMEOUT) l.ts = this.store.f[id * BLOCK + F_DEADLINE];
+      else if (reason === END_REASON.FLUSH) l.ts = this.now;
+    }
+    this.ended(id, f, reason);
+    if (l !== null && was !== undefined) l.ts = was;
+  }
+
+  private ended(id: number, f: Flow, reason: number): void {
     if (f.proto === IPPROTO.TCP) {
       const a = this.store.reasm[2 * id];
       const b = this.store.reasm[2 * id + 1];

@@ -96,11 +96,23 @@ class Dispatcher implements FrameSink {
   }
   frame(f: RawFrame): void {
     const c = this.clock;
-    c.observe(f.ts);
+    const epoch = c.epoch;
+    const now = c.now;
+    // Before a new epoch, every engine gets the clock the old one ended at (see RingWriter.clock).
+    if (c.observe(f.ts)) this.clockAll(epoch, now);
     // shardHash is an unsigned 32-bit value.
     const w = this.owner[shardHash(f) % this.shards];
     if (w < 0) this.local.frameAt(f, c.epoch, c.now);
     else this.writers[w].write(f, c.epoch, c.now);
+  }
+  /** Sends the capture clock to every engine, then the end marker to the workers. */
+  end(): void {
+    this.clockAll(this.clock.epoch, this.clock.now);
+    for (const w of this.writers) w.end();
+  }
+  private clockAll(epoch: number, now: number): void {
+    this.local.clockAt(epoch, now);
+    for (const w of this.writers) w.clock(epoch, now);
   }
 }
 
@@ -168,7 +180,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     sink = dispatcher;
     finish = async () => {
       try {
-        for (const w of dispatcher.writers) w.end();
+        dispatcher.end();
       } catch (e) {
         throw pool.failure() ?? e;
       }

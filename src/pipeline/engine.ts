@@ -78,18 +78,23 @@ export class Engine implements FrameSink, FlowSink {
 
   frame(f: RawFrame): void {
     if (this.clock.observe(f.ts)) this.table.newEpoch();
-    else this.table.clock(this.clock.now);
+    this.table.clock(this.clock.now);
     this.frameSynced(f);
   }
 
   /** A frame in a worker: `epoch` and `now` come from the reader's CaptureClock. */
   frameAt(f: RawFrame, epoch: number, now: number): void {
+    this.clockAt(epoch, now);
+    this.frameSynced(f);
+  }
+
+  /** The reader's CaptureClock without a frame (RingSink): flows whose timeout it passed end. */
+  clockAt(epoch: number, now: number): void {
     if (epoch !== this.epoch) {
       this.epoch = epoch;
       this.table.newEpoch();
     }
     this.table.clock(now);
-    this.frameSynced(f);
   }
 
   private frameSynced(f: RawFrame): void {
@@ -124,7 +129,12 @@ export class Engine implements FrameSink, FlowSink {
   /** End of input: every open flow is ended and written. */
   finish(): void {
     this.table.flush();
-    this.dissect?.finish();
+    // What layer-2 protocols and shared states write at the end carries the capture clock.
+    const d = this.dissect;
+    if (d !== null) {
+      if (this.table.now > 0) d.ts = this.table.now;
+      d.finish();
+    }
   }
 
   counters(): EngineCounters {

@@ -11,6 +11,16 @@ const FULL = 1;
 const END = -1;
 const HEADER = 8; // frame count (i32), bytes used (i32)
 const FRAME_HEADER = 40; // caplen, wirelen, linktype, ifIndex, epoch, pad (u32); ts, now (f64)
+/** A frame header with this caplen carries no frame, only the capture clock (RingWriter.clock). */
+const CLOCK_ONLY = 0xffffffff;
+
+/** What a worker does with the ring's content. */
+export interface RingSink {
+  /** A frame, with the reader's capture clock at that frame. */
+  frameAt(f: RawFrame, epoch: number, now: number): void;
+  /** The reader's capture clock alone: at the end of an epoch, and at the end of input. */
+  clockAt(epoch: number, now: number): void;
+}
 
 export interface RingBuffers {
   state: SharedArrayBuffer;
@@ -130,6 +140,25 @@ export class RingWriter {
     this.count++;
   }
 
+  /**
+   * Passes the reader's capture clock without a frame. The reader sends it to every worker
+   * before a new epoch and before the end marker, so that each worker ends its flows at the
+   * clock the reader ended them at, not at the last frame it happened to get.
+   */
+  clock(epoch: number, now: number): void {
+    if (this.pos + FRAME_HEADER > this.slotSize) {
+      this.publish(this.count);
+      this.acquire();
+    }
+    const at = this.slot * this.slotSize + this.pos;
+    const w = at >> 2;
+    this.u32[w] = CLOCK_ONLY;
+    this.u32[w + 4] = epoch;
+    this.f64[(at + 32) >> 3] = now;
+    this.pos += FRAME_HEADER;
+    this.count++;
+  }
+
   /** Publishes what is pending (the worker processes it now). */
   flush(): void {
     if (this.count > 0) {
@@ -166,8 +195,8 @@ export class RingReader {
     this.slotSize = r.slotSize;
   }
 
-  /** Blocks until a slot is published; hands its frames to `sink`; returns false at the end marker. */
-  next(sink: (f: RawFrame, epoch: number, now: number) => void): boolean {
+  /** Blocks until a slot is published; hands its frames and clocks to `sink`; returns false at the end marker. */
+  next(sink: RingSink): boolean {
     const st = this.state;
     while (Atomics.load(st, this.slot) !== FULL) Atomics.wait(st, this.slot, EMPTY, 1000);
     const base = this.slot * this.slotSize;
@@ -179,13 +208,18 @@ export class RingReader {
     for (let i = 0; i < count; i++) {
       const w = at >> 2;
       const caplen = this.u32[w];
+      if (caplen === CLOCK_ONLY) {
+        sink.clockAt(this.u32[w + 4], this.f64[(at + 32) >> 3]);
+        at += FRAME_HEADER;
+        continue;
+      }
       f.caplen = caplen;
       f.wirelen = this.u32[w + 1];
       f.linktype = this.u32[w + 2];
       f.ifIndex = this.u32[w + 3];
       f.ts = this.f64[(at + 24) >> 3];
       f.offset = at + FRAME_HEADER;
-      sink(f, this.u32[w + 4], this.f64[(at + 32) >> 3]);
+      sink.frameAt(f, this.u32[w + 4], this.f64[(at + 32) >> 3]);
       at += FRAME_HEADER + align8(caplen);
     }
     Atomics.store(st, this.slot, EMPTY);

@@ -104,8 +104,7 @@ function run(init: WorkerInit, registry: Registry): void {
   const out = new ShardSink(init);
   const engine = new Engine(out, { flow: init.flow, registry });
   const reader = new RingReader(init.ring);
-  const sink = (f: Parameters<Engine['frame']>[0], epoch: number, now: number) => engine.frameAt(f, epoch, now);
-  while (reader.next(sink)) {
+  while (reader.next(engine)) {
     // each call processes one slot of frames
   }
   engine.finish();
