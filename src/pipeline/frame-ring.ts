@@ -46,7 +46,6 @@ const align8 = (n: number) => (n + 7) & ~7;
 
 export class RingWriter {
   private readonly state: Int32Array;
-  private readonly u8: Uint8Array;
   private readonly u32: Uint32Array;
   private readonly f64: Float64Array;
   private readonly i32: Int32Array;
@@ -55,10 +54,10 @@ export class RingWriter {
   private slot = 0;
   private pos = HEADER;
   private count = 0;
-  private readonly view: DataView;
-  /** The buffer of the frames being copied, and a view of it (frames of one chunk share it). */
+  /** The buffer of the frames being copied, and a Buffer over it (frames of one chunk share it). */
   private srcBytes: Uint8Array | null = null;
-  private srcView: DataView;
+  private srcBuf: Buffer = Buffer.alloc(0);
+  private readonly dst: Buffer;
   /** Frames cut short because they did not fit in a slot. */
   truncated = 0;
   /** Times the writer waited for the worker. */
@@ -66,14 +65,12 @@ export class RingWriter {
 
   constructor(r: RingBuffers) {
     this.state = new Int32Array(r.state);
-    this.u8 = new Uint8Array(r.data);
     this.u32 = new Uint32Array(r.data);
     this.f64 = new Float64Array(r.data);
     this.i32 = new Int32Array(r.data);
     this.slots = r.slots;
     this.slotSize = r.slotSize;
-    this.view = new DataView(r.data);
-    this.srcView = this.view;
+    this.dst = Buffer.from(r.data);
     this.acquire();
   }
 
@@ -119,23 +116,14 @@ export class RingWriter {
     this.u32[w + 4] = epoch;
     this.f64[(at + 24) >> 3] = f.ts;
     this.f64[(at + 32) >> 3] = now;
+    // Buffer's copy is a native call without a view per frame: on plant-mix's frames (143
+    // bytes on average) about half the time of a copy through DataViews or subarray().set().
     const src = f.data;
-    const dst = this.u8;
-    const from = f.offset;
-    const to = at + FRAME_HEADER;
-    if (caplen <= 256) {
-      // Small frames: four bytes at a time through DataViews (frames start at any offset) is
-      // cheaper than a byte loop, and than creating a subarray view for set().
-      if (src !== this.srcBytes) {
-        this.srcBytes = src;
-        this.srcView = new DataView(src.buffer, src.byteOffset, src.byteLength);
-      }
-      const sv = this.srcView;
-      const dv = this.view;
-      let i = 0;
-      for (; i + 4 <= caplen; i += 4) dv.setUint32(to + i, sv.getUint32(from + i, true), true);
-      for (; i < caplen; i++) dst[to + i] = src[from + i];
-    } else dst.set(src.subarray(from, from + caplen), to);
+    if (src !== this.srcBytes) {
+      this.srcBytes = src;
+      this.srcBuf = Buffer.isBuffer(src) ? src : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+    }
+    this.srcBuf.copy(this.dst, at + FRAME_HEADER, f.offset, f.offset + caplen);
     this.pos += need;
     this.count++;
   }
