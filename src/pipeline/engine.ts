@@ -69,7 +69,11 @@ export class Engine implements FrameSink, FlowSink {
     this.out = out;
     if (opts.listener === undefined && opts.registry === undefined) throw new Error('Engine: give the protocols to dissect (registry) or a listener');
     this.dissect = opts.listener !== undefined ? null : new DissectManager(opts.registry!, out);
-    this.table = new FlowTable(this, opts.listener !== undefined ? opts.listener : this.dissect, opts.flow ?? {});
+    // Without a protocol over TCP or UDP (`--protocols none`, or layer-2 ones only) the flow
+    // table has no one to hand payloads to: flows and reassembly run as ever, the dissect
+    // stage's per-packet calls are skipped.
+    const flowListener = opts.listener !== undefined ? opts.listener : opts.registry!.protocols.length > 0 ? this.dissect : null;
+    this.table = new FlowTable(this, flowListener, opts.flow ?? {});
   }
 
   /** The capture clock (--workers 1); workers get theirs from the reader through sync(). */
