@@ -76,7 +76,7 @@ export class Engine implements FrameSink, FlowSink {
     this.table = new FlowTable(this, flowListener, opts.flow ?? {});
   }
 
-  /** The capture clock (--workers 1); workers get theirs from the reader through sync(). */
+  /** The capture clock (--workers 1); engines fed by the reader get its clock through frameAt() and clockAt(). */
   private readonly clock = new CaptureClock();
   private epoch = 0;
 
