@@ -456,6 +456,15 @@ export class AssetBuilder implements Observer {
   }
 
   /**
+   * Counts a record of `type` that its mapper passes over, not given to write(): its line
+   * lacked what LINE_NEEDS says every line the mapper reads holds. Its time is in the span
+   * the feed sends (span()).
+   */
+  passed(type: string): void {
+    this.typeSlot(type).n++;
+  }
+
+  /**
    * Widens the span of record times (the inventory's `span`, and the start of its learning
    * period) by records this builder was not given: those no mapper reads (AssetFeed).
    */

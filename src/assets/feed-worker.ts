@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { setPriority } from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { AssetBuilder } from './builder.ts';
-import { mappersFor } from './mappers.ts';
+import { LINE_NEEDS, mappersFor } from './mappers.ts';
 import { preloadOui } from './oui.ts';
 import { isPalisadeError } from '../core/errors.ts';
 import { writeTextAtomic } from '../core/atomic-write.ts';
-import { CTL, ENTRY, INVENTORY_FILES, POOL_BLOCK, POOL_BLOCKS, assetFiles, graphFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
+import { CTL, ENTRY, WAIT_MS, INVENTORY_FILES, POOL_BLOCK, POOL_BLOCKS, assetFiles, graphFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
 
 const init = workerData as FeedInit;
 
@@ -73,13 +73,20 @@ function lines(type: string, bytes: Uint8Array): void {
 }
 
 function piece(type: string, text: string): void {
+  const need = LINE_NEEDS.get(type);
+  /** Where `need` is next in the text, at or after `at` (-1: nowhere); looked for again once passed. */
+  let hit = -2;
   let at = 0;
   for (;;) {
     const nl = text.indexOf('\n', at);
     const end = nl < 0 ? text.length : nl;
     if (end > at) {
-      const r = JSON.parse(text.slice(at, end)) as Record<string, unknown>;
-      builder.write(type, r, flowOf(r.uid));
+      if (need !== undefined && hit < at && hit !== -1) hit = text.indexOf(need, at);
+      if (need !== undefined && (hit < 0 || hit >= end)) builder.passed(type);
+      else {
+        const r = JSON.parse(text.slice(at, end)) as Record<string, unknown>;
+        builder.write(type, r, flowOf(r.uid));
+      }
     }
     if (nl < 0) break;
     at = nl + 1;
@@ -167,8 +174,9 @@ function run(): void {
       if (handle(m)) return;
       busy = true;
     }
-    // The main thread bumps WAKE after each block it queues and each message it posts.
-    if (!busy) Atomics.wait(ctl, CTL.WAKE, wake, 1000);
+    // The main thread bumps WAKE after a batch of blocks (WAKE_BLOCKS), each message it posts,
+    // and when it waits for room.
+    if (!busy) Atomics.wait(ctl, CTL.WAKE, wake, WAIT_MS);
   }
 }
 
