@@ -239,8 +239,22 @@ async function bench(o: Options): Promise<number> {
   // headline (it is what a user waits for, and the only one that shows parallel speed-up).
   const wall = (id: string) => results.find((r) => r.id === id)?.median?.wall_seconds;
   const cpu = (id: string) => results.find((r) => r.id === id)?.median?.cpu_seconds;
+  // The same ratio taken in each round (the two runs next to each other in time), and the
+  // median of those: a drift of the machine's speed during the bench moves it less.
+  const roundRatio = (a: string, b: string): number | undefined => {
+    const ra = results.find((r) => r.id === a);
+    const rb = results.find((r) => r.id === b);
+    if (ra?.median === undefined || rb?.median === undefined) return undefined;
+    const n = Math.min(ra.runs.length, rb.runs.length);
+    return n === 0 ? undefined : median(Array.from({ length: n }, (_, i) => ra.runs[i].wall_seconds / rb.runs[i].wall_seconds));
+  };
   const ratios: Record<string, number> = {};
-  const ratioLines: string[][] = [['ratio', 'wall', 'CPU', 'meaning (wall)']];
+  const ratioLines: string[][] = [['ratio', 'wall', 'per round', 'CPU', 'meaning (wall)']];
+  const perRound = (key: string, a: string, b: string): string => {
+    const r = roundRatio(a, b);
+    if (r !== undefined) ratios[`${key}:rounds`] = r;
+    return fmt.ratio(r);
+  };
   for (const [p, pl] of [['palisade-w1', 'palisade 1 worker'], ['palisade-w2', 'palisade 2 workers'], ['palisade-w1-flows', 'palisade 1 worker, flows only'], ['palisade-w2-flows', 'palisade 2 workers, flows only']]) {
     for (const [peer, peerLabel] of [['ndpireader', 'ndpiReader'], ['tshark', 'tshark']]) {
       const a = wall(p);
@@ -251,7 +265,7 @@ async function bench(o: Options): Promise<number> {
       const cb = cpu(peer);
       const cr = ca !== undefined && cb !== undefined ? ca / cb : undefined;
       if (cr !== undefined) ratios[`${p}/${peer}:cpu`] = cr;
-      ratioLines.push([`${pl} / ${peerLabel}`, fmt.ratio(a / b), fmt.ratio(cr), a / b > 1 ? `palisade takes ${(a / b).toFixed(2)}× as long` : `palisade is ${(b / a).toFixed(2)}× as fast`]);
+      ratioLines.push([`${pl} / ${peerLabel}`, fmt.ratio(a / b), perRound(`${p}/${peer}`, p, peer), fmt.ratio(cr), a / b > 1 ? `palisade takes ${(a / b).toFixed(2)}× as long` : `palisade is ${(b / a).toFixed(2)}× as fast`]);
     }
   }
   for (const sfx of ['', '-flows']) {
@@ -259,7 +273,7 @@ async function bench(o: Options): Promise<number> {
     const w2 = wall(`palisade-w2${sfx}`);
     if (w1 !== undefined && w2 !== undefined) {
       ratios[`speedup-w2-vs-w1${sfx}`] = w1 / w2;
-      ratioLines.push([`speedup, 2 workers vs 1${sfx === '' ? '' : ', flows only'}`, fmt.ratio(w1 / w2), '-', 'wall(1 worker) / wall(2 workers); above 1 is faster']);
+      ratioLines.push([`speedup, 2 workers vs 1${sfx === '' ? '' : ', flows only'}`, fmt.ratio(w1 / w2), perRound(`speedup-w2-vs-w1${sfx}`, `palisade-w1${sfx}`, `palisade-w2${sfx}`), '-', 'wall(1 worker) / wall(2 workers); above 1 is faster']);
     }
   }
   // What each stage adds, from runs that leave it out (wall and CPU of the longer over the shorter).
@@ -275,9 +289,9 @@ async function bench(o: Options): Promise<number> {
     ratios[id] = x / y;
     const cr = (cpu(a) ?? NaN) / (cpu(b) ?? NaN);
     if (Number.isFinite(cr)) ratios[`${id}:cpu`] = cr;
-    ratioLines.push([label, fmt.ratio(x / y), fmt.ratio(cr), meaning]);
+    ratioLines.push([label, fmt.ratio(x / y), perRound(id, a, b), fmt.ratio(cr), meaning]);
   }
-  if (ratioLines.length > 1) log('\n' + table(ratioLines, 'lrrl'));
+  if (ratioLines.length > 1) log('\n' + table(ratioLines, 'lrrrl'));
 
   // Palisade's own account of the same runs.
   const pal = results.filter((r) => r.palisade_stats !== undefined && r.median !== undefined);

@@ -37,7 +37,7 @@ export async function runOnce(tool: Tool, capture: string, expectedPackets: numb
       palisade: r.palisade,
     };
   } finally {
-    // Palisade's records of a 300 MB capture are tens of MB; keep the disk clean between runs.
+    // Palisade's records of plant-mix are about 1.1 GB: the disk is cleaned between runs.
     rmSync(scratch, { recursive: true, force: true });
   }
 }
