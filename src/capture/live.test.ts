@@ -397,7 +397,7 @@ function fakeTcpdump(dir: string, name: string, body: string): string {
   return path;
 }
 
-test('tcpdump refusing to open the interface: its words are quoted with what to do', async (t) => {
+test('tcpdump refusing to open the interface: its words are quoted with what to do', { timeout: 60_000 }, async (t) => {
   const dir = tempDir(t);
   const noPerm = fakeTcpdump(dir, 'no-perm', `process.stderr.write(${JSON.stringify(REAL_NO_PERMISSION)}); process.exit(1);`);
   await assert.rejects(
@@ -432,7 +432,7 @@ ${opts.dieAfterMs === undefined ? 'setInterval(() => {}, 1000);' : `setTimeout((
   );
 }
 
-test('a capture stopped with stop(): every frame, stats from SIGUSR1 and from the exit report', async (t) => {
+test('a capture stopped with stop(): every frame, stats from SIGUSR1 and from the exit report', { timeout: 60_000 }, async (t) => {
   const dir = tempDir(t);
   const { bytes } = buildPcap(SIZES);
   const bin = fakeCapture(dir, bytes);
@@ -441,7 +441,12 @@ test('a capture stopped with stop(): every frame, stats from SIGUSR1 and from th
   const cap = await LiveCapture.start({ iface: 'lo', sink, rotator: rot, tcpdump: bin });
   assert.equal(cap.running, true);
   assert.equal(cap.stderr.listening, true);
-  while (sink.frames.length < SIZES.length) await new Promise((r) => setTimeout(r, 10));
+  // Bounded: a capture that stops delivering fails the test with what it got, not a hang.
+  const until = Date.now() + 20_000;
+  while (sink.frames.length < SIZES.length) {
+    assert.ok(Date.now() < until, `${sink.frames.length} of ${SIZES.length} frames after 20 s (running: ${cap.running}, stderr: ${JSON.stringify(cap.stderr.messages())})`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
   assert.deepEqual(await cap.requestStats(5000), { captured: 7, receivedByFilter: 9, droppedByKernel: 2, droppedByInterface: null });
   cap.stop();
   const end = await cap.done;
@@ -455,7 +460,7 @@ test('a capture stopped with stop(): every frame, stats from SIGUSR1 and from th
   assert.deepEqual(readBack(rot.files[0]).body, bytes.subarray(HEADER_LEN));
 });
 
-test('tcpdump dying on its own is E_CAPTURE_FAILED quoting its stderr', async (t) => {
+test('tcpdump dying on its own is E_CAPTURE_FAILED quoting its stderr', { timeout: 60_000 }, async (t) => {
   const dir = tempDir(t);
   const { bytes } = buildPcap(SIZES.slice(0, 3));
   const sink = new Collect();
