@@ -82,11 +82,10 @@ function piece(type: string, text: string): void {
     const end = nl < 0 ? text.length : nl;
     if (end > at) {
       if (need !== undefined && hit < at && hit !== -1) hit = text.indexOf(need, at);
-      if (need !== undefined && (hit < 0 || hit >= end)) builder.passed(type);
-      else {
+      if (need === undefined || (hit >= 0 && hit < end)) {
         const r = JSON.parse(text.slice(at, end)) as Record<string, unknown>;
         builder.write(type, r, flowOf(r.uid));
-      }
+      } else builder.passed(type);
     }
     if (nl < 0) break;
     at = nl + 1;
