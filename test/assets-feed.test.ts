@@ -75,6 +75,22 @@ test('the inventory built on its thread is the one an AssetBuilder makes of the 
   assert.deepEqual(files.span, want.span);
   const changes = readFileSync(join(dir, 'ndjson', 'asset_changes.ndjson'), 'utf8').trimEnd().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
   assert.deepEqual(changes, JSON.parse(JSON.stringify(want.changes)));
+
+  // Without keepInventory (the CLI's way) the inventory stays on its thread, which writes the
+  // files: the same files, changes and counts.
+  const kept = join(dir, 'kept');
+  const lean = await analyze({ inputs: paths, outDir: kept, keepInventory: false });
+  assert.equal(lean.inventory, undefined);
+  assert.deepEqual(lean.stats.assets, ndjson.stats.assets);
+  assert.equal(lean.stats.assets?.count, want.assets.length);
+  assert.equal(lean.stats.assets?.changes, want.changes.length);
+  for (const f of ['assets.csv', 'graph.json', 'graph.graphml', 'assets.json', 'asset_changes.ndjson']) assert.ok(lean.files.includes(join(kept, f)), f);
+  assert.equal(readFileSync(join(kept, 'assets.csv'), 'utf8'), assetsCSV(want.assets));
+  assert.equal(readFileSync(join(kept, 'graph.json'), 'utf8'), graphJSON(want));
+  assert.equal(readFileSync(join(kept, 'graph.graphml'), 'utf8'), graphML(want));
+  const meta = JSON.parse(readFileSync(join(kept, 'assets.json'), 'utf8')) as { palisade_version: string; generated: string };
+  assert.equal(readFileSync(join(kept, 'assets.json'), 'utf8'), assetsJSON(want, { palisade_version: meta.palisade_version, generated: meta.generated }));
+  assert.equal(readFileSync(join(kept, 'asset_changes.ndjson'), 'utf8'), readFileSync(join(dir, 'ndjson', 'asset_changes.ndjson'), 'utf8'));
 });
 
 test("records no mapper reads are not sent, yet count in the inventory's span", { skip }, async (t) => {

@@ -239,6 +239,19 @@ test('a worker\'s records that cannot be written stop the run with E_OUTPUT nami
   assert.match(r.stderr, /Cannot write to .*conn\.ndjson: ENOSPC/);
 });
 
+test("an inventory file that cannot be written (written by the inventory's thread) stops the run with E_OUTPUT naming it", { skip: skip || (existsSync('/dev/full') ? false : 'no /dev/full') }, async () => {
+  const { mkdirSync, symlinkSync } = await import('node:fs');
+  const out = join(tmp, 'full-assets');
+  mkdirSync(out, { recursive: true });
+  symlinkSync('/dev/full', join(out, 'graph.json'));
+  const r = await runCli(['analyze', MODBUS, '--out', out, '--no-summary']);
+  assert.equal(r.code, 6, r.stderr);
+  assert.match(r.stderr, /cannot write graph\.json \(.*ENOSPC.*\); check the directory's permissions and free space/);
+  // The records are complete, and the file before it in the order written.
+  assert.ok(lines(join(out, 'conn.ndjson')).length >= 1);
+  assert.ok(readFileSync(join(out, 'assets.csv'), 'utf8').startsWith('id,key,'));
+});
+
 test('a truncated capture: clear message with file and offset, records kept, exit code 4', { skip }, async () => {
   const bad = join(tmp, 'cut.pcap');
   const whole = readFileSync(MODBUS);

@@ -177,6 +177,19 @@ test('CSV quotes what needs quoting and defuses formulas; GraphML escapes markup
   assert.ok(ml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<graphml '));
 });
 
+test('GraphML drops the control characters XML cannot carry and escapes apostrophes; CSV defuses a cell that starts with @', () => {
+  const recs = plantRecords();
+  recs.push(['ident', { ts: 9, ip: PLC.ip, field: 'name', value: "o'\u0001k\tline", confidence: 95 }]);
+  recs.push(['ident', { ts: 9, ip: HMI.ip, field: 'name', value: '@SUM(1)', confidence: 95 }]);
+  const inv = build(recs);
+  const ml = graphML(inv);
+  assert.ok(ml.includes('o&apos;k\tline'), 'the apostrophe escaped, U+0001 dropped, the tab kept');
+  assert.ok(!ml.includes('\u0001'));
+  const csv = assetsCSV(inv.assets);
+  assert.ok(csv.includes(`"'@SUM(1)"`), csv);
+  assert.ok(csv.includes("o'\u0001k\tline"), 'a cell with nothing to quote is as it is');
+});
+
 /** Builds with `parts` builders (records dealt out by `pick`), merged as the main thread merges workers' states. */
 function buildMerged(records: [string, object][], parts: number, pick: (i: number) => number): Inventory {
   const bs = Array.from({ length: parts }, () => new AssetBuilder(testMappers));

@@ -35,9 +35,18 @@ function best(claims: readonly Claim[]): string {
   return claims.filter((c) => c.confidence === top).map((c) => c.value).join(' | ');
 }
 
+/** A cell that must be quoted: a quote, comma or line break in it, or a start a spreadsheet reads as a formula. */
+const CSV_QUOTED = /[",\n\r]|^[=+\-@\t]/;
+const CSV_FORMULA = /^[=+\-@\t\r]/;
+
 function csvCell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@\t\r]/.test(s) ? `"${(/^[=+\-@\t\r]/.test(s) ? "'" : '') + s.replace(/"/g, '""')}"` : s;
+  if (typeof v === 'number') {
+    // A negative number is data, yet starts with '-': quoted as any other such cell.
+    if (v >= 0) return String(v);
+  } else if (v === null) return '';
+  const s = String(v);
+  if (!CSV_QUOTED.test(s)) return s;
+  return `"${(CSV_FORMULA.test(s) ? "'" : '') + s.replace(/"/g, '""')}"`;
 }
 
 export const CSV_COLUMNS = [
@@ -88,8 +97,14 @@ export function graphJSON(inv: Inventory): string {
 
 const XML_ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
 
+/** What xml() changes: markup, and the control characters XML 1.0 cannot carry. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const XML_SPECIAL = /[<>&"'\x00-\x08\x0b\x0c\x0e-\x1f]/;
+
 /** Text for XML 1.0: markup escaped, and the control characters XML cannot carry dropped. */
 function xml(s: string): string {
+  // Most values (addresses, roles, names) hold none of it.
+  if (!XML_SPECIAL.test(s)) return s;
   let out = '';
   for (const ch of s) {
     const c = ch.charCodeAt(0);

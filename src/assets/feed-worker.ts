@@ -6,15 +6,13 @@
 // from the queue in shared memory and the messages from its port, and waits in Atomics.wait
 // when there is neither. Its replies go out through parentPort.
 import { readlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { setPriority } from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { AssetBuilder } from './builder.ts';
+import { AssetBuilder, type Inventory } from './builder.ts';
 import { LINE_NEEDS, mappersFor } from './mappers.ts';
 import { preloadOui } from './oui.ts';
 import { isPalisadeError } from '../core/errors.ts';
-import { writeTextAtomic } from '../core/atomic-write.ts';
-import { CTL, ENTRY, WAIT_MS, INVENTORY_FILES, POOL_BLOCK, POOL_BLOCKS, assetFiles, graphFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
+import { CTL, ENTRY, WAIT_MS, POOL_BLOCK, POOL_BLOCKS, assetCounts, writeInventoryFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
 
 const init = workerData as FeedInit;
 
@@ -122,8 +120,11 @@ function drain(tail: number): boolean {
   return true;
 }
 
-/** Handles a message; true at the end (the inventory has been sent). */
-function handle(m: FeedMessage): boolean {
+/** The inventory made at the end (its files are written from it). */
+let final: Inventory | null = null;
+
+/** Handles a message. */
+function handle(m: FeedMessage): void {
   if (m.kind === 'lines') {
     try {
       lines(m.type, m.bytes);
@@ -133,28 +134,28 @@ function handle(m: FeedMessage): boolean {
   } else if (m.kind === 'merge') builder.mergeState(m.state);
   else if (m.kind === 'span') builder.span(m.first, m.last);
   else if (m.kind === 'snapshot') snapshot(m.dir, m.meta);
-  else {
-    const inventory = builder.finalize();
-    parentPort!.postMessage({ kind: 'inventory', inventory } satisfies FeedReply);
-    if (m.graphs) parentPort!.postMessage({ kind: 'graphs', files: graphFiles(inventory) } satisfies FeedReply);
-    return true;
+  else if (m.kind === 'end') {
+    const inv = (final = builder.finalize());
+    // The inventory travels only when asked: cloning it costs this thread and the main one.
+    parentPort!.postMessage({ kind: 'end', changes: inv.changes, counts: assetCounts(inv), inventory: m.inventory ? inv : null } satisfies FeedReply);
+  } else {
+    const inv = (final ??= builder.finalize());
+    try {
+      parentPort!.postMessage({ kind: 'files', written: writeInventoryFiles(m.dir, inv, m.meta, m.atomic) } satisfies FeedReply);
+    } catch (e) {
+      if (!isPalisadeError(e)) throw e;
+      parentPort!.postMessage({ kind: 'files-failed', message: e.message, file: e.file ?? m.dir } satisfies FeedReply);
+    }
   }
-  return false;
 }
 
 /** The inventory so far into `dir`, each file replaced whole; a file that cannot be written is reported, and the thread goes on. */
 function snapshot(dir: string, meta: Record<string, unknown>): void {
-  const inv = builder.finalize();
-  const files = { ...assetFiles(inv, meta), ...graphFiles(inv) };
-  for (const name of INVENTORY_FILES) {
-    const path = join(dir, name);
-    try {
-      writeTextAtomic(path, files[name]);
-    } catch (e) {
-      if (!isPalisadeError(e)) throw e;
-      parentPort!.postMessage({ kind: 'snapshot-failed', message: e.message, file: path } satisfies FeedReply);
-      return;
-    }
+  try {
+    writeInventoryFiles(dir, builder.finalize(), meta, true);
+  } catch (e) {
+    if (!isPalisadeError(e)) throw e;
+    parentPort!.postMessage({ kind: 'snapshot-failed', message: e.message, file: e.file ?? dir } satisfies FeedReply);
   }
 }
 
@@ -170,11 +171,11 @@ function run(): void {
     if (pending !== undefined && qHead === pending.queued) {
       const m = pending.m;
       pending = undefined;
-      if (handle(m)) return;
+      handle(m);
       busy = true;
     }
     // The main thread bumps WAKE after a batch of blocks (WAKE_BLOCKS), each message it posts,
-    // and when it waits for room.
+    // and when it waits for room. After the end the thread waits for files() until it is stopped.
     if (!busy) Atomics.wait(ctl, CTL.WAKE, wake, WAIT_MS);
   }
 }

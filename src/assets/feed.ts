@@ -2,9 +2,10 @@
 // it the records the inventory reads, as the NDJSON lines it has just written to their files
 // (RecordTap), or, when it writes no NDJSON (Zeek logs, a database only), as lines it formats
 // for this thread alone. The thread parses them and runs the AssetBuilder; at the end it
-// merges the states of the worker threads' builders, finalizes, and sends the inventory
-// back. On a machine with a core to spare the inventory then costs the main thread little
-// more than the finalize it waits for (see docs/benchmarks.md).
+// merges the states of the worker threads' builders, finalizes, sends back the changes and
+// counts (and the inventory, when asked), and writes the inventory's files when asked
+// (files()). On a machine with a core to spare the inventory then costs the main thread
+// little more than the finalize it waits for (see docs/benchmarks.md).
 //
 // The files' lines travel in shared memory, not in messages: the writers of the tapped files
 // fill blocks of a pool in a SharedArrayBuffer, and a written block goes to the thread as an
@@ -23,11 +24,14 @@
 // Back-pressure: at most IN_FLIGHT_BYTES of lines wait for the thread; past that the main
 // thread waits (Atomics.wait) until the thread has caught up, so memory does not grow with
 // the capture when the inventory is the slower side.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { writeTextAtomic } from '../core/atomic-write.ts';
 import { PalisadeError } from '../core/errors.ts';
 import { RecordTextBuffer, type RecordBytes } from '../events/record-text.ts';
 import { FLUSH_CHARS, type RecordTap } from '../events/ndjson.ts';
-import type { AssetBuilderState, Inventory } from './builder.ts';
+import type { AssetBuilderState, AssetChange, Inventory } from './builder.ts';
 import { assetsCSV, assetsJSON, graphJSON, graphML } from './export.ts';
 
 /** Slots of the shared control array. */
@@ -98,8 +102,10 @@ export type FeedMessage =
   | { kind: 'span'; first: number; last: number }
   /** The inventory so far, written by the thread into `dir` (a live capture's, see snapshot()). */
   | { kind: 'snapshot'; dir: string; meta: Record<string, unknown> }
-  /** `graphs`: whether the graph's files are wanted. */
-  | { kind: 'end'; graphs: boolean };
+  /** The end of the records: the thread finalizes the inventory and replies (FeedEnd); with `inventory`, the whole of it. */
+  | { kind: 'end'; inventory: boolean }
+  /** After the end: the final inventory's files written into `dir` (see writeInventoryFiles). */
+  | { kind: 'files'; dir: string; meta: Record<string, unknown>; atomic: boolean };
 
 /** What goes through the port: a message, and how many blocks had been queued when it was sent. */
 export interface FeedPost {
@@ -116,6 +122,52 @@ export type GraphFiles = Record<(typeof GRAPH_FILES)[number], string>;
 /** The text of each of the graph's files. */
 export function graphFiles(inv: Inventory): GraphFiles {
   return { 'graph.json': graphJSON(inv), 'graph.graphml': graphML(inv) };
+}
+
+/** What stats.json says of the inventory (its `assets` object). */
+export interface AssetCounts {
+  count: number;
+  by_role: Record<string, number>;
+  by_purdue_level: Record<string, number>;
+  edges: number;
+  changes: number;
+  dropped_claims: number;
+}
+
+export function assetCounts(inv: Inventory): AssetCounts {
+  const byRole: Record<string, number> = {};
+  const byLevel: Record<string, number> = {};
+  for (const a of inv.assets) {
+    byRole[a.role.value] = (byRole[a.role.value] ?? 0) + 1;
+    const l = a.purdue_level.level === null ? 'unknown' : String(a.purdue_level.level);
+    byLevel[l] = (byLevel[l] ?? 0) + 1;
+  }
+  return { count: inv.assets.length, by_role: byRole, by_purdue_level: byLevel, edges: inv.edges.length, changes: inv.changes.length, dropped_claims: inv.dropped_claims };
+}
+
+/**
+ * Writes the inventory's four files into `dir` (made when missing), in INVENTORY_FILES order,
+ * and returns their paths. `atomic`: each file replaced whole (writeTextAtomic), for a
+ * directory a reader may look at meanwhile. Throws E_OUTPUT naming the file that could not be
+ * written.
+ */
+export function writeInventoryFiles(dir: string, inv: Inventory, meta: Record<string, unknown>, atomic: boolean): string[] {
+  const files = { ...assetFiles(inv, meta), ...graphFiles(inv) };
+  const written: string[] = [];
+  for (const name of INVENTORY_FILES) {
+    const path = join(dir, name);
+    if (atomic) writeTextAtomic(path, files[name]);
+    else {
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path, files[name]);
+      } catch (e) {
+        throw new PalisadeError('E_OUTPUT', `${dir}: cannot write ${name} (${(e as Error).message}); check the directory's permissions and free space`, { file: dir, cause: e });
+      }
+    }
+    written.push(path);
+  }
+  return written;
 }
 
 /** The inventory's own files in an output directory (the graph's are GRAPH_FILES). */
@@ -148,10 +200,21 @@ export class RecordSpan {
   }
 }
 
+/** The thread's reply to the end: what every run needs of the inventory, and the inventory itself when asked. */
+export interface FeedEnd {
+  /** The inventory's changes: the asset_changes records. */
+  changes: AssetChange[];
+  counts: AssetCounts;
+  /** The whole inventory (null unless the end asked for it). */
+  inventory: Inventory | null;
+}
+
 export type FeedReply =
-  | { kind: 'inventory'; inventory: Inventory }
-  /** After the inventory: the graph's files, made while the main thread takes the inventory in and writes the others. */
-  | { kind: 'graphs'; files: GraphFiles }
+  | ({ kind: 'end' } & FeedEnd)
+  /** The final inventory's files, written (their paths). */
+  | { kind: 'files'; written: string[] }
+  /** A file of the final inventory could not be written: writeInventoryFiles' E_OUTPUT message. */
+  | { kind: 'files-failed'; message: string; file: string }
   /** A snapshot's file could not be written (the thread goes on): writeTextAtomic's E_OUTPUT message. */
   | { kind: 'snapshot-failed'; message: string; file: string }
   | { kind: 'error'; message: string; stack?: string };
@@ -179,8 +242,10 @@ export class AssetFeed implements RecordTap {
   private readonly ctl: Int32Array;
   private readonly types: ReadonlyMap<string, number>;
   private readonly cap: number;
-  private readonly result: Promise<Inventory>;
-  private readonly graphTexts: Promise<GraphFiles>;
+  /** The thread's reply to the end. */
+  private readonly endReply: Promise<FeedEnd>;
+  /** What the thread's replies settle: the files asked for last (files()), and the end. */
+  private settleFiles: { resolve: (written: string[]) => void; reject: (e: unknown) => void } | null = null;
   /** Set once the thread failed or stalled: nothing more is sent. */
   private stopped = false;
   /** How the thread failed, once it has (what finish() rejects with). */
@@ -218,39 +283,34 @@ export class AssetFeed implements RecordTap {
     this.port = port1;
     const init: FeedInit = { ctl, pool: this.pool, queue, freed, types, port: port2, profinetVendors: opts.profinetVendors !== undefined ? [...opts.profinetVendors] : undefined };
     this.worker = new Worker(new URL('./feed-worker.ts', import.meta.url), { workerData: init, transferList: [port2] });
-    let graphTexts: (f: GraphFiles) => void = () => {};
-    let noGraphs: (e: unknown) => void = () => {};
-    this.graphTexts = new Promise<GraphFiles>((resolve, reject) => {
-      graphTexts = resolve;
-      noGraphs = reject;
-    });
-    let delivered = false;
-    this.result = new Promise<Inventory>((resolve, reject) => {
+    this.endReply = new Promise<FeedEnd>((resolve, reject) => {
       const failed = (e: PalisadeError) => {
+        if (this.terminated) return;
         this.failure ??= e;
         reject(e);
-        noGraphs(e);
+        this.settleFiles?.reject(e);
+        this.settleFiles = null;
       };
       this.worker.on('message', (m: FeedReply) => {
-        if (m.kind === 'inventory') {
-          delivered = true;
-          resolve(m.inventory);
-        }
-        else if (m.kind === 'graphs') graphTexts(m.files);
-        else if (m.kind === 'snapshot-failed') opts.onSnapshotError?.(new PalisadeError('E_OUTPUT', m.message, { file: m.file }));
+        if (m.kind === 'end') resolve({ changes: m.changes, counts: m.counts, inventory: m.inventory });
+        else if (m.kind === 'files') {
+          this.settleFiles?.resolve(m.written);
+          this.settleFiles = null;
+        } else if (m.kind === 'files-failed') {
+          this.settleFiles?.reject(new PalisadeError('E_OUTPUT', m.message, { file: m.file }));
+          this.settleFiles = null;
+        } else if (m.kind === 'snapshot-failed') opts.onSnapshotError?.(new PalisadeError('E_OUTPUT', m.message, { file: m.file }));
         else failed(this.error(`failed: ${m.message}`));
       });
       this.worker.on('error', (e) => failed(this.error(`failed: ${e.message}`, e)));
-      // After the inventory (and the graph's files, sent before it ends) the thread's end is no failure.
-      this.worker.on('exit', (code) => {
-        if (delivered) noGraphs(this.error(`exited with code ${code}`));
-        else failed(this.error(`exited with code ${code}`));
-      });
+      this.worker.on('exit', (code) => failed(this.error(`exited with code ${code}`)));
     });
-    // Reported by finish() and graphs(); until then a failure must not count as unhandled.
-    this.result.catch(() => {});
-    this.graphTexts.catch(() => {});
+    // Reported by end(); until then a failure must not count as unhandled.
+    this.endReply.catch(() => {});
   }
+
+  /** Set by terminate(): the thread's exit is then no failure. */
+  private terminated = false;
 
   wants(type: string): boolean {
     return this.types.has(type);
@@ -357,11 +417,11 @@ export class AssetFeed implements RecordTap {
   }
 
   /**
-   * Sends what is pending and the end; resolves with the inventory (rejects with E_WORKER
-   * when the thread failed). With `graphs` the thread makes the graph's files next: graphs()
-   * has them. Without, the thread is stopped.
+   * Sends what is pending and the end; resolves with the inventory's changes and counts, and
+   * with `inventory` the whole inventory (rejects with E_WORKER when the thread failed, and
+   * stops it). The thread stays for files(); terminate() stops it.
    */
-  async finish(graphs = false): Promise<Inventory> {
+  async end(inventory: boolean): Promise<FeedEnd> {
     if (this.stall !== null) {
       await this.terminate();
       throw this.stall;
@@ -369,30 +429,50 @@ export class AssetFeed implements RecordTap {
     if (!this.stopped && !this.ended) {
       this.sendText();
       this.ended = true;
-      this.send({ kind: 'end', graphs });
+      this.send({ kind: 'end', inventory });
     }
     this.ended = true;
     try {
-      return await this.result;
-    } finally {
-      if (!graphs) await this.terminate();
+      return await this.endReply;
+    } catch (e) {
+      await this.terminate();
+      throw e;
     }
   }
 
-  /** The graph's files (after finish(true)); the thread is stopped. */
-  async graphs(): Promise<GraphFiles> {
+  /** The whole inventory (end(true)); the thread is stopped. */
+  async finish(): Promise<Inventory> {
     try {
-      return await this.graphTexts;
+      return (await this.end(true)).inventory!;
     } finally {
       await this.terminate();
     }
   }
 
-  /** Stops the thread (a run that failed). */
+  /**
+   * After end(): has the thread write the final inventory's files into `dir`
+   * (writeInventoryFiles, `meta` in assets.json); resolves with their paths. Rejects with
+   * E_OUTPUT when a file could not be written, E_WORKER when the thread failed.
+   */
+  files(dir: string, meta: Record<string, unknown>, atomic: boolean): Promise<string[]> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.terminated) return Promise.reject(this.error('was stopped before it wrote the files'));
+    const p = new Promise<string[]>((resolve, reject) => {
+      this.settleFiles = { resolve, reject };
+    });
+    this.port.postMessage({ queued: this.qTail, m: { kind: 'files', dir, meta, atomic } } satisfies FeedPost);
+    this.wake();
+    return p;
+  }
+
+  /** Stops the thread (at the end, or in a run that failed). */
   async terminate(): Promise<void> {
     this.ended = true;
+    this.terminated = true;
     this.port.close();
     await this.worker.terminate();
+    this.settleFiles?.reject(this.error('was stopped before it wrote the files'));
+    this.settleFiles = null;
   }
 
   private sendText(): void {

@@ -13,8 +13,7 @@ import { Engine } from '../pipeline/engine.ts';
 import { defaultRegistry } from '../protocols/index.ts';
 import { buildStats, type AnalysisStats } from '../pipeline/stats.ts';
 import { ConnSummary, fmtBytes } from '../pipeline/summary.ts';
-import type { Inventory } from '../assets/builder.ts';
-import { AssetFeed, INVENTORY_FILES, RecordSpan, assetFiles, type GraphFiles } from '../assets/feed.ts';
+import { AssetFeed, INVENTORY_FILES, RecordSpan } from '../assets/feed.ts';
 import { mappersFor } from '../assets/mappers.ts';
 import { loadProfinetVendors } from '../assets/profinet-vendors.ts';
 
@@ -123,15 +122,15 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     { flow, registry: defaultRegistry() },
   );
   const inventoryMeta = (final: boolean) => ({ palisade_version: VERSION, generated: new Date().toISOString(), live: !final });
-  /** The inventory at the end: its changes as records, its files written here (the graph's made by the thread meanwhile). */
+  /** The inventory at the end: its changes as records, its files written by its thread meanwhile. */
   const finalInventory = async (): Promise<void> => {
     output.flush();
     feed.span(span.first, span.last);
-    const inv: Inventory = await feed.finish(true);
-    for (const c of inv.changes) output.write('asset_changes', c);
-    const graphs: GraphFiles = await feed.graphs();
-    const files = { ...assetFiles(inv, inventoryMeta(true)), ...graphs };
-    for (const name of INVENTORY_FILES) writeTextAtomic(join(o.out, name), files[name]);
+    const end = await feed.end(false);
+    const written = feed.files(o.out, inventoryMeta(true), true);
+    written.catch(() => {});
+    for (const c of end.changes) output.write('asset_changes', c);
+    await written;
   };
 
   // Ctrl-C / SIGTERM: tcpdump finishes, its last output is read, then everything is flushed.

@@ -79,6 +79,8 @@ async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<numbe
         protocols: o.protocols,
         profinetVendors,
         prestarted,
+        // The inventory's files are all the command shows of it: the inventory stays on its thread.
+        keepInventory: false,
         onProgress: (d, t) => progress.update(d, t),
       });
     } finally {

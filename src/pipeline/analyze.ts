@@ -17,7 +17,7 @@ import { ConnSummary, type ConnSummaryState } from './summary.ts';
 import type { RecordBatch, WorkerInit, WorkerMessage } from './worker.ts';
 import type { StartedWorker } from './worker-pool.ts';
 import { AssetBuilder, type AssetBuilderState, type Inventory } from '../assets/builder.ts';
-import { AssetFeed, GRAPH_FILES, RecordSpan, assetFiles, graphFiles, type GraphFiles } from '../assets/feed.ts';
+import { AssetFeed, RecordSpan, writeInventoryFiles, type FeedEnd } from '../assets/feed.ts';
 import { SOFTWARE_RECORD } from '../dissect/software.ts';
 import { mappersFor } from '../assets/mappers.ts';
 import { ASSET_CHANGE_FIELDS } from '../assets/export.ts';
@@ -54,6 +54,11 @@ export interface AnalyzeOptions {
    * (those not used wait for an init that never comes).
    */
   prestarted?: StartedWorker[];
+  /**
+   * Return the inventory in the result (default true). The CLI does not need it: without it
+   * the inventory stays on its thread, which writes the inventory's files into outDir itself.
+   */
+  keepInventory?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -63,7 +68,7 @@ export interface AnalyzeResult {
   /** Problems with individual inputs (the run went on with the others). */
   errors: PalisadeError[];
   exitCode: ExitCode;
-  /** The asset inventory (absent with assets: false). */
+  /** The asset inventory (absent with assets: false, and with keepInventory: false unless db is given). */
   inventory?: Inventory;
 }
 
@@ -242,14 +247,15 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     throw e;
   }
   let inventory: Inventory | undefined;
-  /** Whether the inventory is the database's (rebuilt from every capture in it), not this run's. */
-  let rebuilt = false;
+  let end: FeedEnd | undefined;
   if (feed !== null) {
     // The last lines of each file go to the inventory's thread as they are written.
     output?.flush();
     feed.span(records.span.first, records.span.last);
     try {
-      inventory = await feed.finish(outDir !== undefined);
+      // The inventory itself comes over only when it is wanted: the database takes it in.
+      end = await feed.end(opts.keepInventory !== false || store !== null);
+      inventory = end.inventory ?? undefined;
     } catch (e) {
       // The records and their files are complete: the run goes on without the inventory.
       if (!isPalisadeError(e)) throw e;
@@ -258,11 +264,19 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   }
   // The inventory's thread is stopped however the rest ends.
   try {
-    if (inventory !== undefined && output !== null) for (const c of inventory.changes) output.write('asset_changes', c);
+    /** The inventory's files, written by its thread (of this run's records) while this one goes on. */
+    let written: Promise<string[]> | null = null;
+    const meta = () => ({ palisade_version: VERSION, generated: new Date().toISOString() });
+    if (end !== undefined && feed !== null && outDir !== undefined && store === null) {
+      written = feed.files(outDir, meta(), false);
+      // Reported where it is awaited; until then a failure must not count as unhandled.
+      written.catch(() => {});
+    }
+    if (end !== undefined && output !== null) for (const c of end.changes) output.write('asset_changes', c);
     await output?.close();
     const elapsed = (performance.now() - t0) / 1000;
     const stats = buildStats(counters, inputs, skipped.map((s) => s.path), workers, started, elapsed, VERSION);
-    if (inventory !== undefined) stats.assets = assetCounts(inventory);
+    if (end !== undefined) stats.assets = end.counts;
     if (store !== null && capture !== null) {
       try {
         capture.finish(stats);
@@ -272,7 +286,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
           const all = new AssetBuilder(mappers);
           store.eachRecord((t, r) => all.write(t, r));
           inventory = all.finalize();
-          rebuilt = true;
         }
         if (inventory !== undefined) store.replaceInventory(inventory);
       } finally {
@@ -280,50 +293,35 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       }
     }
     const extra: string[] = [];
-    const put = (name: string, text: string) => {
-      if (outDir === undefined) return;
+    const fail = (name: string, e: unknown) =>
+      new PalisadeError('E_OUTPUT', `${outDir}: cannot write ${name} (${(e as Error).message}); check the directory's permissions and free space`, { file: outDir, cause: e });
+    // With a database the files are those of its inventory, written here.
+    if (store !== null && inventory !== undefined && outDir !== undefined) extra.push(...writeInventoryFiles(outDir, inventory, meta(), false));
+    if (written !== null) {
+      try {
+        extra.push(...(await written));
+      } catch (e) {
+        // A file that cannot be written stops the run (as stats.json would); a failed thread is one more error.
+        if (!isPalisadeError(e) || e.code === 'E_OUTPUT') throw e;
+        errors.push(e);
+      }
+    }
+    if (outDir !== undefined) {
+      const name = 'stats.json';
       try {
         mkdirSync(outDir, { recursive: true });
-        writeFileSync(join(outDir, name), text);
+        writeFileSync(join(outDir, name), JSON.stringify(stats, null, 2) + '\n');
       } catch (e) {
-        throw new PalisadeError('E_OUTPUT', `${outDir}: cannot write ${name} (${(e as Error).message}); check the directory's permissions and free space`, { file: outDir, cause: e });
+        throw fail(name, e);
       }
       extra.push(join(outDir, name));
-    };
-    if (inventory !== undefined && feed !== null && outDir !== undefined) {
-      for (const [name, text] of Object.entries(assetFiles(inventory, { palisade_version: VERSION, generated: new Date().toISOString() }))) put(name, text);
-      // The graph's files are made by the inventory's thread meanwhile (of this run's records:
-      // those of the database's are made here).
-      let graphs: GraphFiles | null = null;
-      if (rebuilt) graphs = graphFiles(inventory);
-      else {
-        try {
-          graphs = await feed.graphs();
-        } catch (e) {
-          if (!isPalisadeError(e)) throw e;
-          errors.push(e);
-        }
-      }
-      if (graphs !== null) for (const name of GRAPH_FILES) put(name, graphs[name]);
     }
-    put('stats.json', JSON.stringify(stats, null, 2) + '\n');
     let exitCode: ExitCode = EXIT.OK;
     for (const e of errors) if (e.exitCode > exitCode) exitCode = e.exitCode;
     return { stats, summary, files: [...(output?.files() ?? []), ...extra], errors, exitCode, inventory };
   } finally {
     await feed?.terminate();
   }
-}
-
-function assetCounts(inv: Inventory): NonNullable<AnalysisStats['assets']> {
-  const byRole: Record<string, number> = {};
-  const byLevel: Record<string, number> = {};
-  for (const a of inv.assets) {
-    byRole[a.role.value] = (byRole[a.role.value] ?? 0) + 1;
-    const l = a.purdue_level.level === null ? 'unknown' : String(a.purdue_level.level);
-    byLevel[l] = (byLevel[l] ?? 0) + 1;
-  }
-  return { count: inv.assets.length, by_role: byRole, by_purdue_level: byLevel, edges: inv.edges.length, changes: inv.changes.length, dropped_claims: inv.dropped_claims };
 }
 
 /**
