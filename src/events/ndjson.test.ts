@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NdjsonWriter, RecordOutput, registerZeekFields, zeekFieldsFor } from './ndjson.ts';
@@ -45,6 +45,26 @@ test('the file appears with the first record, and only then', async (t) => {
   assert.equal(w.records, 2);
   assert.throws(() => w.write({}), /closed/);
   await w.close();
+});
+
+test("an earlier run's file is replaced by a new one, not truncated (a hard link to it keeps its lines); a symbolic link is written through", async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'conn.ndjson');
+  writeFileSync(path, '{"old":1}\n');
+  linkSync(path, join(dir, 'kept.ndjson'));
+  const w = new NdjsonWriter(path);
+  w.write({ ts: 1 });
+  await w.close();
+  assert.deepEqual(lines(path), [{ ts: 1 }]);
+  assert.deepEqual(lines(join(dir, 'kept.ndjson')), [{ old: 1 }]);
+  const target = join(dir, 'target.ndjson');
+  writeFileSync(target, '{"old":2}\n');
+  symlinkSync(target, join(dir, 'link.ndjson'));
+  const l = new NdjsonWriter(join(dir, 'link.ndjson'));
+  l.write({ ts: 2 });
+  await l.close();
+  assert.ok(lstatSync(join(dir, 'link.ndjson')).isSymbolicLink());
+  assert.deepEqual(lines(target), [{ ts: 2 }]);
 });
 
 test('no records, no file', async (t) => {

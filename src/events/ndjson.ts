@@ -6,7 +6,7 @@
 // records/s that is some tens of writes a second, and an I/O error surfaces at the call that
 // caused it, as PalisadeError E_OUTPUT naming the file.
 
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PalisadeError } from '../core/errors.ts';
 import { ZeekTsvWriter, type ZeekField, type ZeekTsvOptions } from './zeek-tsv.ts';
@@ -63,6 +63,15 @@ class FileSink {
 
   open(): void {
     if (this.fd >= 0) return;
+    // A regular file of an earlier run is removed rather than truncated: ext4 writes the new
+    // data of a file truncated to nothing out when it is closed (its auto_da_alloc), which
+    // made a run into the directory of an earlier one wait for the disk at the end. Anything
+    // else there (a symbolic link, a FIFO, a device) is opened as it is.
+    try {
+      if (lstatSync(this.path).isFile()) unlinkSync(this.path);
+    } catch {
+      // Nothing there, or not ours to remove: opening it says what is wrong.
+    }
     try {
       this.fd = openSync(this.path, 'w');
     } catch (err) {
