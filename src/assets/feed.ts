@@ -24,14 +24,14 @@
 // Back-pressure: at most IN_FLIGHT_BYTES of lines wait for the thread; past that the main
 // thread waits (Atomics.wait) until the thread has caught up, so memory does not grow with
 // the capture when the inventory is the slower side.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { writeTextAtomic } from '../core/atomic-write.ts';
+import { writeTextAtomic, writeTextFile } from '../core/atomic-write.ts';
 import { PalisadeError } from '../core/errors.ts';
 import { RecordTextBuffer, type RecordBytes } from '../events/record-text.ts';
 import { FLUSH_CHARS, type RecordTap } from '../events/ndjson.ts';
 import type { AssetBuilderState, AssetChange, Inventory } from './builder.ts';
+import type { AnalysisStats } from '../pipeline/stats.ts';
 import { assetsCSV, assetsJSON, graphJSON, graphML } from './export.ts';
 
 /** Slots of the shared control array. */
@@ -125,14 +125,7 @@ export function graphFiles(inv: Inventory): GraphFiles {
 }
 
 /** What stats.json says of the inventory (its `assets` object). */
-export interface AssetCounts {
-  count: number;
-  by_role: Record<string, number>;
-  by_purdue_level: Record<string, number>;
-  edges: number;
-  changes: number;
-  dropped_claims: number;
-}
+export type AssetCounts = NonNullable<AnalysisStats['assets']>;
 
 export function assetCounts(inv: Inventory): AssetCounts {
   const byRole: Record<string, number> = {};
@@ -155,17 +148,12 @@ export function writeInventoryFiles(dir: string, inv: Inventory, meta: Record<st
   const files = { ...assetFiles(inv, meta), ...graphFiles(inv) };
   const written: string[] = [];
   for (const name of INVENTORY_FILES) {
-    const path = join(dir, name);
-    if (atomic) writeTextAtomic(path, files[name]);
+    if (!atomic) written.push(writeTextFile(dir, name, files[name]));
     else {
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(path, files[name]);
-      } catch (e) {
-        throw new PalisadeError('E_OUTPUT', `${dir}: cannot write ${name} (${(e as Error).message}); check the directory's permissions and free space`, { file: dir, cause: e });
-      }
+      const path = join(dir, name);
+      writeTextAtomic(path, files[name]);
+      written.push(path);
     }
-    written.push(path);
   }
   return written;
 }
@@ -460,8 +448,9 @@ export class AssetFeed implements RecordTap {
     const p = new Promise<string[]>((resolve, reject) => {
       this.settleFiles = { resolve, reject };
     });
-    this.port.postMessage({ queued: this.qTail, m: { kind: 'files', dir, meta, atomic } } satisfies FeedPost);
-    this.wake();
+    // Reported where it is awaited; until then a failure must not count as unhandled.
+    p.catch(() => {});
+    this.send({ kind: 'files', dir, meta, atomic });
     return p;
   }
 

@@ -128,7 +128,6 @@ export async function runCapture(o: CaptureCliOptions, flow: Partial<FlowConfig>
     feed.span(span.first, span.last);
     const end = await feed.end(false);
     const written = feed.files(o.out, inventoryMeta(true), true);
-    written.catch(() => {});
     for (const c of end.changes) output.write('asset_changes', c);
     await written;
   };

@@ -1,7 +1,6 @@
 // `palisade analyze`: reads every input in order through one pipeline (or N worker
 // pipelines sharded by a symmetric flow hash) and writes records and stats.json.
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeTextFile } from '../core/atomic-write.ts';
 import { Worker } from 'node:worker_threads';
 import type { FrameSink, RawFrame } from '../capture/frame.ts';
 import { expandInputs, readCapture } from '../capture/source.ts';
@@ -269,8 +268,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     const meta = () => ({ palisade_version: VERSION, generated: new Date().toISOString() });
     if (end !== undefined && feed !== null && outDir !== undefined && store === null) {
       written = feed.files(outDir, meta(), false);
-      // Reported where it is awaited; until then a failure must not count as unhandled.
-      written.catch(() => {});
     }
     if (end !== undefined && output !== null) for (const c of end.changes) output.write('asset_changes', c);
     await output?.close();
@@ -293,8 +290,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       }
     }
     const extra: string[] = [];
-    const fail = (name: string, e: unknown) =>
-      new PalisadeError('E_OUTPUT', `${outDir}: cannot write ${name} (${(e as Error).message}); check the directory's permissions and free space`, { file: outDir, cause: e });
     // With a database the files are those of its inventory, written here.
     if (store !== null && inventory !== undefined && outDir !== undefined) extra.push(...writeInventoryFiles(outDir, inventory, meta(), false));
     if (written !== null) {
@@ -306,16 +301,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         errors.push(e);
       }
     }
-    if (outDir !== undefined) {
-      const name = 'stats.json';
-      try {
-        mkdirSync(outDir, { recursive: true });
-        writeFileSync(join(outDir, name), JSON.stringify(stats, null, 2) + '\n');
-      } catch (e) {
-        throw fail(name, e);
-      }
-      extra.push(join(outDir, name));
-    }
+    if (outDir !== undefined) extra.push(writeTextFile(outDir, 'stats.json', JSON.stringify(stats, null, 2) + '\n'));
     let exitCode: ExitCode = EXIT.OK;
     for (const e of errors) if (e.exitCode > exitCode) exitCode = e.exitCode;
     return { stats, summary, files: [...(output?.files() ?? []), ...extra], errors, exitCode, inventory };
