@@ -5,11 +5,12 @@
 // then its back-pressure, and what a failure of the thread does.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AssetBuilder, type Inventory } from '../src/assets/builder.ts';
-import { AssetFeed, POOL_BLOCK, POOL_BLOCKS, type AssetFeedOptions } from '../src/assets/feed.ts';
+import { AssetFeed, POOL_BLOCK, POOL_BLOCKS, THREAD_NICE, type AssetFeedOptions } from '../src/assets/feed.ts';
+import { v8HelperThreads } from '../src/core/thread-priority.ts';
 import { LINE_NEEDS, MAPPERS } from '../src/assets/mappers.ts';
 import type { Observer } from '../src/assets/observe.ts';
 import { assetsCSV, assetsJSON, graphJSON, graphML } from '../src/assets/export.ts';
@@ -289,4 +290,22 @@ test('lines longer than the piece the thread decodes at a time, amid short ones,
   const feed = new AssetFeed({ types: ['conn'] });
   feed.lines('conn', new Uint8Array(Buffer.from(recs.map((r) => JSON.stringify(r)).join('\n') + '\n')));
   assert.deepEqual(await feed.finish(), want);
+});
+
+test("with yieldV8Helpers, V8's helper threads run at the inventory thread's priority while it reads, one engine only, and get theirs back", { skip: skip || (existsSync('/proc/self/task') ? false : 'no /proc (not Linux)') }, async (t) => {
+  const dir = tmp(t);
+  const ids = v8HelperThreads();
+  assert.ok(ids.length > 0);
+  const before = ids.map((id) => getPriority(id));
+  const capture = join(CORPUS, CAPTURES[0]);
+  const seen = async (opts: { workers: number; yieldV8Helpers: boolean }, out: string) => {
+    const during = new Set<number>();
+    await analyze({ inputs: [capture], outDir: join(dir, out), keepInventory: false, ...opts, onProgress: () => { for (const id of ids) during.add(getPriority(id)); } });
+    return [...during];
+  };
+  assert.deepEqual(await seen({ workers: 1, yieldV8Helpers: true }, 'a'), [THREAD_NICE]);
+  if (process.getuid?.() === 0) assert.deepEqual(ids.map((id) => getPriority(id)), before, 'restored after the run');
+  else return;
+  assert.deepEqual(await seen({ workers: 1, yieldV8Helpers: false }, 'b'), [...new Set(before)], 'not asked for');
+  assert.deepEqual(await seen({ workers: 2, yieldV8Helpers: true }, 'c'), [...new Set(before)], 'not beside engine workers');
 });

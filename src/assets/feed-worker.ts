@@ -12,7 +12,7 @@ import { AssetBuilder, type Inventory } from './builder.ts';
 import { LINE_NEEDS, mappersFor } from './mappers.ts';
 import { preloadOui } from './oui.ts';
 import { isPalisadeError } from '../core/errors.ts';
-import { CTL, ENTRY, WAIT_MS, POOL_BLOCK, POOL_BLOCKS, assetCounts, writeInventoryFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
+import { CTL, ENTRY, THREAD_NICE, WAIT_MS, POOL_BLOCK, POOL_BLOCKS, assetCounts, writeInventoryFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
 
 const init = workerData as FeedInit;
 
@@ -21,7 +21,7 @@ const init = workerData as FeedInit;
 // On Linux a thread's id names it to setpriority; /proc/thread-self resolves to the caller's.
 try {
   const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  if (Number.isInteger(tid) && tid > 0) setPriority(tid, THREAD_NICE);
 } catch {
   // Not Linux, or not allowed: the thread runs at the process's priority.
 }

@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { writeTextAtomic, writeTextFile } from '../core/atomic-write.ts';
 import { PalisadeError } from '../core/errors.ts';
+import { yieldV8Helpers } from '../core/thread-priority.ts';
 import { RecordTextBuffer, type RecordBytes } from '../events/record-text.ts';
 import { FLUSH_CHARS, type RecordTap } from '../events/ndjson.ts';
 import type { AssetBuilderState, AssetChange, Inventory } from './builder.ts';
@@ -75,6 +76,8 @@ export const IN_FLIGHT_BYTES = 8 << 20;
 export const WAKE_BLOCKS = 8;
 /** The thread's sleep, at most, before it looks at the queue again (ms). */
 export const WAIT_MS = 1000;
+/** The niceness of the thread (Linux): it yields to the main thread. */
+export const THREAD_NICE = 10;
 /** Pending formatted lines (record() path) before they are sent. */
 const SEND_BYTES = 1 << 18;
 /** A thread that processes nothing for this long while the main thread waits has failed. */
@@ -217,6 +220,11 @@ export interface AssetFeedOptions {
   onSnapshotError?: (e: PalisadeError) => void;
   /** What the E_WORKER message tells the user to do (default: run again with --no-assets). */
   retry?: string;
+  /**
+   * V8's helper threads run at the thread's priority until terminate() (yieldV8Helpers in
+   * core/thread-priority.ts): for a run whose main thread is its critical path. Default false.
+   */
+  yieldV8Helpers?: boolean;
 }
 
 /**
@@ -253,6 +261,8 @@ export class AssetFeed implements RecordTap {
   private readonly spare: number[] = [];
   private qTail = 0;
   private fHead = 0;
+  /** Puts back the priority of V8's helper threads (yieldV8Helpers). */
+  private readonly restorePriority: () => void = () => {};
 
   constructor(opts: AssetFeedOptions) {
     const ctl = new SharedArrayBuffer(CTL_SLOTS * 4);
@@ -295,6 +305,7 @@ export class AssetFeed implements RecordTap {
     });
     // Reported by end(); until then a failure must not count as unhandled.
     this.endReply.catch(() => {});
+    if (opts.yieldV8Helpers === true) this.restorePriority = yieldV8Helpers(THREAD_NICE);
   }
 
   /** Set by terminate(): the thread's exit is then no failure. */
@@ -458,6 +469,7 @@ export class AssetFeed implements RecordTap {
   async terminate(): Promise<void> {
     this.ended = true;
     this.terminated = true;
+    this.restorePriority();
     this.port.close();
     await this.worker.terminate();
     this.settleFiles?.reject(this.error('was stopped before it wrote the files'));

@@ -81,6 +81,8 @@ async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<numbe
         prestarted,
         // The inventory's files are all the command shows of it: the inventory stays on its thread.
         keepInventory: false,
+        // The process ends with the run: V8's helper threads need not get their priority back.
+        yieldV8Helpers: true,
         onProgress: (d, t) => progress.update(d, t),
       });
     } finally {

@@ -58,6 +58,15 @@ export interface AnalyzeOptions {
    * the inventory stays on its thread, which writes the inventory's files into outDir itself.
    */
   keepInventory?: boolean;
+  /**
+   * While the inventory's thread runs beside one engine (workers 1), V8's compiler and
+   * garbage-collector threads run at the inventory thread's lower priority (nice 10, Linux),
+   * so that they take their CPU from it rather than from the main thread. Restored when the
+   * run ends, where the system allows it (an unprivileged process cannot lower a niceness it
+   * raised: they then stay at 10). Default false; the CLI, whose process ends with the run,
+   * passes true. See docs/benchmarks.md.
+   */
+  yieldV8Helpers?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -140,7 +149,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   // The inventory is built on a thread of its own from the records' NDJSON lines (feed.ts):
   // those of the files when they are NDJSON, else lines formatted for it alone. It starts
   // once nothing of the set-up can fail any more, and is stopped however the run ends.
-  const feed = opts.assets === false ? null : new AssetFeed({ types: [...mappers.keys(), 'conn'], profinetVendors: opts.profinetVendors });
+  const feed = opts.assets === false ? null : new AssetFeed({ types: [...mappers.keys(), 'conn'], profinetVendors: opts.profinetVendors, yieldV8Helpers: opts.yieldV8Helpers === true && workers === 1 });
   const tapped = feed !== null && outDir !== undefined && format === 'ndjson';
   const output = outDir !== undefined ? new RecordOutput(outDir, { format, tap: tapped ? feed : undefined }) : null;
   const sinks: RecordSink[] = [];
