@@ -5,26 +5,19 @@
 // The thread does not run its event loop while records come: it takes the blocks of lines
 // from the queue in shared memory and the messages from its port, and waits in Atomics.wait
 // when there is neither. Its replies go out through parentPort.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { AssetBuilder, type Inventory } from './builder.ts';
 import { LINE_NEEDS, mappersFor } from './mappers.ts';
 import { preloadOui } from './oui.ts';
 import { isPalisadeError } from '../core/errors.ts';
+import { yieldThisThread } from '../core/thread-priority.ts';
 import { CTL, ENTRY, THREAD_NICE, WAIT_MS, POOL_BLOCK, POOL_BLOCKS, assetCounts, writeInventoryFiles, type FeedInit, type FeedMessage, type FeedPost, type FeedReply } from './feed.ts';
 
 const init = workerData as FeedInit;
 
-// This thread yields to the others of the process: on a machine with few cores the main
-// thread's garbage collector and compiler helper threads then find the core they use free.
-// On Linux a thread's id names it to setpriority; /proc/thread-self resolves to the caller's.
-try {
-  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(tid) && tid > 0) setPriority(tid, THREAD_NICE);
-} catch {
-  // Not Linux, or not allowed: the thread runs at the process's priority.
-}
+// This thread yields to the main thread, the run's critical path on a machine with few cores
+// (with one engine, V8's helper threads share this priority: AssetFeed's yieldV8Helpers).
+yieldThisThread(THREAD_NICE);
 const ctl = new Int32Array(init.ctl);
 const queue = new Int32Array(init.queue);
 const freed = new Int32Array(init.freed);

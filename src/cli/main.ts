@@ -81,7 +81,7 @@ async function runAnalyze(inputs: string[], o: AnalyzeCliOptions): Promise<numbe
         prestarted,
         // The inventory's files are all the command shows of it: the inventory stays on its thread.
         keepInventory: false,
-        // The process ends with the run: V8's helper threads need not get their priority back.
+        // The process ends with the run: helpers left at nice 10 (where it cannot be undone) affect nothing after it.
         yieldV8Helpers: true,
         onProgress: (d, t) => progress.update(d, t),
       });

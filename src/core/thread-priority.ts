@@ -1,11 +1,22 @@
-// The scheduling priority of the threads V8 runs its background work on (its compiler jobs and
-// the helpers of its garbage collector), for a run whose critical path is the main thread.
+// Scheduling priorities of single threads, for a run whose critical path is the main thread:
+// the calling thread's (a worker thread that yields), and those of the threads V8 runs its
+// background work on (its compiler jobs and the helpers of its garbage collector).
 //
-// Linux names them V8Worker (/proc/self/task/TID/comm) and takes a thread's id where
+// Linux names V8's threads V8Worker (/proc/self/task/TID/comm) and takes a thread's id where
 // setpriority takes a process's. Elsewhere, or where a thread cannot be read or changed,
 // nothing is done.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
+
+/** Gives the calling thread the niceness `nice` (/proc/thread-self resolves to its id). */
+export function yieldThisThread(nice: number): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    // Not Linux, or not allowed: the thread runs at the process's priority.
+  }
+}
 
 /** The name Linux shows for a thread of V8's platform (node::WorkerThreadsTaskRunner). */
 export const V8_HELPER_NAME = 'V8Worker';
