@@ -12,11 +12,47 @@ import { connUid } from './uid.ts';
 const S = TCP_STATE;
 const uidWords = new Uint32Array(13);
 
-/** The flow's originator-side and responder-side key fields. */
-function sides(f: Flow): { oa: number[]; ra: number[]; op: number; rp: number } {
-  return f.origIsS
-    ? { oa: [f.s0, f.s1, f.s2, f.s3], ra: [f.d0, f.d1, f.d2, f.d3], op: f.sp, rp: f.dp }
-    : { oa: [f.d0, f.d1, f.d2, f.d3], ra: [f.s0, f.s1, f.s2, f.s3], op: f.dp, rp: f.sp };
+/**
+ * Address and MAC texts already made: plant networks have few hosts and many flows, so most
+ * flows' addresses were formatted before. The cache hands back the same (flat) string, which
+ * costs less to make, to serialise and to use as a map key than a new one. Bounded: emptied
+ * when full.
+ */
+class TextCache {
+  private readonly m = new Map<number, string>();
+  private readonly max: number;
+  constructor(max: number) {
+    this.max = max;
+  }
+  ipv4(a: number): string {
+    let s = this.m.get(a);
+    if (s === undefined) {
+      if (this.m.size >= this.max) this.m.clear();
+      s = formatIPv4(a);
+      this.m.set(a, s);
+    }
+    return s;
+  }
+  mac(hi: number, lo: number): string {
+    const k = hi * 4294967296 + lo;
+    let s = this.m.get(k);
+    if (s === undefined) {
+      if (this.m.size >= this.max) this.m.clear();
+      s = formatMac(hi, lo);
+      this.m.set(k, s);
+    }
+    return s;
+  }
+}
+const ipText = new TextCache(16384);
+const macText = new TextCache(16384);
+
+function ipv6Text(f: Flow, orig: boolean): string {
+  return orig === f.origIsS ? formatIPv6(f.s0, f.s1, f.s2, f.s3) : formatIPv6(f.d0, f.d1, f.d2, f.d3);
+}
+
+function ipv6Key(f: Flow, orig: boolean): Uint8Array {
+  return orig === f.origIsS ? ipv6Bytes(f.s0, f.s1, f.s2, f.s3) : ipv6Bytes(f.d0, f.d1, f.d2, f.d3);
 }
 
 export function flowUid(f: Flow): string {
@@ -66,7 +102,13 @@ function payloadBytes(f: Flow, e: Endpoint, peer: Endpoint): number {
 
 /** The conn record of an ended flow. Unset fields are `undefined` (left out of NDJSON, `-` in Zeek TSV). */
 export function buildConnRecord(f: Flow): ConnRecord {
-  const { oa, ra, op, rp } = sides(f);
+  const s = f.origIsS;
+  const op = s ? f.sp : f.dp;
+  const rp = s ? f.dp : f.sp;
+  // IPv4: the first address word.
+  const o4 = s ? f.s0 : f.d0;
+  const r4 = s ? f.d0 : f.s0;
+  const v6 = f.v6;
   const o = f.orig;
   const r = f.resp;
   const duration = f.lastTs - f.startTs;
@@ -76,9 +118,9 @@ export function buildConnRecord(f: Flow): ConnRecord {
   return {
     ts: f.startTs,
     uid: flowUid(f),
-    'id.orig_h': f.v6 ? formatIPv6(oa[0], oa[1], oa[2], oa[3]) : formatIPv4(oa[0]),
+    'id.orig_h': v6 ? ipv6Text(f, true) : ipText.ipv4(o4),
     'id.orig_p': op,
-    'id.resp_h': f.v6 ? formatIPv6(ra[0], ra[1], ra[2], ra[3]) : formatIPv4(ra[0]),
+    'id.resp_h': v6 ? ipv6Text(f, false) : ipText.ipv4(r4),
     'id.resp_p': rp,
     proto: f.proto === IPPROTO.TCP ? 'tcp' : f.proto === IPPROTO.UDP ? 'udp' : 'icmp',
     service: f.service !== '' ? f.service : undefined,
@@ -96,13 +138,11 @@ export function buildConnRecord(f: Flow): ConnRecord {
     resp_ip_bytes: r.ipBytes,
     tunnel_parents: undefined,
     ip_proto: f.proto,
-    orig_l2_addr: o.macHi >= 0 ? formatMac(o.macHi, o.macLo) : undefined,
-    resp_l2_addr: r.macHi >= 0 ? formatMac(r.macHi, r.macLo) : undefined,
+    orig_l2_addr: o.macHi >= 0 ? macText.mac(o.macHi, o.macLo) : undefined,
+    resp_l2_addr: r.macHi >= 0 ? macText.mac(r.macHi, r.macLo) : undefined,
     vlan: f.vlan >= 0 ? f.vlan : undefined,
     inner_vlan: f.innerVlan >= 0 ? f.innerVlan : undefined,
-    community_id: f.v6
-      ? communityId(f.proto, ipv6Bytes(oa[0], oa[1], oa[2], oa[3]), ipv6Bytes(ra[0], ra[1], ra[2], ra[3]), op, cp)
-      : communityIdV4(f.proto, oa[0], ra[0], op, cp),
+    community_id: v6 ? communityId(f.proto, ipv6Key(f, true), ipv6Key(f, false), op, cp) : communityIdV4(f.proto, o4, r4, op, cp),
     orig_l2_bytes: o.l2Bytes,
     resp_l2_bytes: r.l2Bytes,
     orig_ttl: o.ttl >= 0 ? o.ttl : undefined,

@@ -33,15 +33,20 @@ const ETHERTYPE_NAMES: Record<string, string> = {
 /** A ConnSummary's tallies as plain data: a worker thread's, sent to the main thread to merge. */
 export interface ConnSummaryState {
   flows: number;
-  byService: [string, Tally][];
-  byPair: [string, Tally][];
+  /** [proto, responder port (-1 for icmp), tally]. */
+  byService: [string, number, Tally][];
+  /** [lower address, higher address, tally]. */
+  byPair: [string, string, Tally][];
   byState: [string, number][];
 }
 
 export class ConnSummary implements RecordSink {
   private readonly inner: RecordSink | null;
-  readonly byService = new Map<string, Tally>();
-  readonly byPair = new Map<string, Tally>();
+  // Tallies keyed by the record's own values (no key text made per record: the addresses are
+  // mostly the same strings from flow to flow, whose hashes V8 keeps): proto, then responder
+  // port (-1 for icmp); lower address, then higher address.
+  private readonly svc = new Map<string, Map<number, Tally>>();
+  private readonly pairs = new Map<string, Map<string, Tally>>();
   readonly byState = new Map<string, number>();
   flows = 0;
 
@@ -57,24 +62,43 @@ export class ConnSummary implements RecordSink {
     this.flows++;
     const bytes = (r.orig_ip_bytes ?? 0) + (r.resp_ip_bytes ?? 0);
     const pkts = (r.orig_pkts ?? 0) + (r.resp_pkts ?? 0);
-    const svcKey = r.proto === 'icmp' ? 'icmp' : `${r.proto}/${r['id.resp_p']}`;
-    bump(this.byService, svcKey, bytes, pkts);
+    const proto = r.proto;
+    bump(inner(this.svc, proto), proto === 'icmp' ? -1 : r['id.resp_p'], 1, bytes, pkts);
     const a = r['id.orig_h'];
     const b = r['id.resp_h'];
-    bump(this.byPair, a < b ? `${a} ↔ ${b}` : `${b} ↔ ${a}`, bytes, pkts);
+    if (a < b) bump(inner(this.pairs, a), b, 1, bytes, pkts);
+    else bump(inner(this.pairs, b), a, 1, bytes, pkts);
     if (r.conn_state !== undefined) this.byState.set(r.conn_state, (this.byState.get(r.conn_state) ?? 0) + 1);
+  }
+
+  /** Flows, packets and bytes by service: `proto/port` of the responder (`icmp` for ICMP). */
+  get byService(): Map<string, Tally> {
+    const out = new Map<string, Tally>();
+    for (const [proto, m] of this.svc) for (const [port, t] of m) out.set(port < 0 ? proto : `${proto}/${port}`, t);
+    return out;
+  }
+
+  /** Flows, packets and bytes by address pair: `lower ↔ higher`. */
+  get byPair(): Map<string, Tally> {
+    const out = new Map<string, Tally>();
+    for (const [a, m] of this.pairs) for (const [b, t] of m) out.set(`${a} ↔ ${b}`, t);
+    return out;
   }
 
   /** The tallies as plain data (see merge). */
   state(): ConnSummaryState {
-    return { flows: this.flows, byService: [...this.byService], byPair: [...this.byPair], byState: [...this.byState] };
+    const byService: [string, number, Tally][] = [];
+    for (const [proto, m] of this.svc) for (const [port, t] of m) byService.push([proto, port, t]);
+    const byPair: [string, string, Tally][] = [];
+    for (const [a, m] of this.pairs) for (const [b, t] of m) byPair.push([a, b, t]);
+    return { flows: this.flows, byService, byPair, byState: [...this.byState] };
   }
 
   /** Adds another summary's tallies (a worker's): the same as if its conn records had come here. */
   merge(s: ConnSummaryState): void {
     this.flows += s.flows;
-    for (const [k, t] of s.byService) add(this.byService, k, t);
-    for (const [k, t] of s.byPair) add(this.byPair, k, t);
+    for (const [proto, port, t] of s.byService) bump(inner(this.svc, proto), port, t.flows, t.bytes, t.pkts);
+    for (const [a, b, t] of s.byPair) bump(inner(this.pairs, a), b, t.flows, t.bytes, t.pkts);
     for (const [k, n] of s.byState) this.byState.set(k, (this.byState.get(k) ?? 0) + n);
   }
 
@@ -149,23 +173,22 @@ export class ConnSummary implements RecordSink {
   }
 }
 
-function bump(m: Map<string, Tally>, k: string, bytes: number, pkts: number): void {
-  const t = m.get(k);
-  if (t === undefined) m.set(k, { flows: 1, bytes, pkts });
-  else {
-    t.flows++;
-    t.bytes += bytes;
-    t.pkts += pkts;
+function inner<K, V>(m: Map<K, Map<V, Tally>>, k: K): Map<V, Tally> {
+  let x = m.get(k);
+  if (x === undefined) {
+    x = new Map();
+    m.set(k, x);
   }
+  return x;
 }
 
-function add(m: Map<string, Tally>, k: string, t: Tally): void {
-  const cur = m.get(k);
-  if (cur === undefined) m.set(k, { flows: t.flows, bytes: t.bytes, pkts: t.pkts });
+function bump<K>(m: Map<K, Tally>, k: K, flows: number, bytes: number, pkts: number): void {
+  const t = m.get(k);
+  if (t === undefined) m.set(k, { flows, bytes, pkts });
   else {
-    cur.flows += t.flows;
-    cur.bytes += t.bytes;
-    cur.pkts += t.pkts;
+    t.flows += flows;
+    t.bytes += bytes;
+    t.pkts += pkts;
   }
 }
 
