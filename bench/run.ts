@@ -13,7 +13,7 @@ import { GNU_TIME, REPO, median, rssMethod } from './lib/measure.ts';
 import { capinfosPackets, chooseCapture, ensureCapture, rel } from './lib/plant-mix.ts';
 import { describeMachine, fmt, loadNote, machine, table, type Machine } from './lib/report.ts';
 import { runOnce, summarize, type RunRecord, type Summary } from './lib/runner.ts';
-import { ALL_TOOLS, INSTALL_HINT, isInstalled, versionOf, type Family, type Tool } from './lib/tools.ts';
+import { ALL_TOOLS, REPEAT, INSTALL_HINT, isInstalled, versionOf, type Family, type Tool } from './lib/tools.ts';
 import { fingerprint, sourceState } from './lib/source-state.ts';
 import { runMemory, type MemoryResult } from './memory.ts';
 
@@ -76,6 +76,8 @@ interface Results {
   tools: ToolResult[];
   skipped: { tool: Family; reason: string }[];
   ratios: Record<string, number>;
+  /** Flows-only packets/s past start-up and warm-up, per worker count: (REPEAT - 1) × packets over elapsed(×REPEAT run) - elapsed(×1 run). */
+  sustained_packets_per_second: Record<string, number>;
   memory?: MemoryResult;
   valid: boolean;
 }
@@ -167,7 +169,7 @@ async function bench(o: Options): Promise<number> {
         const res = results[k];
         if (res.error !== undefined) continue;
         try {
-          const rec = await runOnce(tool, capture, facts.packets, work, method, `${tool.id}-${i}`);
+          const rec = await runOnce(tool, capture, facts.packets * (tool.repeat ?? 1), work, method, `${tool.id}-${i}`);
           res.runs.push(rec);
           const cpu = rec.cpu_user_seconds !== undefined && rec.cpu_sys_seconds !== undefined ? rec.cpu_user_seconds + rec.cpu_sys_seconds : undefined;
           log(`  run ${i}/${o.runs}  ${tool.label.padEnd(19)} ${fmt.secs(rec.wall_seconds).padStart(7)} s  ${fmt.mb(rec.peak_rss_bytes).padStart(5)} MB  ${fmt.secs(cpu).padStart(7)} CPU s`);
@@ -183,9 +185,9 @@ async function bench(o: Options): Promise<number> {
   }
   const load1 = loadNote(mach.cores);
 
-  for (const r of results) {
+  for (const [k, r] of results.entries()) {
     if (r.error !== undefined) continue;
-    r.median = summarize(r.runs, facts.packets);
+    r.median = summarize(r.runs, facts.packets * (tools[k].repeat ?? 1));
     if (r.family === 'palisade') {
       const p = r.runs.map((x) => x.palisade!);
       r.palisade_stats = {
@@ -200,7 +202,7 @@ async function bench(o: Options): Promise<number> {
   // Both worker counts must have done the same work: the packet count alone does not show it
   // (a run that decodes nothing still reads every packet). Every engine ends flows on the
   // capture's clock, so the flows must be exactly the same: any difference is a bug.
-  for (const sfx of ['', '-flows']) {
+  for (const sfx of ['', '-flows', `-flows-x${REPEAT}`]) {
     const p1 = results.find((r) => r.id === `palisade-w1${sfx}`);
     const p2 = results.find((r) => r.id === `palisade-w2${sfx}`);
     if (p1?.palisade_stats !== undefined && p2?.palisade_stats !== undefined && p1.palisade_stats.flows !== p2.palisade_stats.flows) {
@@ -268,12 +270,12 @@ async function bench(o: Options): Promise<number> {
       ratioLines.push([`${pl} / ${peerLabel}`, fmt.ratio(a / b), perRound(`${p}/${peer}`, p, peer), fmt.ratio(cr), a / b > 1 ? `palisade takes ${(a / b).toFixed(2)}× as long` : `palisade is ${(b / a).toFixed(2)}× as fast`]);
     }
   }
-  for (const sfx of ['', '-flows']) {
+  for (const sfx of ['', '-flows', `-flows-x${REPEAT}`]) {
     const w1 = wall(`palisade-w1${sfx}`);
     const w2 = wall(`palisade-w2${sfx}`);
     if (w1 !== undefined && w2 !== undefined) {
       ratios[`speedup-w2-vs-w1${sfx}`] = w1 / w2;
-      ratioLines.push([`speedup, 2 workers vs 1${sfx === '' ? '' : ', flows only'}`, fmt.ratio(w1 / w2), perRound(`speedup-w2-vs-w1${sfx}`, `palisade-w1${sfx}`, `palisade-w2${sfx}`), '-', 'wall(1 worker) / wall(2 workers); above 1 is faster']);
+      ratioLines.push([`speedup, 2 workers vs 1${sfx === '' ? '' : sfx === '-flows' ? ', flows only' : `, flows only, capture ×${REPEAT}`}`, fmt.ratio(w1 / w2), perRound(`speedup-w2-vs-w1${sfx}`, `palisade-w1${sfx}`, `palisade-w2${sfx}`), '-', 'wall(1 worker) / wall(2 workers); above 1 is faster']);
     }
   }
   // What each stage adds, from runs that leave it out (wall and CPU of the longer over the shorter).
@@ -306,7 +308,21 @@ async function bench(o: Options): Promise<number> {
         }),
       ]),
     );
-    log(`  packets read by palisade = ${facts.packets} in the capture${capinfos !== undefined ? ' (capinfos agrees)' : ''}: every run checked`);
+    log(`  packets read by palisade = ${facts.packets} in the capture${capinfos !== undefined ? ' (capinfos agrees)' : ''} (× ${REPEAT} for the runs given it ${REPEAT} times): every run checked`);
+  }
+  // The rate past start-up and JIT warm-up: the capture's extra copies over the extra elapsed
+  // time they took (stats.json elapsed, medians), for one engine and for two.
+  const sustained: Record<string, number> = {};
+  for (const w of [1, 2]) {
+    const one = results.find((r) => r.id === `palisade-w${w}-flows`)?.palisade_stats;
+    const many = results.find((r) => r.id === `palisade-w${w}-flows-x${REPEAT}`)?.palisade_stats;
+    if (one === undefined || many === undefined || !(many.elapsed_seconds > one.elapsed_seconds)) continue;
+    sustained[`palisade-w${w}-flows`] = ((REPEAT - 1) * facts.packets) / (many.elapsed_seconds - one.elapsed_seconds);
+  }
+  if (Object.keys(sustained).length > 0) {
+    log(`
+Flows only, past start-up and warm-up: ${REPEAT - 1} more copies of the capture / the elapsed seconds they added (stats.json medians)`);
+    for (const [k, v] of Object.entries(sustained)) log(`  ${k.replace('palisade-w1-flows', 'palisade 1 worker').replace('palisade-w2-flows', 'palisade 2 workers')}: ${fmt.rate(v)} packets/s`);
   }
   if (load1.warning !== undefined && load0.warning === undefined) log(`\nwarning: ${load1.warning}`);
   const noisy = results.filter((r) => r.median !== undefined && r.median.wall_seconds_max > NOISY_SPREAD * r.median.wall_seconds_min);
@@ -333,6 +349,7 @@ async function bench(o: Options): Promise<number> {
     tools: results,
     skipped,
     ratios,
+    sustained_packets_per_second: sustained,
     memory,
     valid: failed.length === 0 && memory?.bounded !== false && !changed,
   };
