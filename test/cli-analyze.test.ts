@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { CORPUS, HAVE_CORPUS } from './support/corpus.ts';
 import { runCli } from './support/cli.ts';
+import { conversationPcap } from './support/build.ts';
 import { zeekCut } from './support/zeek-cut.ts';
 import type { AnalysisStats } from '../src/pipeline/stats.ts';
 
@@ -183,6 +184,52 @@ test('--workers 2 and 3 yield the same records as --workers 1 on copies of one p
     assert.deepEqual(readdirSync(o2).filter((f) => f.endsWith('.ndjson')).sort(), files);
     for (const f of files) assert.deepEqual(lines(join(o2, f)).sort(), lines(join(o1, f)).sort(), `${f} with ${w} workers`);
   }
+});
+
+/**
+ * Modbus conversations carried over MPLS, as a SPAN of a provider link shows them: each
+ * direction between other routers (MAC addresses) and under its own labels.
+ */
+function mplsPlant(path: string, conversations: number): void {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < conversations; i++) {
+    const client: [string, number] = [`10.20.${i >> 4}.${(i & 15) + 1}`, 49152 + i];
+    const pcap = conversationPcap([{ isOrig: true, bytes: Buffer.from([0, i, 0, 0, 0, 6, 1, 3, 0, 0, 0, 1]) }, { isOrig: false, bytes: Buffer.from([0, i, 0, 0, 0, 5, 1, 3, 2, 0, 7]) }], client, ['10.99.0.5', 502]);
+    for (let at = 24; at < pcap.length; ) {
+      const len = pcap.readUInt32LE(at + 8);
+      const frame = pcap.subarray(at + 16, at + 16 + len);
+      const ip = frame.subarray(14);
+      const fromClient = ip.readUInt32BE(12) !== 0x0a630005;
+      // Forward: router 02:..:01 to 02:..:02, labels 1001/16; back: 02:..:03 to 02:..:04, label 2002.
+      const mac = fromClient ? [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1] : [2, 0, 0, 0, 0, 4, 2, 0, 0, 0, 0, 3];
+      const mpls = fromClient ? Buffer.from([0x00, 0x3e, 0x90, 0x40, 0x00, 0x01, 0x01, 0x40]) : Buffer.from([0x00, 0x7d, 0x21, 0x40]);
+      const out = Buffer.concat([Buffer.from(mac), Buffer.from([0x88, 0x47]), mpls, ip]);
+      const h = Buffer.from(pcap.subarray(at, at + 16));
+      h.writeUInt32LE(out.length, 8);
+      h.writeUInt32LE(out.length, 12);
+      // Conversations one after the other, a second apart.
+      h.writeUInt32LE(h.readUInt32LE(0) + i, 0);
+      parts.push(h, out);
+      at += 16 + len;
+    }
+  }
+  writeFileSync(path, Buffer.concat([conversationPcap([], ['1.1.1.1', 1], ['2.2.2.2', 2]).subarray(0, 24), ...parts]));
+}
+
+test('--workers 2 yields the same flows as --workers 1 over MPLS, whose two directions travel between other routers', async () => {
+  const cap = join(tmp, 'mpls.pcap');
+  mplsPlant(cap, 24);
+  const o1 = join(tmp, 'mpls1');
+  const r1 = await runCli(['analyze', cap, '--out', o1, '--no-summary']);
+  assert.equal(r1.code, 0, r1.stderr);
+  const one = lines(join(o1, 'conn.ndjson'));
+  assert.equal(one.length, 24);
+  for (const c of one.map((l) => JSON.parse(l) as { conn_state: string; service: string })) assert.deepEqual([c.conn_state, c.service], ['SF', 'modbus']);
+  const o2 = join(tmp, 'mpls2');
+  const r2 = await runCli(['analyze', cap, '--out', o2, '--no-summary', '--workers', '2']);
+  assert.equal(r2.code, 0, r2.stderr);
+  for (const f of readdirSync(o1).filter((x) => x.endsWith('.ndjson'))) assert.deepEqual(lines(join(o2, f)).sort(), lines(join(o1, f)).sort(), `${f} with 2 workers`);
+  assert.equal(JSON.parse(readFileSync(join(o2, 'stats.json'), 'utf8')).protocols.layers.mpls, 24 * 7);
 });
 
 test('--format zeek with --workers 2: the same rows, one header and #close per log', { skip, timeout: 300_000 }, async () => {

@@ -1,6 +1,7 @@
 // Which worker a frame goes to: a symmetric hash of its IP address pair (and VLAN), read
-// with a minimal look at the headers. Both directions of a flow, and every fragment of a
-// datagram, land on the same worker. Frames without IP hash by their MAC address pair.
+// with a minimal look at the headers, through what the decoder follows to reach IP (VLAN
+// tags, LLC/SNAP, MPLS, PPPoE, IP-in-IP, GRE). Both directions of a flow, and every fragment
+// of a datagram, land on the same worker. Frames without IP hash by their MAC address pair.
 import { LINKTYPE, type RawFrame } from '../capture/frame.ts';
 
 function fmix(h: number): number {
@@ -37,22 +38,10 @@ export function shardHash(f: RawFrame): number {
   const end = f.offset + f.caplen;
   let o = f.offset;
   let type: number;
-  let vlan = 0;
   switch (f.linktype) {
-    case LINKTYPE.ETHERNET: {
+    case LINKTYPE.ETHERNET:
       if (end - o < 14) return 0;
-      const mac = o;
-      type = (d[o + 12] << 8) | d[o + 13];
-      o += 14;
-      for (let i = 0; i < 8 && (type === 0x8100 || type === 0x88a8 || type === 0x9100); i++) {
-        if (end - o < 4) return 0;
-        vlan = (Math.imul(vlan, 4099) + (((d[o] & 0x0f) << 8) | d[o + 1])) >>> 0;
-        type = (d[o + 2] << 8) | d[o + 3];
-        o += 4;
-      }
-      if (type !== 0x0800 && type !== 0x86dd) return (pairHash(d, mac, mac + 6, 6) ^ vlan) >>> 0;
-      break;
-    }
+      return l2Hash(d, o + 14, end, (d[o + 12] << 8) | d[o + 13], o, true);
     case LINKTYPE.NULL:
     case LINKTYPE.LOOP:
       o += 4;
@@ -60,19 +49,66 @@ export function shardHash(f: RawFrame): number {
       break;
     case LINKTYPE.LINUX_SLL:
       if (end - o < 16) return 0;
-      type = (d[o + 14] << 8) | d[o + 15];
-      o += 16;
-      break;
+      return l2Hash(d, o + 16, end, (d[o + 14] << 8) | d[o + 15], -1, false);
     case LINKTYPE.LINUX_SLL2:
       if (end - o < 20) return 0;
-      type = (d[o] << 8) | d[o + 1];
-      o += 20;
-      break;
+      return l2Hash(d, o + 20, end, (d[o] << 8) | d[o + 1], -1, false);
     default:
       // Raw IP link types and anything else: look at the version nibble.
       type = end - o > 0 && d[o] >> 4 === 6 ? 0x86dd : 0x0800;
   }
-  return (ipHash(d, o, end, type, 0) ^ vlan) >>> 0;
+  return ipHash(d, o, end, type, 0);
+}
+
+/** Most VLAN tags or MPLS labels followed, as the decoder does. */
+const MAX_TAGS = 8;
+
+/**
+ * From an EtherType at d[o] on (`mac`: offset of the Ethernet addresses, -1 for none), the
+ * way the decoder goes to the network layer: VLAN tags, LLC/SNAP (`llc`: Ethernet only; an
+ * SLL protocol below 0x0600 is no length), MPLS labels and PPPoE sessions. An IP packet
+ * hashes by its address pair (and the VLAN ids, which are part of the flow's key), whatever
+ * carries it: both directions of a flow and every fragment land on one engine even when
+ * the two directions travel between other MAC addresses or MPLS labels. Anything else
+ * hashes by the MAC address pair.
+ */
+function l2Hash(d: Uint8Array, o: number, end: number, type: number, mac: number, llc: boolean): number {
+  let vlan = 0;
+  for (let i = 0; type === 0x8100 || type === 0x88a8 || type === 0x9100; i++) {
+    if (i >= MAX_TAGS || end - o < 4) return 0;
+    vlan = (Math.imul(vlan, 4099) + (((d[o] & 0x0f) << 8) | d[o + 1])) >>> 0;
+    type = (d[o + 2] << 8) | d[o + 3];
+    o += 4;
+  }
+  let ip = 0; // 0x0800 or 0x86dd once the network layer is found
+  if (type < 0x0600) {
+    if (llc && end - o >= 8 && d[o] === 0xaa && d[o + 1] === 0xaa && d[o + 2] === 0x03 && d[o + 3] === 0 && d[o + 4] === 0 && d[o + 5] === 0) {
+      const snap = (d[o + 6] << 8) | d[o + 7];
+      if (snap === 0x0800 || snap === 0x86dd) {
+        ip = snap;
+        o += 8;
+      }
+    }
+  } else if (type === 0x0800 || type === 0x86dd) ip = type;
+  else if (type === 0x8847 || type === 0x8848) {
+    for (let i = 0; i < MAX_TAGS && end - o >= 4; i++) {
+      const bottom = d[o + 2] & 1;
+      o += 4;
+      if (bottom) {
+        const v = end - o >= 1 ? d[o] >> 4 : 0;
+        if (v === 4) ip = 0x0800;
+        else if (v === 6) ip = 0x86dd;
+        break;
+      }
+    }
+  } else if (type === 0x8864 && end - o >= 8) {
+    const proto = (d[o + 6] << 8) | d[o + 7];
+    if (proto === 0x0021) ip = 0x0800;
+    else if (proto === 0x0057) ip = 0x86dd;
+    o += 8;
+  }
+  if (ip !== 0) return (ipHash(d, o, end, ip, 0) ^ vlan) >>> 0;
+  return mac >= 0 ? (pairHash(d, mac, mac + 6, 6) ^ vlan) >>> 0 : vlan;
 }
 
 /** The hash every DHCP/DHCPv6 packet gets (any fixed value: one engine sees them all). */
