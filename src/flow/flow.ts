@@ -131,15 +131,22 @@ export class FlowStore {
   clear(id: number): void {
     const f = this.f;
     const b = id * BLOCK;
-    f.fill(0, b, b + BLOCK);
+    // A plain loop and no array of the sides: this runs once per flow, often before V8 has
+    // optimised it, where a builtin call and an iterator cost several times the writes.
+    for (let i = b; i < b + BLOCK; i++) f[i] = 0;
     f[b + F_SCHED] = -1;
-    for (const s of [SIDE_A, SIDE_B]) {
-      f[b + s + E_SIZE] = -1;
-      f[b + s + E_RXMT_THRESH] = 1;
-      f[b + s + E_WIN0_THRESH] = 1;
-      f[b + s + E_GAP_THRESH] = 1;
-      f[b + s + E_MAC_HI] = -1;
-    }
+    const a = b + SIDE_A;
+    const z = b + SIDE_B;
+    f[a + E_SIZE] = -1;
+    f[a + E_RXMT_THRESH] = 1;
+    f[a + E_WIN0_THRESH] = 1;
+    f[a + E_GAP_THRESH] = 1;
+    f[a + E_MAC_HI] = -1;
+    f[z + E_SIZE] = -1;
+    f[z + E_RXMT_THRESH] = 1;
+    f[z + E_WIN0_THRESH] = 1;
+    f[z + E_GAP_THRESH] = 1;
+    f[z + E_MAC_HI] = -1;
     this.history[id] = '';
     this.service[id] = '';
     this.app[id] = null;
