@@ -8,6 +8,7 @@ import { PalisadeError, isPalisadeError, EXIT, type ExitCode } from '../core/err
 import { shardHash } from '../decode/shard.ts';
 import type { FlowConfig } from '../flow/flow-table.ts';
 import { RecordOutput, type RecordFormat } from '../events/ndjson.ts';
+import { warmUpEngine } from './warm-up.ts';
 import { Engine, mergeCounters, type EngineCounters, type RecordSink } from './engine.ts';
 import { createRing, markRingFailed, RingWriter, type RingBuffers } from './frame-ring.ts';
 import { CaptureClock } from './capture-clock.ts';
@@ -166,6 +167,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   let finish: () => Promise<EngineCounters>;
   let abort: () => Promise<void> = async () => {};
   let failure: () => unknown = () => null;
+  // This thread's engine (and each worker's, in worker.ts) first runs the made-up frames.
+  warmUpEngine(opts.flow);
   if (workers === 1) {
     const engine = new Engine(records, { flow: opts.flow, registry });
     sink = engine;

@@ -8,6 +8,7 @@
 // object as well, for the store writer.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FlowConfig } from '../flow/flow-table.ts';
+import { warmUpEngine } from './warm-up.ts';
 import { Engine, type RecordFlow, type RecordSink } from './engine.ts';
 import { loadRegistry } from '../protocols/catalog.ts';
 import type { Registry } from '../dissect/registry.ts';
@@ -102,6 +103,7 @@ class ShardSink implements RecordSink {
 
 function run(init: WorkerInit, registry: Registry): void {
   const out = new ShardSink(init);
+  warmUpEngine(init.flow);
   const engine = new Engine(out, { flow: init.flow, registry });
   const reader = new RingReader(init.ring);
   while (reader.next(engine)) {
