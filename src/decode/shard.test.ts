@@ -97,7 +97,22 @@ test('cut-short and random frames give a number, never an exception', () => {
       // Encapsulations the walk follows, to reach its loops.
       if (lt === LINKTYPE.ETHERNET && f.length > 14) f.set([[0x81, 0x00], [0x88, 0x47], [0x88, 0x64]][i % 3], 12);
       const h = hash(lt, f);
-      assert.ok(Number.isInteger(h) && h >= 0 && h <= 0xffffffff);
+      assert.ok(Number.isInteger(h) && h >= 0 && h < 2 ** 30);
     }
   }
+});
+
+test('the hash is a small integer (below 2^30) and spreads address pairs evenly over 2, 3 and 5 engines', () => {
+  // Below 2^30, V8 passes it untagged and the dispatcher's remainder is an integer one.
+  const counts = new Map<number, number[]>([[2, [0, 0]], [3, [0, 0, 0]], [5, [0, 0, 0, 0, 0]]]);
+  let high = 0;
+  for (let i = 0; i < 6000; i++) {
+    const h = hash(LINKTYPE.ETHERNET, eth(MAC_A, MAC_B, 0x0800, ipv4Tcp(`10.${(i >> 8) & 255}.${i & 255}.1`, `192.168.${i % 7}.${(i * 13) & 255}`, 40000 + (i % 1000), 502)));
+    assert.ok(Number.isInteger(h) && h >= 0 && h < 2 ** 30, String(h));
+    if (h >= 2 ** 29) high++;
+    for (const [n, c] of counts) c[h % n]++;
+  }
+  // All 30 bits are used, not only the low ones.
+  assert.ok(high > 2700 && high < 3300, `${high} of 6000 at or above 2^29`);
+  for (const [n, c] of counts) for (const k of c) assert.ok(Math.abs(k - 6000 / n) < (6000 / n) * 0.1, `${n} engines: ${c.join(' ')}`);
 });

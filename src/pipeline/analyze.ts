@@ -114,7 +114,7 @@ class Dispatcher implements FrameSink {
     const now = c.now;
     // Before a new epoch, every engine gets the clock the old one ended at (see RingWriter.clock).
     if (c.observe(f.ts)) this.clockAll(epoch, now);
-    // shardHash is an unsigned 32-bit value.
+    // shardHash is a small integer (below 2^30): an integer remainder.
     const w = this.owner[shardHash(f) % this.shards];
     if (w < 0) this.local.frameAt(f, c.epoch, c.now);
     else this.writers[w].write(f, c.epoch, c.now);
