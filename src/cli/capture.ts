@@ -12,7 +12,7 @@ import { VERSION } from '../pipeline/analyze.ts';
 import { Engine } from '../pipeline/engine.ts';
 import { defaultRegistry } from '../protocols/index.ts';
 import { buildStats, type AnalysisStats } from '../pipeline/stats.ts';
-import { ConnSummary, fmtBytes } from '../pipeline/summary.ts';
+import { ConnSummary, fmtBytes, groupDigits } from '../pipeline/summary.ts';
 import { AssetFeed, INVENTORY_FILES, RecordSpan } from '../assets/feed.ts';
 import { mappersFor } from '../assets/mappers.ts';
 import { loadProfinetVendors } from '../assets/profinet-vendors.ts';
@@ -317,7 +317,7 @@ function flushRecords(output: RecordOutput): void {
 
 /** analyze's summary, with a first line about the capture and a line about drops. */
 export function formatCaptureSummary(summary: ConnSummary, s: CaptureRunStats, files: string[]): string {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = groupDigits;
   const c = s.capture;
   const lines = summary.format(s, files).split('\n');
   lines[0] =

@@ -2,7 +2,7 @@
 // merges them) equals the summary of one engine, and prints the same whatever the order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnSummary } from './summary.ts';
+import { ConnSummary, groupDigits } from './summary.ts';
 import type { AnalysisStats } from './stats.ts';
 
 function conn(i: number): object {
@@ -41,4 +41,12 @@ test('a summary passes every record on to its inner sink', () => {
   s.write('dns', { ts: 1 });
   assert.deepEqual(seen, ['conn', 'dns']);
   assert.equal(s.flows, 1);
+});
+
+test('groupDigits writes whole numbers as toLocaleString("en-US") does', () => {
+  const xs = [0, 1, -1, 7, 12, 999, 1000, -1000, 1001, 12345, 99999, 100000, 123456, 999999, 1000000, 2106684, -2106684, 1234567890, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+  for (let k = 1; k < 1e15; k *= 7) xs.push(k, k + 1, -k);
+  // Fractions and numbers beyond 2^53 are toLocaleString's own.
+  xs.push(0.5, 1234.5678, 2 ** 60, NaN, Infinity);
+  for (const x of xs) assert.equal(groupDigits(x), x.toLocaleString('en-US'), String(x));
 });
